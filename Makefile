@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            module for the newest Debian 6.1 headers + vsadm/vsd
+# make KDIR=...   module for other headers (e.g. /lib/modules/6.12.*/build)
+# make check      every test: host unit tests, selftests in a VM on 6.1 and 6.12
+# make demo       load balancing shown end to end in a VM
+# make style      checkpatch (needs linux-source-6.1) and sparse
+
+TOP := $(CURDIR)
+newest_headers = $(lastword $(sort $(wildcard /lib/modules/$(1).*-amd64/build)))
+
+KDIR ?= $(call newest_headers,6.1)
+KDIR_612 ?= $(call newest_headers,6.12)
+krelease = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(1)/include/generated/utsrelease.h 2>/dev/null)
+KVER := $(call krelease,$(KDIR))
+KOBJ := $(TOP)/build/$(KVER)
+
+KSRC := $(wildcard kernel/*.c kernel/*.h) Kbuild $(wildcard include/uapi/linux/*.h)
+
+.PHONY: all module user check demo bench style sparse clean setup
+all: module user
+
+setup:
+	@scripts/setup
+
+# The module is built in a shadow tree of symlinks so builds for several
+# kernels can coexist in one checkout.
+module: $(KOBJ)/vs.ko
+$(KOBJ)/vs.ko: $(KSRC)
+	@test -n "$(KVER)" || { echo "no kernel headers found (KDIR=$(KDIR)); run scripts/setup" >&2; exit 1; }
+	@mkdir -p $(KOBJ)/kernel
+	@ln -sfn $(TOP)/include $(KOBJ)/include
+	@ln -sf $(TOP)/Kbuild $(KOBJ)/Kbuild
+	@rm -f $(KOBJ)/kernel/*.[ch]
+	@ln -sf $(addprefix $(TOP)/,$(filter kernel/%,$(KSRC))) $(KOBJ)/kernel/
+	$(MAKE) -C $(KDIR) M=$(KOBJ) W=1 modules
+	@scripts/modroot $(KVER) $(KOBJ)
+
+user:
+	$(MAKE) -C user
+
+check: setup
+	scripts/check
+
+# demo and bench build in a make of their own: on a fresh machine the
+# headers only exist once setup has run.
+demo: setup
+	scripts/demo
+
+bench: setup
+	scripts/bench/run
+
+sparse: $(KOBJ)/vs.ko
+	$(MAKE) -C $(KDIR) M=$(KOBJ) C=2 CF=-D__CHECK_ENDIAN__ modules 2>&1 | tee build/sparse.log
+	@! grep -E 'warning|error' build/sparse.log
+
+style:
+	scripts/style
+
+clean:
+	rm -rf build
+	$(MAKE) -C user clean

@@ -1,0 +1,1 @@
+BUG:|WARNING:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|blocked for more than|soft lockup|hard LOCKUP|rcu_.*stall|UBSAN:|Kernel panic|kernel BUG|page allocation failure|kmemleak|Memory leak
