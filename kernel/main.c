@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vs: a Linux Virtual Server load balancer. Module init and exit only:
- * subsystems start in dependency order and stop in exact reverse.
+ * subsystems start in dependency order, netlink last so userspace never
+ * reaches a half-built module, and stop in exact reverse.
  */
 
 #include <linux/module.h>
 
+#include "netlink.h"
 #include "pernet.h"
 #include "version.h"
 
@@ -17,18 +19,32 @@ static int __init vs_mod_init(void)
 	if (ret < 0)
 		goto err_pernet;
 
-	pr_info("vs " VS_VERSION " loaded\n");
+	ret = vs_netlink_init();
+	if (ret < 0)
+		goto err_netlink;
+
+	pr_info("version " VS_VERSION " loaded\n");
 	return 0;
 
+err_netlink:
+	vs_pernet_uninit();
 err_pernet:
 	return ret;
 }
 
 static void __exit vs_mod_exit(void)
 {
+	vs_netlink_uninit();
 	vs_pernet_uninit();
+	/*
+	 * Objects are freed from RCU callbacks that drop references which
+	 * queue further callbacks: connection -> real server -> service. One
+	 * barrier per level, so none runs after the module's text is gone.
+	 */
 	rcu_barrier();
-	pr_info("vs unloaded\n");
+	rcu_barrier();
+	rcu_barrier();
+	pr_info("unloaded\n");
 }
 
 module_init(vs_mod_init);

@@ -1,23 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-network-namespace state. Each netns gets its own struct vs_net, so one
- * namespace can neither see nor change another's tables.
+ * Per-network-namespace state: each netns gets its own struct vs_net, made
+ * when the namespace (or the module) comes and torn down in reverse when it
+ * goes.
  */
 
+#include "conn.h"
 #include "pernet.h"
+#include "proto.h"
+#include "service.h"
 
 unsigned int vs_net_id __read_mostly;
 
 static int __net_init vs_net_init(struct net *net)
 {
 	struct vs_net *vn = vs_net(net);
+	int ret;
 
 	vn->net = net;
+	vn->gen = 1;
+	vs_proto_net_init(vn);
+	ret = vs_service_net_init(vn);
+	if (ret)
+		goto err_service;
+	ret = vs_conn_net_init(vn);
+	if (ret)
+		goto err_conn;
 	return 0;
+
+err_conn:
+	vs_service_net_exit(vn);
+err_service:
+	return ret;
 }
 
 static void __net_exit vs_net_exit(struct net *net)
 {
+	struct vs_net *vn = vs_net(net);
+
+	vs_conn_net_exit(vn);
+	vs_service_net_exit(vn);
 }
 
 static struct pernet_operations vs_net_ops = {

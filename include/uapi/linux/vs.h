@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * vs: the generic netlink protocol between the vs kernel module and
+ * userspace. This comment is the protocol specification.
+ *
+ * Family and permissions
+ * ----------------------
+ * Family name VS_GENL_NAME ("vs"), version VS_GENL_VERSION. Resolving the
+ * family loads vs.ko through its module alias. Every command, reads and
+ * dumps included, needs CAP_NET_ADMIN in the user namespace that owns the
+ * network namespace of the socket (EPERM otherwise): addresses of real
+ * servers and clients are not for every user. All state is per network
+ * namespace: a command sees and changes only the table of the netns of the
+ * socket that sent it.
+ *
+ * Attributes are validated strictly at every nesting level: an attribute the
+ * command does not take (including read-only ones such as statistics), an
+ * unknown attribute, a wrong length or an unknown flag bit is refused with
+ * EINVAL (EOPNOTSUPP for flag bits) and an extended ACK message naming it.
+ * Ask for extended ACKs (NETLINK_EXT_ACK) to get these messages.
+ *
+ * Addresses
+ * ---------
+ * An address is always 16 bytes (VS_*_A_ADDR, NLA_BINARY of exactly
+ * sizeof(union vs_addr)) in network byte order, with the family in the
+ * service's VS_SVC_A_AF. An IPv4 address takes the first 4 bytes and the
+ * other 12 must be zero. Ports are big-endian 16-bit (NLA_BE16). Only
+ * AF_INET is implemented; AF_INET6 is refused with EAFNOSUPPORT, so IPv6
+ * needs no change to this protocol.
+ *
+ * Identifying a service
+ * ---------------------
+ * A service is identified by VS_SVC_A_AF together with either
+ *   VS_SVC_A_PROTOCOL + VS_SVC_A_ADDR + VS_SVC_A_PORT (a TCP or UDP service
+ *   on VIP:port; port 0 means every port and needs persistence), or
+ *   VS_SVC_A_FWMARK (a firewall-mark service: packets carrying the mark,
+ *   TCP or UDP, any address and port; PROTOCOL, ADDR, PORT must be absent).
+ * VS_SVC_A_AF may be omitted in requests (AF_INET).
+ * A real server ("dest") is identified within its service by VS_DEST_A_ADDR
+ * and VS_DEST_A_PORT.
+ *
+ * Commands (requests carry the attributes listed, replies as shown)
+ * -----------------------------------------------------------------
+ * VS_CMD_GET_INFO: no attributes. Reply VS_A_INFO { VERSION, CONN_TAB_SIZE,
+ *   CONN_COUNT, CONN_MAX, SERVICES }.
+ *
+ * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
+ *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*. With
+ *   VS_SVC_F_PERSISTENT, TIMEOUT (seconds, 1..VS_PERSIST_TIMEOUT_MAX,
+ *   default 300) is how long a client stays with its real server after its
+ *   last connection ends, and NETMASK (prefix length, default 32) groups
+ *   clients; without it TIMEOUT and NETMASK must be absent or 0/32. DESTS,
+ *   a nest whose every member is a nested VS_DEST_A_* set (type
+ *   VS_A_DEST), adds real servers in the same step: the service and all its
+ *   servers are created, or nothing is (the batched form for loading large
+ *   tables). EEXIST if the service exists, ENOENT for an unknown scheduler,
+ *   ENOSPC beyond VS_MAX_SERVICES or VS_MAX_DESTS.
+ * VS_CMD_SET_SERVICE: VS_A_SERVICE { key, SCHED, FLAGS, TIMEOUT, NETMASK }.
+ *   Only the attributes given change; connections and counters stay. The
+ *   scheduler can be switched on a live service. ESRCH if no such service.
+ * VS_CMD_DEL_SERVICE: VS_A_SERVICE { key }. ESRCH if no such service.
+ * VS_CMD_GET_SERVICE: VS_A_SERVICE { key } replies with that service
+ *   (ESRCH if none). As a dump (NLM_F_DUMP), without attributes, it lists
+ *   every service, one VS_CMD_GET_SERVICE message each carrying VS_A_SERVICE
+ *   { AF, PROTOCOL, ADDR, PORT or FWMARK, SCHED, FLAGS, TIMEOUT, NETMASK,
+ *   NUM_DESTS, STATS }, in the order they were created. With
+ *   VS_A_DUMP_FLAGS = VS_DUMP_F_DESTS each service message is followed by
+ *   one VS_CMD_GET_DEST message per real server of that service (VS_A_DEST
+ *   only): the whole table in one dump.
+ *
+ * VS_CMD_NEW_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT, FWD
+ *   (default VS_FWD_DR), WEIGHT (0..VS_WEIGHT_MAX, default 1), U_THRESH,
+ *   L_THRESH (connections; 0 = no threshold; L_THRESH must not exceed a
+ *   non-zero U_THRESH: ERANGE) }. A direct-routing server keeps the
+ *   service's port (its PORT must equal the service port or be absent).
+ *   ESRCH if no such service, EEXIST if the server exists.
+ * VS_CMD_SET_DEST: the same; only the attributes given change. Weight 0
+ *   quiesces the server: no new connections, existing ones continue. ENOENT
+ *   if no such server.
+ * VS_CMD_DEL_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT }. ENOENT
+ *   if no such server. Its connections are handled by the data path's
+ *   expiry policy (see Documentation/sysctl.rst).
+ * VS_CMD_GET_DEST: dump only, VS_A_SERVICE { key } required: one message
+ *   per real server, VS_A_DEST { ADDR, PORT, FWD, WEIGHT, U_THRESH,
+ *   L_THRESH, ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS, STATS }, in the
+ *   order they were added.
+ *
+ * VS_CMD_FLUSH: no attributes. Deletes every service of the netns.
+ * VS_CMD_ZERO: optional VS_A_SERVICE { key }: zero the counters of that
+ *   service and its servers (ESRCH if none), or of all services.
+ *
+ * VS_CMD_GET_TIMEOUTS: reply VS_A_TIMEOUTS { TCP, TCP_FIN, UDP }.
+ * VS_CMD_SET_TIMEOUTS: VS_A_TIMEOUTS with any of TCP (established),
+ *   TCP_FIN (FIN_WAIT) and UDP, seconds 1..VS_TIMEOUT_MAX; absent ones are
+ *   unchanged. They apply to connections from their next state change.
+ *
+ * VS_CMD_GET_CONN: dump only. Optional VS_A_SERVICE { key } restricts it to
+ *   one service. One message per connection: VS_A_CONN { PROTOCOL, CADDR,
+ *   CPORT, VADDR, VPORT, DADDR, DPORT, FWMARK, STATE, EXPIRES, FLAGS, FWD }.
+ *   Persistence entries have VS_CONN_F_TEMPLATE set and CPORT 0.
+ *
+ * Dumps
+ * -----
+ * A dump spans as many messages as it needs and resumes where it stopped,
+ * by a cursor that does not depend on position (services by creation id,
+ * connections by hash-table walk). Every change to a netns's table bumps a
+ * generation number; a dump message built after a change that happened
+ * since the dump began carries NLM_F_DUMP_INTR, and a client that sees it
+ * should run the dump again rather than trust a listing that may skip or
+ * repeat entries.
+ *
+ * Errors
+ * ------
+ * Errors come back as negative errno in the netlink ACK, with an extended
+ * ACK message (NLMSGERR_ATTR_MSG) that says what was wrong and, where there
+ * is one, the offending attribute (NLMSGERR_ATTR_OFFS):
+ *   EPERM        no CAP_NET_ADMIN over the netns
+ *   EINVAL       missing or malformed attribute, bad value, incomplete key,
+ *                port 0 without persistence, fwmark 0
+ *   EOPNOTSUPP   unknown flag bit
+ *   EAFNOSUPPORT address family other than AF_INET
+ *   EPROTONOSUPPORT protocol other than TCP or UDP
+ *   ENOENT       unknown scheduler, no such real server
+ *   ESRCH        no such service
+ *   EEXIST       service or real server already exists
+ *   ERANGE       lower threshold above upper threshold
+ *   ENOSPC       too many services or real servers
+ *   ENOMEM       out of memory
+ * A failing command changes nothing.
+ */
+
+#ifndef _UAPI_LINUX_VS_H
+#define _UAPI_LINUX_VS_H
+
+#include <linux/types.h>
+
+#define VS_GENL_NAME "vs"
+#define VS_GENL_VERSION 1
+
+#define VS_SCHED_NAME_MAX 16		/* including the NUL */
+#define VS_WEIGHT_MAX 2147483647U
+#define VS_PERSIST_TIMEOUT_MAX (30U * 24 * 3600)
+#define VS_TIMEOUT_MAX (30U * 24 * 3600)
+#define VS_MAX_SERVICES 1000000U	/* per network namespace */
+#define VS_MAX_DESTS 65536U		/* per service */
+
+union vs_addr {
+	__be32 ip;
+	__be32 ip6[4];
+	__u8 bytes[16];
+};
+
+enum vs_cmd {
+	VS_CMD_UNSPEC,
+	VS_CMD_GET_INFO,
+	VS_CMD_NEW_SERVICE,
+	VS_CMD_SET_SERVICE,
+	VS_CMD_DEL_SERVICE,
+	VS_CMD_GET_SERVICE,
+	VS_CMD_NEW_DEST,
+	VS_CMD_SET_DEST,
+	VS_CMD_DEL_DEST,
+	VS_CMD_GET_DEST,
+	VS_CMD_FLUSH,
+	VS_CMD_ZERO,
+	VS_CMD_GET_TIMEOUTS,
+	VS_CMD_SET_TIMEOUTS,
+	VS_CMD_GET_CONN,
+	__VS_CMD_MAX
+};
+#define VS_CMD_MAX (__VS_CMD_MAX - 1)
+
+enum vs_attr {
+	VS_A_UNSPEC,
+	VS_A_SERVICE,		/* NLA_NESTED: VS_SVC_A_* */
+	VS_A_DEST,		/* NLA_NESTED: VS_DEST_A_* */
+	VS_A_INFO,		/* NLA_NESTED: VS_INFO_A_* (replies) */
+	VS_A_TIMEOUTS,		/* NLA_NESTED: VS_TIMEOUT_A_* */
+	VS_A_CONN,		/* NLA_NESTED: VS_CONN_A_* (replies) */
+	VS_A_DUMP_FLAGS,	/* NLA_U32: VS_DUMP_F_* */
+	__VS_A_LAST
+};
+#define VS_A_MAX (__VS_A_LAST - 1)
+
+enum vs_dump_flag {
+	VS_DUMP_F_DESTS = 1U << 0,	/* GET_SERVICE dump: servers too */
+	__VS_DUMP_F_ALL = VS_DUMP_F_DESTS
+};
+
+enum vs_service_attr {
+	VS_SVC_A_UNSPEC,
+	VS_SVC_A_AF,		/* NLA_U16: AF_INET */
+	VS_SVC_A_PROTOCOL,	/* NLA_U8: IPPROTO_TCP, IPPROTO_UDP */
+	VS_SVC_A_ADDR,		/* NLA_BINARY, sizeof(union vs_addr) */
+	VS_SVC_A_PORT,		/* NLA_BE16 */
+	VS_SVC_A_FWMARK,	/* NLA_U32, not 0 */
+	VS_SVC_A_SCHED,		/* NLA_NUL_STRING, < VS_SCHED_NAME_MAX */
+	VS_SVC_A_FLAGS,		/* NLA_U32: VS_SVC_F_* */
+	VS_SVC_A_TIMEOUT,	/* NLA_U32: persistence, seconds */
+	VS_SVC_A_NETMASK,	/* NLA_U8: persistence prefix length */
+	VS_SVC_A_DESTS,		/* NLA_NESTED: VS_A_DEST nests (NEW only) */
+	VS_SVC_A_NUM_DESTS,	/* NLA_U32 (replies) */
+	VS_SVC_A_STATS,		/* NLA_NESTED: VS_STATS_A_* (replies) */
+	__VS_SVC_A_LAST
+};
+#define VS_SVC_A_MAX (__VS_SVC_A_LAST - 1)
+
+enum vs_service_flag {
+	VS_SVC_F_PERSISTENT = 1U << 0,
+	__VS_SVC_F_ALL = VS_SVC_F_PERSISTENT
+};
+
+enum vs_fwd_method {
+	VS_FWD_DR = 1,		/* direct routing ("Route") */
+	VS_FWD_NAT = 2,		/* masquerading ("Masq") */
+	__VS_FWD_LAST
+};
+#define VS_FWD_MAX (__VS_FWD_LAST - 1)
+
+enum vs_dest_attr {
+	VS_DEST_A_UNSPEC,
+	VS_DEST_A_ADDR,		/* NLA_BINARY, sizeof(union vs_addr) */
+	VS_DEST_A_PORT,		/* NLA_BE16 */
+	VS_DEST_A_FWD,		/* NLA_U8: VS_FWD_* */
+	VS_DEST_A_WEIGHT,	/* NLA_U32: 0..VS_WEIGHT_MAX */
+	VS_DEST_A_U_THRESH,	/* NLA_U32: connections, 0 = none */
+	VS_DEST_A_L_THRESH,	/* NLA_U32: connections */
+	VS_DEST_A_ACTIVE_CONNS,	/* NLA_U32 (replies) */
+	VS_DEST_A_INACT_CONNS,	/* NLA_U32 (replies) */
+	VS_DEST_A_PERSIST_CONNS, /* NLA_U32 (replies) */
+	VS_DEST_A_STATS,	/* NLA_NESTED: VS_STATS_A_* (replies) */
+	__VS_DEST_A_LAST
+};
+#define VS_DEST_A_MAX (__VS_DEST_A_LAST - 1)
+
+/* Counters since creation or the last zero; rates are per second. */
+enum vs_stats_attr {
+	VS_STATS_A_UNSPEC,
+	VS_STATS_A_PAD,
+	VS_STATS_A_CONNS,	/* NLA_U64 */
+	VS_STATS_A_INPKTS,	/* NLA_U64 */
+	VS_STATS_A_OUTPKTS,	/* NLA_U64 */
+	VS_STATS_A_INBYTES,	/* NLA_U64 */
+	VS_STATS_A_OUTBYTES,	/* NLA_U64 */
+	VS_STATS_A_CPS,		/* NLA_U64 */
+	VS_STATS_A_INPPS,	/* NLA_U64 */
+	VS_STATS_A_OUTPPS,	/* NLA_U64 */
+	VS_STATS_A_INBPS,	/* NLA_U64 */
+	VS_STATS_A_OUTBPS,	/* NLA_U64 */
+	__VS_STATS_A_LAST
+};
+#define VS_STATS_A_MAX (__VS_STATS_A_LAST - 1)
+
+enum vs_info_attr {
+	VS_INFO_A_UNSPEC,
+	VS_INFO_A_VERSION,	/* NLA_U32: major << 16 | minor << 8 | patch */
+	VS_INFO_A_CONN_TAB_SIZE, /* NLA_U32: connection hash buckets now */
+	VS_INFO_A_CONN_COUNT,	/* NLA_U32: connections now */
+	VS_INFO_A_CONN_MAX,	/* NLA_U32: bound on connections (sysctl) */
+	VS_INFO_A_SERVICES,	/* NLA_U32: services in this netns */
+	__VS_INFO_A_LAST
+};
+#define VS_INFO_A_MAX (__VS_INFO_A_LAST - 1)
+
+enum vs_timeout_attr {
+	VS_TIMEOUT_A_UNSPEC,
+	VS_TIMEOUT_A_TCP,	/* NLA_U32: seconds, TCP ESTABLISHED */
+	VS_TIMEOUT_A_TCP_FIN,	/* NLA_U32: seconds, TCP FIN_WAIT */
+	VS_TIMEOUT_A_UDP,	/* NLA_U32: seconds, UDP */
+	__VS_TIMEOUT_A_LAST
+};
+#define VS_TIMEOUT_A_MAX (__VS_TIMEOUT_A_LAST - 1)
+
+enum vs_conn_attr {
+	VS_CONN_A_UNSPEC,
+	VS_CONN_A_PROTOCOL,	/* NLA_U8 */
+	VS_CONN_A_CADDR,	/* NLA_BINARY: client */
+	VS_CONN_A_CPORT,	/* NLA_BE16 */
+	VS_CONN_A_VADDR,	/* NLA_BINARY: virtual service */
+	VS_CONN_A_VPORT,	/* NLA_BE16 */
+	VS_CONN_A_DADDR,	/* NLA_BINARY: real server */
+	VS_CONN_A_DPORT,	/* NLA_BE16 */
+	VS_CONN_A_FWMARK,	/* NLA_U32: service mark, 0 if none */
+	VS_CONN_A_STATE,	/* NLA_U8: VS_TCP_S_* (UDP: VS_UDP_S_*) */
+	VS_CONN_A_EXPIRES,	/* NLA_U32: milliseconds left */
+	VS_CONN_A_FLAGS,	/* NLA_U32: VS_CONN_F_* */
+	VS_CONN_A_FWD,		/* NLA_U8: VS_FWD_* */
+	VS_CONN_A_AF,		/* NLA_U16 */
+	__VS_CONN_A_LAST
+};
+#define VS_CONN_A_MAX (__VS_CONN_A_LAST - 1)
+
+enum vs_conn_flag {
+	VS_CONN_F_TEMPLATE = 1U << 0,	/* persistence entry */
+};
+
+/* Connection states, shown by name in listings. */
+enum vs_conn_state {
+	VS_TCP_S_NONE,
+	VS_TCP_S_ESTABLISHED,
+	VS_TCP_S_SYN_SENT,
+	VS_TCP_S_SYN_RECV,
+	VS_TCP_S_FIN_WAIT,
+	VS_TCP_S_TIME_WAIT,
+	VS_TCP_S_CLOSE,
+	VS_TCP_S_CLOSE_WAIT,
+	VS_TCP_S_LAST_ACK,
+	VS_TCP_S_LISTEN,
+	VS_TCP_S_SYNACK,
+	VS_UDP_S_NORMAL,
+	__VS_CONN_S_LAST
+};
+
+#endif /* _UAPI_LINUX_VS_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VS_NETLINK_H
+#define _VS_NETLINK_H
+
+#include <net/netlink.h>
+
+#include "service.h"
+
+int vs_netlink_init(void);
+void vs_netlink_uninit(void);
+
+void *vs_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+int vs_nl_service_key(struct netlink_callback *cb, struct vs_service_key *key,
+		      bool *given);
+
+#endif /* _VS_NETLINK_H */

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtual-server table of a network namespace: services, found by
+ * (protocol, VIP, port) or firewall mark in a resizable hash table, and their
+ * real servers. Every function that changes it runs with vn->lock held and
+ * bumps vn->gen; the packet path only looks things up, under RCU.
+ */
+
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "pernet.h"
+#include "sched.h"
+#include "service.h"
+
+#define DEFAULT_SCHED "wlc"
+#define DEFAULT_PERSIST_TIMEOUT 300
+
+static const struct rhashtable_params service_params = {
+	.key_len = sizeof(struct vs_service_key),
+	.key_offset = offsetof(struct vs_service, key),
+	.head_offset = offsetof(struct vs_service, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params dest_params = {
+	.key_len = sizeof(struct vs_dest_key),
+	.key_offset = offsetof(struct vs_dest, key),
+	.head_offset = offsetof(struct vs_dest, node),
+	.automatic_shrinking = true,
+};
+
+int vs_service_net_init(struct vs_net *vn)
+{
+	int ret;
+
+	mutex_init(&vn->lock);
+	xa_init_flags(&vn->service_ids, XA_FLAGS_ALLOC1);
+	ret = rhashtable_init(&vn->services, &service_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&vn->dests, &dest_params);
+	if (ret)
+		rhashtable_destroy(&vn->services);
+	return ret;
+}
+
+void vs_service_net_exit(struct vs_net *vn)
+{
+	mutex_lock(&vn->lock);
+	vs_service_flush(vn);
+	mutex_unlock(&vn->lock);
+	rhashtable_destroy(&vn->dests);
+	rhashtable_destroy(&vn->services);
+	xa_destroy(&vn->service_ids);
+}
+
+static void service_free_rcu(struct rcu_head *rcu)
+{
+	struct vs_service *svc = container_of(rcu, struct vs_service, rcu);
+
+	vs_stats_free(&svc->stats);
+	kfree(svc);
+}
+
+void vs_service_put(struct vs_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, service_free_rcu);
+}
+
+static void dest_free_rcu(struct rcu_head *rcu)
+{
+	struct vs_dest *dest = container_of(rcu, struct vs_dest, rcu);
+
+	vs_service_put(dest->svc);
+	vs_stats_free(&dest->stats);
+	kfree(dest);
+}
+
+void vs_dest_put(struct vs_dest *dest)
+{
+	if (refcount_dec_and_test(&dest->refcnt))
+		call_rcu(&dest->rcu, dest_free_rcu);
+}
+
+struct vs_service *vs_service_find(struct vs_net *vn,
+				   const struct vs_service_key *key)
+{
+	return rhashtable_lookup_fast(&vn->services, key, service_params);
+}
+
+static struct vs_service *lookup(struct vs_net *vn, struct vs_service_key *key)
+{
+	return rhashtable_lookup(&vn->services, key, service_params);
+}
+
+/*
+ * The service a packet belongs to, as IPVS orders it: a firewall-mark
+ * service for a marked packet, then the exact (protocol, VIP, port), then a
+ * port-0 (all ports) service on the VIP. Caller holds rcu_read_lock().
+ */
+struct vs_service *vs_service_lookup_rcu(struct vs_net *vn, u8 af, u8 protocol,
+					 const union vs_addr *addr,
+					 __be16 port, u32 fwmark)
+{
+	struct vs_service_key key = { .af = af };
+	struct vs_service *svc;
+
+	if (fwmark) {
+		key.fwmark = fwmark;
+		svc = lookup(vn, &key);
+		if (svc)
+			return svc;
+		key.fwmark = 0;
+	}
+	key.protocol = protocol;
+	key.addr = *addr;
+	key.port = port;
+	svc = lookup(vn, &key);
+	if (svc || !port)
+		return svc;
+	key.port = 0;
+	return lookup(vn, &key);
+}
+
+/* The next service in creation order from *id on; NULL at the end. */
+struct vs_service *vs_service_next(struct vs_net *vn, unsigned long *id)
+{
+	return xa_find(&vn->service_ids, id, ULONG_MAX, XA_PRESENT);
+}
+
+static bool service_is_persistent(const struct vs_service_conf *c)
+{
+	return c->flags & VS_SVC_F_PERSISTENT;
+}
+
+/* The values the service will have, checked as a whole. */
+static int check_service_conf(struct vs_service_conf *c,
+			      struct netlink_ext_ack *extack)
+{
+	if (service_is_persistent(c)) {
+		if (!c->has_timeout || !c->timeout)
+			c->timeout = DEFAULT_PERSIST_TIMEOUT;
+		if (!c->has_netmask)
+			c->netmask = 32;
+		if (c->netmask > 32) {
+			NL_SET_ERR_MSG_MOD(extack, "persistence netmask longer than 32 bits");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if ((c->has_timeout && c->timeout) ||
+	    (c->has_netmask && c->netmask != 32)) {
+		NL_SET_ERR_MSG_MOD(extack, "persistence timeout or netmask on a service that is not persistent");
+		return -EINVAL;
+	}
+	c->timeout = 0;
+	c->netmask = 32;
+	if (!c->key.fwmark && !c->key.port) {
+		NL_SET_ERR_MSG_MOD(extack, "port 0 (all ports) needs a persistent service");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct vs_sched_ops *find_sched(const struct vs_service_conf *c,
+					     struct netlink_ext_ack *extack)
+{
+	const struct vs_sched_ops *ops;
+
+	ops = vs_sched_find(c->has_sched ? c->sched : DEFAULT_SCHED);
+	if (!ops)
+		NL_SET_ERR_MSG_MOD(extack, "unknown scheduler");
+	return ops;
+}
+
+/* Fill in a server's defaults and check it against its service. */
+static int check_dest_conf(const struct vs_service_key *svc,
+			   struct vs_dest_conf *c,
+			   struct netlink_ext_ack *extack)
+{
+	if (!c->has_fwd)
+		c->fwd = VS_FWD_DR;
+	if (!c->has_weight)
+		c->weight = 1;
+	if (!c->has_port)
+		c->port = svc->port;
+	if (c->fwd == VS_FWD_DR && c->port != svc->port) {
+		NL_SET_ERR_MSG_MOD(extack, "a direct-routing real server keeps the service's port");
+		return -EINVAL;
+	}
+	if (c->fwd == VS_FWD_NAT && !c->port && svc->port) {
+		NL_SET_ERR_MSG_MOD(extack, "a NAT real server of a single-port service needs a port");
+		return -EINVAL;
+	}
+	if (c->u_thresh && c->l_thresh > c->u_thresh) {
+		NL_SET_ERR_MSG_MOD(extack, "lower threshold above upper threshold");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static void dest_key(struct vs_dest_key *key, const struct vs_service *svc,
+		     const union vs_addr *addr, __be16 port)
+{
+	memset(key, 0, sizeof(*key));
+	key->svc = svc;
+	key->addr = *addr;
+	key->port = port;
+}
+
+struct vs_dest *vs_dest_find(struct vs_net *vn, const struct vs_service *svc,
+			     const union vs_addr *addr, __be16 port)
+{
+	struct vs_dest_key key;
+
+	dest_key(&key, svc, addr, port);
+	return rhashtable_lookup_fast(&vn->dests, &key, dest_params);
+}
+
+static void apply_thresholds(struct vs_dest *dest, const struct vs_dest_conf *c)
+{
+	dest->u_thresh = c->u_thresh;
+	dest->l_thresh = c->l_thresh;
+	/* The data path sets the bit again if the server is still too busy. */
+	if (!c->u_thresh)
+		clear_bit(VS_DEST_F_OVERLOAD, &dest->flags);
+}
+
+/* Link a checked server into its service; the scheduler is not told. */
+static int link_dest(struct vs_net *vn, struct vs_service *svc,
+		     const struct vs_dest_conf *c)
+{
+	struct vs_dest *dest;
+	int ret;
+
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
+	if (!dest)
+		return -ENOMEM;
+	ret = vs_stats_init(&dest->stats);
+	if (ret)
+		goto err_free;
+	dest_key(&dest->key, svc, &c->addr, c->port);
+	dest->svc = svc;
+	dest->af = svc->key.af;
+	dest->fwd = c->fwd;
+	WRITE_ONCE(dest->weight, c->weight);
+	apply_thresholds(dest, c);
+	refcount_set(&dest->refcnt, 1);
+	ret = rhashtable_lookup_insert_fast(&vn->dests, &dest->node, dest_params);
+	if (ret)
+		goto err_stats;
+	refcount_inc(&svc->refcnt);
+	list_add_tail_rcu(&dest->list, &svc->dests);
+	svc->num_dests++;
+	return 0;
+
+err_stats:
+	vs_stats_free(&dest->stats);
+err_free:
+	kfree(dest);
+	return ret;
+}
+
+static void unlink_dest(struct vs_net *vn, struct vs_service *svc,
+			struct vs_dest *dest)
+{
+	set_bit(VS_DEST_F_DEAD, &dest->flags);
+	rhashtable_remove_fast(&vn->dests, &dest->node, dest_params);
+	list_del_rcu(&dest->list);
+	svc->num_dests--;
+}
+
+/* Servers of a batched add: each valid, none twice, none too many. */
+static int check_dests(const struct vs_service_key *key,
+		       struct vs_dest_conf *dests, unsigned int n,
+		       struct netlink_ext_ack *extack)
+{
+	unsigned int i, j;
+	int ret;
+
+	if (n > VS_MAX_DESTS) {
+		NL_SET_ERR_MSG_MOD(extack, "too many real servers for one service");
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++) {
+		ret = check_dest_conf(key, &dests[i], extack);
+		if (ret)
+			return ret;
+	}
+	/* Quadratic, but only over one request's servers. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (!memcmp(&dests[i].addr, &dests[j].addr, sizeof(dests[i].addr)) &&
+			    dests[i].port == dests[j].port) {
+				NL_SET_ERR_MSG_MOD(extack, "the same real server twice");
+				return -EEXIST;
+			}
+	return 0;
+}
+
+static struct vs_service *alloc_service(struct vs_net *vn,
+					const struct vs_service_conf *c)
+{
+	struct vs_service *svc;
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
+	if (!svc)
+		return NULL;
+	if (vs_stats_init(&svc->stats)) {
+		kfree(svc);
+		return NULL;
+	}
+	svc->key = c->key;
+	svc->flags = c->flags;
+	svc->timeout = c->timeout;
+	svc->netmask = c->netmask;
+	svc->vn = vn;
+	INIT_LIST_HEAD(&svc->dests);
+	refcount_set(&svc->refcnt, 1);
+	return svc;
+}
+
+static void release_service(struct vs_net *vn, struct vs_service *svc)
+{
+	struct vs_dest *dest, *tmp;
+
+	svc->dead = true;
+	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
+		unlink_dest(vn, svc, dest);
+		vs_dest_put(dest);
+	}
+	vs_sched_release(rcu_dereference_protected(svc->sched, true));
+	RCU_INIT_POINTER(svc->sched, NULL);
+	vs_service_put(svc);
+}
+
+int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
+		   const struct vs_dest_conf *dests, unsigned int num_dests,
+		   struct netlink_ext_ack *extack)
+{
+	struct vs_service_conf c = *conf;
+	struct vs_dest_conf *dc = NULL;
+	const struct vs_sched_ops *ops;
+	struct vs_sched_state *st;
+	struct vs_service *svc;
+	unsigned int i;
+	int ret;
+
+	ret = check_service_conf(&c, extack);
+	if (ret)
+		return ret;
+	ops = find_sched(&c, extack);
+	if (!ops)
+		return -ENOENT;
+	if (vs_service_find(vn, &c.key)) {
+		NL_SET_ERR_MSG_MOD(extack, "service already exists");
+		return -EEXIST;
+	}
+	if (vn->num_services >= VS_MAX_SERVICES) {
+		NL_SET_ERR_MSG_MOD(extack, "too many services");
+		return -ENOSPC;
+	}
+	if (num_dests) {
+		dc = kvmalloc_array(num_dests, sizeof(*dc), GFP_KERNEL);
+		if (!dc)
+			return -ENOMEM;
+		memcpy(dc, dests, num_dests * sizeof(*dc));
+		ret = check_dests(&c.key, dc, num_dests, extack);
+		if (ret)
+			goto out;
+	}
+
+	ret = -ENOMEM;
+	svc = alloc_service(vn, &c);
+	if (!svc)
+		goto out;
+	for (i = 0; i < num_dests; i++) {
+		ret = link_dest(vn, svc, &dc[i]);
+		if (ret)
+			goto err_release;
+	}
+	st = vs_sched_create(ops, svc);
+	if (IS_ERR(st)) {
+		ret = PTR_ERR(st);
+		goto err_release;
+	}
+	rcu_assign_pointer(svc->sched, st);
+	ret = xa_alloc_cyclic(&vn->service_ids, &svc->id, svc, xa_limit_32b,
+			      &vn->next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto err_release;
+	ret = rhashtable_lookup_insert_fast(&vn->services, &svc->node,
+					    service_params);
+	if (ret) {
+		xa_erase(&vn->service_ids, svc->id);
+		goto err_release;
+	}
+	vn->num_services++;
+	vn->gen++;
+	ret = 0;
+	goto out;
+
+err_release:
+	release_service(vn, svc);
+out:
+	kvfree(dc);
+	return ret;
+}
+
+int vs_service_edit(struct vs_net *vn, struct vs_service *svc,
+		    const struct vs_service_conf *conf,
+		    struct netlink_ext_ack *extack)
+{
+	struct vs_service_conf c = *conf;
+	const struct vs_sched_ops *ops = NULL;
+	struct vs_sched_state *old, *st;
+	int ret;
+
+	if (!c.has_flags)
+		c.flags = svc->flags;
+	/* A service that stays persistent keeps what the request omits. */
+	if (service_is_persistent(&c)) {
+		if (!c.has_timeout)
+			c.timeout = svc->timeout;
+		if (!c.has_netmask)
+			c.netmask = svc->netmask;
+		c.has_timeout = c.has_netmask = true;
+	}
+	ret = check_service_conf(&c, extack);
+	if (ret)
+		return ret;
+	old = rcu_dereference_protected(svc->sched, lockdep_is_held(&vn->lock));
+	if (c.has_sched && strcmp(c.sched, old->ops->name)) {
+		ops = find_sched(&c, extack);
+		if (!ops)
+			return -ENOENT;
+	}
+	if (ops) {
+		/* Existing connections keep their servers; new ones use ops. */
+		st = vs_sched_create(ops, svc);
+		if (IS_ERR(st))
+			return PTR_ERR(st);
+		rcu_assign_pointer(svc->sched, st);
+		vs_sched_release(old);
+	}
+	WRITE_ONCE(svc->flags, c.flags);
+	WRITE_ONCE(svc->timeout, c.timeout);
+	WRITE_ONCE(svc->netmask, c.netmask);
+	vn->gen++;
+	return 0;
+}
+
+void vs_service_del(struct vs_net *vn, struct vs_service *svc)
+{
+	rhashtable_remove_fast(&vn->services, &svc->node, service_params);
+	xa_erase(&vn->service_ids, svc->id);
+	vn->num_services--;
+	vn->gen++;
+	release_service(vn, svc);
+}
+
+void vs_service_flush(struct vs_net *vn)
+{
+	struct vs_service *svc;
+	unsigned long id;
+
+	xa_for_each(&vn->service_ids, id, svc) {
+		vs_service_del(vn, svc);
+		cond_resched();
+	}
+	vn->gen++;
+}
+
+void vs_service_zero(struct vs_service *svc)
+{
+	struct vs_dest *dest;
+
+	vs_stats_zero(&svc->stats);
+	list_for_each_entry(dest, &svc->dests, list)
+		vs_stats_zero(&dest->stats);
+	svc->vn->gen++;
+}
+
+int vs_dest_add(struct vs_net *vn, struct vs_service *svc,
+		const struct vs_dest_conf *conf, struct netlink_ext_ack *extack)
+{
+	struct vs_dest_conf c = *conf;
+	int ret;
+
+	ret = check_dest_conf(&svc->key, &c, extack);
+	if (ret)
+		return ret;
+	if (vs_dest_find(vn, svc, &c.addr, c.port)) {
+		NL_SET_ERR_MSG_MOD(extack, "real server already exists");
+		return -EEXIST;
+	}
+	if (svc->num_dests >= VS_MAX_DESTS) {
+		NL_SET_ERR_MSG_MOD(extack, "too many real servers for one service");
+		return -ENOSPC;
+	}
+	ret = link_dest(vn, svc, &c);
+	if (ret)
+		return ret;
+	vs_sched_servers_changed(svc);
+	vn->gen++;
+	return 0;
+}
+
+int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
+		 struct vs_dest *dest, const struct vs_dest_conf *conf,
+		 struct netlink_ext_ack *extack)
+{
+	struct vs_dest_conf c = *conf;
+	int ret;
+
+	c.port = dest->key.port;
+	c.has_port = true;
+	if (!c.has_fwd)
+		c.fwd = dest->fwd;
+	if (!c.has_weight)
+		c.weight = dest->weight;
+	if (!c.has_u_thresh)
+		c.u_thresh = dest->u_thresh;
+	if (!c.has_l_thresh)
+		c.l_thresh = dest->l_thresh;
+	c.has_fwd = c.has_weight = true;
+	ret = check_dest_conf(&svc->key, &c, extack);
+	if (ret)
+		return ret;
+	WRITE_ONCE(dest->fwd, c.fwd);
+	WRITE_ONCE(dest->weight, c.weight);
+	apply_thresholds(dest, &c);
+	vs_sched_servers_changed(svc);
+	vn->gen++;
+	return 0;
+}
+
+void vs_dest_del(struct vs_net *vn, struct vs_service *svc,
+		 struct vs_dest *dest)
+{
+	unlink_dest(vn, svc, dest);
+	vs_sched_servers_changed(svc);
+	vs_dest_put(dest);
+	vn->gen++;
+}
