@@ -1,35 +1,649 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection table. (Filled in by the data path.)
+ * The connection table of a network namespace: a resizable hash table that
+ * grows with the load (lookups stay constant-time from a thousand to
+ * millions of connections), looked up under RCU with no lock and no
+ * reference count on the packet path.
+ *
+ * Expiry needs no timer per connection. Each connection sits in one of
+ * EXP_SLOTS one-second slots of the CPU that created it; packets only move
+ * its deadline (later lazily, earlier at once). A collector visits each due
+ * slot once a second: what is still alive is filed again under its new
+ * deadline, the rest is unhashed and freed after a grace period. So a
+ * connection costs the collector one visit per timeout period, not one
+ * timer operation per packet.
  */
 
-#include "conn.h"
+#include <linux/jiffies.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
 
-int vs_conn_net_init(struct vs_net *vn)
+#include "conn.h"
+#include "netlink.h"
+
+#define EXP_SLOTS 256		/* seconds ahead a slot can hold */
+#define EXP_BATCH 128		/* connections per collector lock hold */
+#define GC_INTERVAL HZ
+
+struct vs_expiry {
+	spinlock_t lock;
+	struct hlist_head slot[EXP_SLOTS];
+};
+
+static struct kmem_cache *conn_cache __ro_after_init;
+
+static const struct rhashtable_params conn_params = {
+	.key_len = sizeof(struct vs_conn_key),
+	.key_offset = offsetof(struct vs_tuple, key),
+	.head_offset = offsetof(struct vs_tuple, node),
+	.min_size = 1024,
+	.automatic_shrinking = true,
+};
+
+static unsigned long sec_of(unsigned long j)
 {
-	return 0;
+	return j / HZ;
 }
 
-void vs_conn_net_exit(struct vs_net *vn)
+/* The slot holding a deadline: the first second at or after it, kept
+ * strictly after @base and less than EXP_SLOTS seconds ahead of it. */
+static unsigned int slot_of(unsigned long expires, unsigned long base)
 {
+	unsigned long sec = DIV_ROUND_UP(expires, HZ);
+
+	sec = clamp(sec, base + 1, base + EXP_SLOTS - 1);
+	return sec % EXP_SLOTS;
+}
+
+static struct vs_expiry *expiry_of(struct vs_net *vn, const struct vs_conn *cp)
+{
+	return per_cpu_ptr(vn->expiry, cp->exp_cpu);
+}
+
+static unsigned int timeout_of(struct vs_net *vn, const struct vs_conn *cp)
+{
+	if (cp->flags & VS_CONN_F_TMPL)
+		return READ_ONCE(cp->dest->svc->timeout);
+	return READ_ONCE(vn->timeouts[cp->state]);
+}
+
+struct vs_conn *vs_conn_lookup(struct vs_net *vn, const struct vs_conn_key *key)
+{
+	struct vs_tuple *t = rhashtable_lookup(&vn->conns, key, conn_params);
+	struct vs_conn *cp;
+
+	if (!t)
+		return NULL;
+	cp = vs_tuple_conn(t);
+	return READ_ONCE(cp->state) == VS_CONN_DEAD ? NULL : cp;
+}
+
+static void conn_free_rcu(struct rcu_head *rcu)
+{
+	struct vs_conn *cp = container_of(rcu, struct vs_conn, rcu);
+
+	vs_dest_put(cp->dest);
+	kmem_cache_free(conn_cache, cp);
+}
+
+/* Drop a reference: the table's, or a connection's on its template. */
+static void conn_put(struct vs_conn *cp)
+{
+	if (refcount_dec_and_test(&cp->refcnt))
+		call_rcu(&cp->rcu, conn_free_rcu);
+}
+
+void vs_tmpl_put(struct vs_conn *tmpl)
+{
+	conn_put(tmpl);
+}
+
+/* A persistence entry with a reference held, or NULL. */
+struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key)
+{
+	struct vs_conn *tmpl = vs_conn_lookup(vn, key);
+
+	if (!tmpl || !refcount_inc_not_zero(&tmpl->refcnt))
+		return NULL;
+	if (READ_ONCE(tmpl->state) == VS_CONN_DEAD) {
+		conn_put(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+/* Count a connection in or out of its server's connection numbers. */
+static void account(struct vs_conn *cp, u8 state, int delta)
+{
+	struct vs_dest *dest = cp->dest;
+
+	if (cp->flags & VS_CONN_F_TMPL)
+		atomic_add(delta, &dest->persist_conns);
+	else if (vs_conn_active_state(state))
+		atomic_add(delta, &dest->active_conns);
+	else
+		atomic_add(delta, &dest->inact_conns);
+	if (!(cp->flags & VS_CONN_F_TMPL) && dest->u_thresh)
+		vs_dest_check_overload(dest);
+}
+
+static void file_locked(struct vs_expiry *e, struct vs_conn *cp,
+			unsigned long expires, unsigned long base)
+{
+	hlist_add_head(&cp->exp_node, &e->slot[slot_of(expires, base)]);
+}
+
+/* Unhash a connection and let it go; caller holds its expiry lock. */
+static void kill_locked(struct vs_net *vn, struct vs_conn *cp)
+{
+	u8 old = xchg(&cp->state, VS_CONN_DEAD);
+
+	if (old == VS_CONN_DEAD)
+		return;
+	rhashtable_remove_fast(&vn->conns, &cp->in.node, conn_params);
+	if (cp->flags & VS_CONN_F_NAT)
+		rhashtable_remove_fast(&vn->conns, &cp->out.node, conn_params);
+	hlist_del_init(&cp->exp_node);
+	account(cp, old, -1);
+	percpu_counter_dec(&vn->conn_count);
+	if (cp->tmpl) {
+		struct vs_conn *tmpl = cp->tmpl;
+		unsigned long until = jiffies + timeout_of(vn, tmpl) * HZ;
+
+		/* Persistence lasts its timeout after the last connection. */
+		if (time_after(until, READ_ONCE(tmpl->expires)))
+			WRITE_ONCE(tmpl->expires, until);
+		conn_put(tmpl);
+	}
+	conn_put(cp);
+}
+
+void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp)
+{
+	struct vs_expiry *e = expiry_of(vn, cp);
+
+	spin_lock_bh(&e->lock);
+	kill_locked(vn, cp);
+	spin_unlock_bh(&e->lock);
+}
+
+/*
+ * A packet passed: push the deadline out by the state's timeout. A later
+ * deadline is only written (the collector files it again when it comes to
+ * the old slot); an earlier one, after a state change, moves it now so a
+ * closing connection does not linger. Small changes are not written at all
+ * to spare the cache line shared by both directions.
+ */
+void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp)
+{
+	unsigned long old = READ_ONCE(cp->expires);
+	unsigned long expires = jiffies + timeout_of(vn, cp) * HZ;
+	struct vs_expiry *e;
+
+	if (time_after(expires, old)) {
+		if (expires - old > HZ / 4)
+			WRITE_ONCE(cp->expires, expires);
+		return;
+	}
+	if (old - expires <= HZ / 4)
+		return;
+	e = expiry_of(vn, cp);
+	spin_lock_bh(&e->lock);
+	if (READ_ONCE(cp->state) != VS_CONN_DEAD) {
+		WRITE_ONCE(cp->expires, expires);
+		hlist_del(&cp->exp_node);
+		file_locked(e, cp, expires, sec_of(jiffies));
+	}
+	spin_unlock_bh(&e->lock);
+}
+
+/* Change state, keeping the server's active/inactive counts exact. */
+bool vs_conn_set_state(struct vs_conn *cp, u8 state)
+{
+	u8 old = READ_ONCE(cp->state);
+
+	do {
+		if (old == VS_CONN_DEAD)
+			return false;
+		if (old == state)
+			return true;
+	} while (!try_cmpxchg(&cp->state, &old, state));
+	if (vs_conn_active_state(old) != vs_conn_active_state(state)) {
+		account(cp, old, -1);
+		account(cp, state, 1);
+	}
+	return true;
+}
+
+static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
+			const struct vs_dest *dest)
+{
+	memset(out, 0, sizeof(*out));
+	out->saddr = dest->key.addr.ip;
+	out->sport = dest->key.port ? dest->key.port : in->dport;
+	out->daddr = in->saddr;
+	out->dport = in->sport;
+	out->protocol = in->protocol;
+	out->dir = VS_DIR_OUT;
+}
+
+static bool over_limit(struct vs_net *vn)
+{
+	if (percpu_counter_read_positive(&vn->conn_count) <
+	    READ_ONCE(vn->conn_max))
+		return false;
+	atomic_long_inc(&vn->conn_refused);
+	return true;
+}
+
+/*
+ * Make and hash a connection (or, with VS_CONN_F_TMPL, a persistence
+ * entry) to @dest, taking references on @dest and @tmpl. Returns NULL when
+ * the server is gone or the table is full (counted), ERR_PTR(-EEXIST) when
+ * another CPU hashed the same connection first: look it up again.
+ */
+struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
+			    struct vs_dest *dest, struct vs_conn *tmpl,
+			    u8 flags, u8 state)
+{
+	struct vs_expiry *e;
+	struct vs_conn *cp;
+	int ret;
+
+	if (over_limit(vn))
+		return NULL;
+	if (test_bit(VS_DEST_F_DEAD, &dest->flags) || !vs_dest_get(dest))
+		return NULL;
+	cp = kmem_cache_alloc(conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!cp) {
+		atomic_long_inc(&vn->conn_refused);
+		vs_dest_put(dest);
+		return NULL;
+	}
+	cp->in.key = *in;
+	if (flags & VS_CONN_F_NAT)
+		nat_out_key(&cp->out.key, in, dest);
+	cp->dest = dest;
+	cp->tmpl = tmpl;
+	cp->state = state;
+	cp->flags = flags;
+	refcount_set(&cp->refcnt, 1);
+	cp->exp_cpu = raw_smp_processor_id();
+	cp->expires = jiffies + timeout_of(vn, cp) * HZ;
+	if (tmpl)
+		refcount_inc(&tmpl->refcnt);
+	account(cp, state, 1);
+	percpu_counter_inc(&vn->conn_count);
+
+	/* Filed before it can be found, so whoever kills it can unfile it. */
+	e = expiry_of(vn, cp);
+	spin_lock_bh(&e->lock);
+	file_locked(e, cp, cp->expires, sec_of(jiffies));
+	spin_unlock_bh(&e->lock);
+
+	ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->in.node, conn_params);
+	if (!ret && (flags & VS_CONN_F_NAT)) {
+		ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
+						    conn_params);
+		if (ret)
+			rhashtable_remove_fast(&vn->conns, &cp->in.node, conn_params);
+	}
+	if (ret) {
+		/* Never visible: undo by hand, without the tables. */
+		spin_lock_bh(&e->lock);
+		hlist_del(&cp->exp_node);
+		spin_unlock_bh(&e->lock);
+		account(cp, state, -1);
+		percpu_counter_dec(&vn->conn_count);
+		if (tmpl)
+			conn_put(tmpl);
+		vs_dest_put(dest);
+		kmem_cache_free(conn_cache, cp);
+		if (ret != -EEXIST)
+			atomic_long_inc(&vn->conn_refused);
+		return ret == -EEXIST ? ERR_PTR(-EEXIST) : NULL;
+	}
+	return cp;
+}
+
+/* The collector's work on one slot of one CPU's expiry lists. */
+static void collect_slot(struct vs_net *vn, struct vs_expiry *e,
+			 unsigned long sec)
+{
+	struct hlist_head *head = &e->slot[sec % EXP_SLOTS];
+	unsigned int n = 0;
+
+	spin_lock_bh(&e->lock);
+	while (!hlist_empty(head)) {
+		struct vs_conn *cp = hlist_entry(head->first, struct vs_conn,
+						 exp_node);
+		unsigned long expires = READ_ONCE(cp->expires);
+
+		hlist_del_init(&cp->exp_node);
+		if (READ_ONCE(cp->state) == VS_CONN_DEAD) {
+			/* Its killer is waiting for our lock to unfile it. */
+		} else if (time_after(expires, jiffies)) {
+			file_locked(e, cp, expires, sec);
+		} else if ((cp->flags & VS_CONN_F_TMPL) &&
+			   refcount_read(&cp->refcnt) > 1) {
+			/* Still used: persistence outlives its connections. */
+			expires = jiffies + timeout_of(vn, cp) * HZ;
+			WRITE_ONCE(cp->expires, expires);
+			file_locked(e, cp, expires, sec);
+		} else {
+			kill_locked(vn, cp);
+		}
+		if (++n % EXP_BATCH == 0) {
+			spin_unlock_bh(&e->lock);
+			cond_resched();
+			spin_lock_bh(&e->lock);
+		}
+	}
+	spin_unlock_bh(&e->lock);
+}
+
+static void gc_work(struct work_struct *work)
+{
+	struct vs_net *vn = container_of(to_delayed_work(work), struct vs_net,
+					 conn_gc);
+	unsigned long now = sec_of(jiffies), sec;
+	int cpu;
+
+	/* After a long stall, every slot once is enough: deadlines rule. */
+	if (now - vn->gc_next_sec > EXP_SLOTS)
+		vn->gc_next_sec = now - EXP_SLOTS;
+	for (sec = vn->gc_next_sec; sec <= now; sec++)
+		for_each_possible_cpu(cpu)
+			collect_slot(vn, per_cpu_ptr(vn->expiry, cpu), sec);
+	vn->gc_next_sec = sec;
+	queue_delayed_work(system_power_efficient_wq, &vn->conn_gc, GC_INTERVAL);
+}
+
+/* Kill every connection for which @match says so, walking the table. */
+static void kill_matching(struct vs_net *vn,
+			  bool (*match)(const struct vs_conn *cp))
+{
+	struct rhashtable_iter iter;
+	struct vs_tuple *t;
+
+	rhashtable_walk_enter(&vn->conns, &iter);
+	rhashtable_walk_start(&iter);
+	while ((t = rhashtable_walk_next(&iter))) {
+		struct vs_conn *cp;
+
+		if (IS_ERR(t))
+			continue;
+		if (t->key.dir == VS_DIR_OUT)
+			continue;
+		cp = vs_tuple_conn(t);
+		if (!match(cp))
+			continue;
+		/* The walk holds RCU: cp stays valid while we kill it. */
+		vs_conn_kill(vn, cp);
+		if (need_resched()) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+static bool dest_is_dead(const struct vs_conn *cp)
+{
+	return test_bit(VS_DEST_F_DEAD, &cp->dest->flags);
+}
+
+static bool any_conn(const struct vs_conn *cp)
+{
+	return true;
+}
+
+static void nodest_work(struct work_struct *work)
+{
+	struct vs_net *vn = container_of(work, struct vs_net, conn_nodest);
+
+	kill_matching(vn, dest_is_dead);
+}
+
+/* Real servers were deleted: expire their connections soon, per policy. */
+void vs_conn_kill_dest(struct vs_net *vn)
+{
+	if (READ_ONCE(vn->expire_nodest_conn))
+		queue_work(system_long_wq, &vn->conn_nodest);
+}
+
+void vs_conn_flush(struct vs_net *vn)
+{
+	kill_matching(vn, any_conn);
 }
 
 unsigned int vs_conn_buckets(struct vs_net *vn)
 {
-	return 0;
+	const struct bucket_table *tbl;
+	unsigned int size;
+
+	rcu_read_lock();
+	tbl = rcu_dereference(vn->conns.tbl);
+	size = tbl->size;
+	rcu_read_unlock();
+	return size;
 }
 
 unsigned int vs_conn_count(struct vs_net *vn)
 {
-	return 0;
+	return percpu_counter_sum_positive(&vn->conn_count);
 }
 
 unsigned int vs_conn_max(struct vs_net *vn)
 {
+	return READ_ONCE(vn->conn_max);
+}
+
+/*
+ * The default bound: connections may take a sixteenth of memory. Beyond
+ * the bound new connections are refused and counted, never an OOM.
+ */
+static unsigned int default_conn_max(void)
+{
+	u64 bytes = (u64)totalram_pages() << PAGE_SHIFT;
+
+	return min_t(u64, div_u64(bytes / 16, kmem_cache_size(conn_cache)),
+		     INT_MAX);
+}
+
+int vs_conn_net_init(struct vs_net *vn)
+{
+	int cpu, i, ret;
+
+	vn->expiry = alloc_percpu(struct vs_expiry);
+	if (!vn->expiry)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct vs_expiry *e = per_cpu_ptr(vn->expiry, cpu);
+
+		spin_lock_init(&e->lock);
+		for (i = 0; i < EXP_SLOTS; i++)
+			INIT_HLIST_HEAD(&e->slot[i]);
+	}
+	ret = percpu_counter_init(&vn->conn_count, 0, GFP_KERNEL);
+	if (ret)
+		goto err_expiry;
+	ret = rhashtable_init(&vn->conns, &conn_params);
+	if (ret)
+		goto err_count;
+	vn->conn_max = default_conn_max();
+	vn->expire_nodest_conn = 1;
+	vn->gc_next_sec = sec_of(jiffies);
+	INIT_DELAYED_WORK(&vn->conn_gc, gc_work);
+	INIT_WORK(&vn->conn_nodest, nodest_work);
 	return 0;
+
+err_count:
+	percpu_counter_destroy(&vn->conn_count);
+err_expiry:
+	free_percpu(vn->expiry);
+	return ret;
+}
+
+/* The collector starts with the first service of the namespace. */
+void vs_conn_start(struct vs_net *vn)
+{
+	vn->gc_next_sec = sec_of(jiffies);
+	queue_delayed_work(system_power_efficient_wq, &vn->conn_gc, GC_INTERVAL);
+}
+
+/* After the hooks are gone: nothing makes connections any more. */
+void vs_conn_net_exit(struct vs_net *vn)
+{
+	cancel_delayed_work_sync(&vn->conn_gc);
+	cancel_work_sync(&vn->conn_nodest);
+	vs_conn_flush(vn);
+	rhashtable_destroy(&vn->conns);
+	percpu_counter_destroy(&vn->conn_count);
+	free_percpu(vn->expiry);
+}
+
+static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct vs_conn *cp)
+{
+	const struct vs_conn_key *k = &cp->in.key;
+	const struct vs_dest *dest = cp->dest;
+	unsigned long expires = READ_ONCE(cp->expires);
+	union vs_addr caddr = {}, vaddr = {};
+	__be16 dport = dest->key.port ? dest->key.port : k->dport;
+	struct nlattr *nest;
+	void *hdr;
+	u8 state = READ_ONCE(cp->state);
+
+	if (state == VS_CONN_DEAD)
+		return 0;
+	hdr = vs_nl_dump_put(skb, cb, VS_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	caddr.ip = k->saddr;
+	vaddr.ip = k->daddr;
+	nest = nla_nest_start(skb, VS_A_CONN);
+	if (!nest ||
+	    nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
+	    nla_put_u8(skb, VS_CONN_A_PROTOCOL, k->protocol) ||
+	    nla_put(skb, VS_CONN_A_CADDR, sizeof(caddr), &caddr) ||
+	    nla_put_be16(skb, VS_CONN_A_CPORT, k->sport) ||
+	    nla_put(skb, VS_CONN_A_VADDR, sizeof(vaddr), &vaddr) ||
+	    nla_put_be16(skb, VS_CONN_A_VPORT, k->dport) ||
+	    nla_put(skb, VS_CONN_A_DADDR, sizeof(dest->key.addr), &dest->key.addr) ||
+	    nla_put_be16(skb, VS_CONN_A_DPORT, dport) ||
+	    nla_put_u32(skb, VS_CONN_A_FWMARK, dest->svc->key.fwmark) ||
+	    nla_put_u8(skb, VS_CONN_A_STATE, state) ||
+	    nla_put_u32(skb, VS_CONN_A_EXPIRES, time_after(expires, jiffies) ?
+			jiffies_to_msecs(expires - jiffies) : 0) ||
+	    nla_put_u32(skb, VS_CONN_A_FLAGS, cp->flags & VS_CONN_F_TMPL ?
+			VS_CONN_F_TEMPLATE : 0) ||
+	    nla_put_u8(skb, VS_CONN_A_FWD, cp->flags & VS_CONN_F_NAT ?
+		       VS_FWD_NAT : VS_FWD_DR)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Connection dumps walk the live table: args[0] holds the walk, args[1]
+ * says the last connection taken did not fit and must be sent first,
+ * args[2..4] the optional service filter. A table resize restarts the walk
+ * and flags the dump (NLM_F_DUMP_INTR): entries may repeat.
+ */
+int vs_conn_dump_start(struct netlink_callback *cb)
+{
+	struct vs_net *vn = vs_net(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+	struct vs_service_key key;
+	bool given;
+	int ret;
+
+	ret = vs_nl_service_key(cb, &key, &given);
+	if (ret)
+		return ret;
+	iter = kmalloc(sizeof(*iter) + (given ? sizeof(key) : 0), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	if (given)
+		memcpy(iter + 1, &key, sizeof(key));
+	rhashtable_walk_enter(&vn->conns, iter);
+	cb->args[0] = (long)iter;
+	cb->args[1] = 0;
+	cb->args[2] = given;
+	cb->seq = 1;
+	return 0;
+}
+
+int vs_conn_dump_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (iter) {
+		rhashtable_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
+static bool conn_matches(struct netlink_callback *cb, const struct vs_conn *cp)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	const struct vs_service_key *key = (const void *)(iter + 1);
+
+	return !cb->args[2] || !memcmp(&cp->dest->svc->key, key, sizeof(*key));
 }
 
 int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return 0;
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	struct vs_tuple *t;
+	int ret = 0;
+
+	rhashtable_walk_start(iter);
+	t = cb->args[1] ? rhashtable_walk_peek(iter) : rhashtable_walk_next(iter);
+	cb->args[1] = 0;
+	for (; t; t = rhashtable_walk_next(iter)) {
+		struct vs_conn *cp;
+
+		if (IS_ERR(t)) {
+			if (PTR_ERR(t) == -EAGAIN)
+				cb->seq++;
+			continue;
+		}
+		if (t->key.dir == VS_DIR_OUT)
+			continue;
+		cp = vs_tuple_conn(t);
+		if (!conn_matches(cb, cp))
+			continue;
+		ret = put_conn(skb, cb, cp);
+		if (ret) {
+			cb->args[1] = 1;
+			break;
+		}
+	}
+	rhashtable_walk_stop(iter);
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+int __init vs_conn_init(void)
+{
+	conn_cache = kmem_cache_create("vs_conn", sizeof(struct vs_conn), 0,
+				       0, NULL);
+	return conn_cache ? 0 : -ENOMEM;
+}
+
+void vs_conn_uninit(void)
+{
+	kmem_cache_destroy(conn_cache);
 }

@@ -3,8 +3,63 @@
 #define _VS_CONN_H
 
 #include <linux/netlink.h>
+#include <linux/rhashtable-types.h>
 
 #include "pernet.h"
+#include "service.h"
+
+enum vs_conn_dir {
+	VS_DIR_IN,	/* client -> VIP, as the packet arrives */
+	VS_DIR_OUT,	/* real server -> client, a NAT reply before SNAT */
+	VS_DIR_TMPL,	/* persistence: client (masked) -> service */
+};
+
+/* Hashed as raw bytes. IPv4 only for now: the uapi is already v6-ready. */
+struct vs_conn_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 protocol;
+	u8 dir;
+	u16 zero;
+};
+
+struct vs_tuple {
+	struct rhash_head node;
+	struct vs_conn_key key;
+};
+
+enum {
+	VS_CONN_F_NAT = BIT(0),		/* forwarded by NAT (else DR) */
+	VS_CONN_F_TMPL = BIT(1),	/* a persistence entry */
+	VS_CONN_F_OUTPUT = BIT(2),	/* a reply was seen (NAT) */
+};
+
+#define VS_CONN_DEAD 0xff		/* state of an unhashed connection */
+
+/*
+ * A connection, found by its in tuple (and by its out tuple for NAT
+ * replies) under RCU, with no reference count on the packet path: it is
+ * freed an RCU grace period after it is unhashed. No timer either: it sits
+ * in an expiry slot and the collector looks at it once per timeout.
+ * Persistence entries use the same structure, counted by refcnt.
+ */
+struct vs_conn {
+	struct vs_tuple in;
+	struct vs_tuple out;
+	struct vs_dest *dest;		/* holds a reference */
+	struct vs_conn *tmpl;		/* holds a reference */
+	unsigned long expires;		/* jiffies, refreshed by packets */
+	union {
+		struct hlist_node exp_node;	/* while hashed */
+		struct rcu_head rcu;		/* once unhashed */
+	};
+	refcount_t refcnt;		/* templates: table + connections */
+	u16 exp_cpu;			/* whose expiry slots hold it */
+	u8 state;			/* VS_TCP_S_*, VS_UDP_S_*, VS_CONN_DEAD */
+	u8 flags;			/* VS_CONN_F_* */
+};
 
 int vs_conn_net_init(struct vs_net *vn);
 void vs_conn_net_exit(struct vs_net *vn);
@@ -13,6 +68,37 @@ unsigned int vs_conn_buckets(struct vs_net *vn);
 unsigned int vs_conn_count(struct vs_net *vn);
 unsigned int vs_conn_max(struct vs_net *vn);
 
+struct vs_conn *vs_conn_lookup(struct vs_net *vn, const struct vs_conn_key *key);
+struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
+			    struct vs_dest *dest, struct vs_conn *tmpl,
+			    u8 flags, u8 state);
+void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp);
+bool vs_conn_set_state(struct vs_conn *cp, u8 state);
+void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp);
+void vs_conn_kill_dest(struct vs_net *vn);
+void vs_conn_flush(struct vs_net *vn);
+void vs_conn_start(struct vs_net *vn);
+
+struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
+void vs_tmpl_put(struct vs_conn *tmpl);
+
+static inline struct vs_conn *vs_tuple_conn(struct vs_tuple *t)
+{
+	return t->key.dir == VS_DIR_OUT ? container_of(t, struct vs_conn, out)
+					 : container_of(t, struct vs_conn, in);
+}
+
+static inline bool vs_conn_active_state(u8 state)
+{
+	return state == VS_TCP_S_ESTABLISHED || state == VS_TCP_S_SYN_SENT ||
+	       state == VS_TCP_S_SYN_RECV || state == VS_TCP_S_SYNACK;
+}
+
+int vs_conn_dump_start(struct netlink_callback *cb);
 int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb);
+int vs_conn_dump_done(struct netlink_callback *cb);
+
+int vs_conn_init(void);
+void vs_conn_uninit(void);
 
 #endif /* _VS_CONN_H */

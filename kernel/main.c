@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include "conn.h"
 #include "netlink.h"
 #include "pernet.h"
 #include "version.h"
@@ -14,6 +15,10 @@
 static int __init vs_mod_init(void)
 {
 	int ret;
+
+	ret = vs_conn_init();
+	if (ret < 0)
+		goto err_conn;
 
 	ret = vs_pernet_init();
 	if (ret < 0)
@@ -29,6 +34,8 @@ static int __init vs_mod_init(void)
 err_netlink:
 	vs_pernet_uninit();
 err_pernet:
+	vs_conn_uninit();
+err_conn:
 	return ret;
 }
 
@@ -44,6 +51,7 @@ static void __exit vs_mod_exit(void)
 	rcu_barrier();
 	rcu_barrier();
 	rcu_barrier();
+	vs_conn_uninit();
 	pr_info("unloaded\n");
 }
 

@@ -610,7 +610,7 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	mutex_lock(&vn->lock);
 	cb->seq = vn->gen;
-	for (; (svc = vs_service_next(vn, &id)); id++, cb->args[1] = 0) {
+	for (; (svc = vs_service_next(vn, &id)); id++) {
 		const struct vs_dest *dest;
 		unsigned long n = 0;
 
@@ -624,18 +624,21 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 				break;
 			cb->args[1] = 1;
 		}
-		if (!with_dests)
-			continue;
-		list_for_each_entry(dest, &svc->dests, list) {
-			if (++n < cb->args[1])
-				continue;
-			ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+		if (with_dests) {
+			list_for_each_entry(dest, &svc->dests, list) {
+				if (++n < cb->args[1])
+					continue;
+				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+				if (ret)
+					break;
+				cb->args[1]++;
+			}
 			if (ret)
 				break;
-			cb->args[1]++;
 		}
-		if (ret)
-			break;
+		/* This service is done: resume after it. */
+		cb->args[0] = id + 1;
+		cb->args[1] = 0;
 	}
 	mutex_unlock(&vn->lock);
 	/* Something that does not fit an empty message never will. */
@@ -753,7 +756,9 @@ static int vs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, VS_INFO_A_CONN_TAB_SIZE, vs_conn_buckets(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_CONN_COUNT, vs_conn_count(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_CONN_MAX, vs_conn_max(vn)) ||
-	    nla_put_u32(msg, VS_INFO_A_SERVICES, READ_ONCE(vn->num_services))) {
+	    nla_put_u32(msg, VS_INFO_A_SERVICES, READ_ONCE(vn->num_services)) ||
+	    nla_put_u64_64bit(msg, VS_INFO_A_CONN_REFUSED,
+			      atomic_long_read(&vn->conn_refused), VS_INFO_A_PAD)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -876,7 +881,9 @@ static const struct genl_ops vs_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_CONN,
+		.start = vs_conn_dump_start,
 		.dumpit = vs_nl_dump_conns,
+		.done = vs_conn_dump_done,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -6,9 +6,11 @@
  */
 
 #include "conn.h"
+#include "core.h"
 #include "pernet.h"
 #include "proto.h"
 #include "service.h"
+#include "sysctl.h"
 
 unsigned int vs_net_id __read_mostly;
 
@@ -26,8 +28,13 @@ static int __net_init vs_net_init(struct net *net)
 	ret = vs_conn_net_init(vn);
 	if (ret)
 		goto err_conn;
+	ret = vs_sysctl_net_init(vn);
+	if (ret)
+		goto err_sysctl;
 	return 0;
 
+err_sysctl:
+	vs_conn_net_exit(vn);
 err_conn:
 	vs_service_net_exit(vn);
 err_service:
@@ -38,6 +45,8 @@ static void __net_exit vs_net_exit(struct net *net)
 {
 	struct vs_net *vn = vs_net(net);
 
+	vs_sysctl_net_exit(vn);
+	vs_core_net_exit(vn);
 	vs_conn_net_exit(vn);
 	vs_service_net_exit(vn);
 }

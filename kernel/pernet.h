@@ -3,31 +3,52 @@
 #define _VS_PERNET_H
 
 #include <linux/mutex.h>
+#include <linux/percpu_counter.h>
 #include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/vs.h>
 
+struct vs_expiry;
+struct ctl_table_header;
+
 /*
  * Everything vs keeps for one network namespace, so one namespace can
- * neither see nor change another's tables. Changes to the table are
- * serialized by a lock of this namespace alone; the packet path reads under
- * RCU.
+ * neither see nor change another's tables. Changes to the virtual-server
+ * table are serialized by a lock of this namespace alone; the packet path
+ * reads under RCU.
  */
 struct vs_net {
 	struct net *net;
+	bool enabled;			/* hooks registered (core.c) */
 
-	struct mutex lock;		/* changes to the tables below */
+	/* The virtual-server table (service.c). */
+	struct mutex lock;		/* changes to the table */
 	unsigned int gen;		/* bumped on every change: dumps */
 	struct rhashtable services;	/* by struct vs_service_key */
 	struct rhashtable dests;	/* by struct vs_dest_key */
 	struct xarray service_ids;	/* id -> service, creation order */
 	u32 next_id;
 	unsigned int num_services;
+	struct delayed_work estimator;	/* rates */
 
-	/* Connection timeouts per state, in seconds (proto.c). */
-	unsigned int timeouts[__VS_CONN_S_LAST];
+	/* Connections (conn.c). */
+	struct rhashtable conns;
+	struct vs_expiry __percpu *expiry;
+	struct percpu_counter conn_count;
+	atomic_long_t conn_refused;	/* over conn_max or out of memory */
+	unsigned long gc_next_sec;
+	struct delayed_work conn_gc;
+	struct work_struct conn_nodest;
+
+	/* Settings (sysctl.c, proto.c). */
+	int conn_max;
+	int expire_nodest_conn;
+	int expire_quiescent_template;
+	unsigned int timeouts[__VS_CONN_S_LAST];	/* seconds */
+	struct ctl_table_header *sysctl;
 };
 
 extern unsigned int vs_net_id;

@@ -9,9 +9,12 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
+#include "conn.h"
+#include "core.h"
 #include "pernet.h"
 #include "sched.h"
 #include "service.h"
+#include "xmit.h"
 
 #define DEFAULT_SCHED "wlc"
 #define DEFAULT_PERSIST_TIMEOUT 300
@@ -30,11 +33,41 @@ static const struct rhashtable_params dest_params = {
 	.automatic_shrinking = true,
 };
 
+#define ESTIMATOR_INTERVAL_MS 2000
+
+/* Rates of every service and real server, every two seconds. */
+static void estimate(struct work_struct *work)
+{
+	struct vs_net *vn = container_of(to_delayed_work(work), struct vs_net,
+					 estimator);
+	struct vs_service *svc;
+	struct vs_dest *dest;
+	unsigned long id;
+
+	mutex_lock(&vn->lock);
+	xa_for_each(&vn->service_ids, id, svc) {
+		vs_stats_estimate(&svc->stats, ESTIMATOR_INTERVAL_MS);
+		list_for_each_entry(dest, &svc->dests, list)
+			vs_stats_estimate(&dest->stats, ESTIMATOR_INTERVAL_MS);
+		cond_resched();
+	}
+	mutex_unlock(&vn->lock);
+	queue_delayed_work(system_power_efficient_wq, &vn->estimator,
+			   msecs_to_jiffies(ESTIMATOR_INTERVAL_MS));
+}
+
+void vs_service_start_estimator(struct vs_net *vn)
+{
+	queue_delayed_work(system_power_efficient_wq, &vn->estimator,
+			   msecs_to_jiffies(ESTIMATOR_INTERVAL_MS));
+}
+
 int vs_service_net_init(struct vs_net *vn)
 {
 	int ret;
 
 	mutex_init(&vn->lock);
+	INIT_DELAYED_WORK(&vn->estimator, estimate);
 	xa_init_flags(&vn->service_ids, XA_FLAGS_ALLOC1);
 	ret = rhashtable_init(&vn->services, &service_params);
 	if (ret)
@@ -47,6 +80,7 @@ int vs_service_net_init(struct vs_net *vn)
 
 void vs_service_net_exit(struct vs_net *vn)
 {
+	cancel_delayed_work_sync(&vn->estimator);
 	mutex_lock(&vn->lock);
 	vs_service_flush(vn);
 	mutex_unlock(&vn->lock);
@@ -74,6 +108,7 @@ static void dest_free_rcu(struct rcu_head *rcu)
 	struct vs_dest *dest = container_of(rcu, struct vs_dest, rcu);
 
 	vs_service_put(dest->svc);
+	vs_route_release(dest);
 	vs_stats_free(&dest->stats);
 	kfree(dest);
 }
@@ -354,6 +389,9 @@ int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
 	ops = find_sched(&c, extack);
 	if (!ops)
 		return -ENOENT;
+	ret = vs_core_enable(vn);
+	if (ret)
+		return ret;
 	if (vs_service_find(vn, &c.key)) {
 		NL_SET_ERR_MSG_MOD(extack, "service already exists");
 		return -EEXIST;
@@ -459,6 +497,7 @@ void vs_service_del(struct vs_net *vn, struct vs_service *svc)
 	vn->num_services--;
 	vn->gen++;
 	release_service(vn, svc);
+	vs_conn_kill_dest(vn);
 }
 
 void vs_service_flush(struct vs_net *vn)
@@ -543,5 +582,6 @@ void vs_dest_del(struct vs_net *vn, struct vs_service *svc,
 	unlink_dest(vn, svc, dest);
 	vs_sched_servers_changed(svc);
 	vs_dest_put(dest);
+	vs_conn_kill_dest(vn);
 	vn->gen++;
 }

@@ -12,6 +12,7 @@
 
 struct vs_net;
 struct vs_sched_state;
+struct vs_route;
 
 /* Hashed as raw bytes: no padding, unused fields zero. */
 struct vs_service_key {
@@ -56,6 +57,7 @@ struct vs_dest {
 	atomic_t persist_conns;
 	refcount_t refcnt;
 	struct vs_stats stats;
+	struct vs_route __rcu *route;	/* xmit.c: cached route to it */
 	struct rcu_head rcu;
 };
 
@@ -97,6 +99,7 @@ struct vs_dest_conf {
 };
 
 int vs_service_net_init(struct vs_net *vn);
+void vs_service_start_estimator(struct vs_net *vn);
 void vs_service_net_exit(struct vs_net *vn);
 
 struct vs_service *vs_service_find(struct vs_net *vn,
@@ -138,6 +141,26 @@ static inline u32 vs_dest_overhead(const struct vs_dest *dest)
 {
 	return (atomic_read(&dest->active_conns) << 8) +
 	       atomic_read(&dest->inact_conns);
+}
+
+/*
+ * Upper and lower connection thresholds: a server is overloaded from the
+ * upper threshold until it drops to the lower one (3/4 of the upper if 0).
+ */
+static inline void vs_dest_check_overload(struct vs_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_thresh), lower, conns;
+
+	if (!upper)
+		return;
+	conns = atomic_read(&dest->active_conns) + atomic_read(&dest->inact_conns);
+	lower = READ_ONCE(dest->l_thresh) ?: upper * 3 / 4;
+	if (conns >= upper) {
+		if (!test_bit(VS_DEST_F_OVERLOAD, &dest->flags))
+			set_bit(VS_DEST_F_OVERLOAD, &dest->flags);
+	} else if (conns <= lower && test_bit(VS_DEST_F_OVERLOAD, &dest->flags)) {
+		clear_bit(VS_DEST_F_OVERLOAD, &dest->flags);
+	}
 }
 
 /* May the scheduler give this server a new connection? */

@@ -42,7 +42,7 @@
  * Commands (requests carry the attributes listed, replies as shown)
  * -----------------------------------------------------------------
  * VS_CMD_GET_INFO: no attributes. Reply VS_A_INFO { VERSION, CONN_TAB_SIZE,
- *   CONN_COUNT, CONN_MAX, SERVICES }.
+ *   CONN_COUNT, CONN_MAX, SERVICES, CONN_REFUSED }.
  *
  * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
  *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*. With
@@ -107,7 +107,9 @@
  * generation number; a dump message built after a change that happened
  * since the dump began carries NLM_F_DUMP_INTR, and a client that sees it
  * should run the dump again rather than trust a listing that may skip or
- * repeat entries.
+ * repeat entries. Connections come and go all the time, so a connection
+ * dump is a live view: it is flagged only when the table was resized under
+ * it, which restarts the walk (entries may then repeat).
  *
  * Errors
  * ------
@@ -258,6 +260,9 @@ enum vs_info_attr {
 	VS_INFO_A_CONN_COUNT,	/* NLA_U32: connections now */
 	VS_INFO_A_CONN_MAX,	/* NLA_U32: bound on connections (sysctl) */
 	VS_INFO_A_SERVICES,	/* NLA_U32: services in this netns */
+	VS_INFO_A_CONN_REFUSED,	/* NLA_U64: new connections refused, table
+				 * full (CONN_MAX) or out of memory */
+	VS_INFO_A_PAD,
 	__VS_INFO_A_LAST
 };
 #define VS_INFO_A_MAX (__VS_INFO_A_LAST - 1)

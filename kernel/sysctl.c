@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.vs.* sysctls, one set per network namespace. Documentation/sysctl.rst
+ * describes each.
+ */
+
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+#include "sysctl.h"
+
+static struct ctl_table vs_sysctl_template[] = {
+	{
+		.procname = "conn_max",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_INT_MAX,
+	}, {
+		.procname = "expire_nodest_conn",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	}, {
+		.procname = "expire_quiescent_template",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
+	{ }
+};
+
+int vs_sysctl_net_init(struct vs_net *vn)
+{
+	struct ctl_table *tbl;
+
+	tbl = kmemdup(vs_sysctl_template, sizeof(vs_sysctl_template), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	tbl[0].data = &vn->conn_max;
+	tbl[1].data = &vn->expire_nodest_conn;
+	tbl[2].data = &vn->expire_quiescent_template;
+	vn->sysctl = vs_register_net_sysctl(vn->net, "net/vs", tbl,
+					    ARRAY_SIZE(vs_sysctl_template) - 1);
+	if (!vn->sysctl) {
+		kfree(tbl);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void vs_sysctl_net_exit(struct vs_net *vn)
+{
+	const struct ctl_table *tbl = vn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(vn->sysctl);
+	kfree(tbl);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VS_XMIT_H
+#define _VS_XMIT_H
+
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+
+#include "conn.h"
+
+struct vs_pkt_info;
+
+unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
+		     const struct vs_conn *cp);
+int vs_mangle(struct sk_buff *skb, unsigned int thoff, bool src,
+	      __be32 addr, __be16 port);
+void vs_route_release(struct vs_dest *dest);
+void vs_notrack(struct sk_buff *skb);
+
+#endif /* _VS_XMIT_H */
