@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsadm's command line: every option in its short and long forms, the
+ * defaults -E and -e fill in, -p's optional argument, and the exact message
+ * and exit status of every kind of bad input.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "cli.h"
+#include "tap.h"
+
+static char err[VSADM_ERR_MAX];
+
+/* Parse a command line written as one string (words split on spaces). */
+static int parse_in(const char *line, bool restore, struct vsadm_cmd *c)
+{
+	char buf[512], *argv[64], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 64;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	return vsadm_parse(argc, argv, restore, c, err, sizeof(err));
+}
+
+static int parse(const char *line, struct vsadm_cmd *c)
+{
+	return parse_in(line, false, c);
+}
+
+static uint32_t ip(const char *s)
+{
+	return inet_addr(s);
+}
+
+/* A line that must fail with exactly this message and status 2. */
+static void bad(const char *line, const char *msg)
+{
+	struct vsadm_cmd c;
+	int ret = parse(line, &c);
+	char name[600];
+
+	snprintf(name, sizeof(name), "'%s' is refused", line);
+	if (!ok(ret == EXIT_USAGE && !strcmp(err, msg), "%s", name))
+		printf("#   ret %d, message '%s', want '%s'\n", ret, err, msg);
+}
+
+static void test_add_service(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-A -t 1.2.3.4:80", &c), 0, "-A -t parses");
+	ok(c.kind == CMD_ADD_SVC && c.has_svc, "-A is add-service");
+	ok(c.svc.protocol == IPPROTO_TCP && c.svc.addr.ip == ip("1.2.3.4") &&
+	   c.svc.port == 80 && !c.svc.fwmark, "-t key");
+	is_str(c.svc.sched, "wlc", "default scheduler is wlc");
+	ok(!c.svc.flags && !c.svc.timeout && c.svc.netmask == 32,
+	   "not persistent by default");
+	ok(c.svc.set == (VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT |
+			 VS_HAS_NETMASK), "-A sets every parameter");
+
+	parse("-A -u 10.0.0.1:53 -s rr", &c);
+	ok(c.svc.protocol == IPPROTO_UDP && c.svc.port == 53 &&
+	   !strcmp(c.svc.sched, "rr"), "-u with -s rr");
+	parse("-A -f 7 -s wrr -p 60 -M 255.255.255.0", &c);
+	ok(c.svc.fwmark == 7 && !c.svc.protocol && c.svc.timeout == 60 &&
+	   c.svc.netmask == 24 && c.svc.flags == VS_SVC_F_PERSISTENT,
+	   "-f with -p 60 -M 255.255.255.0");
+	parse("-A -t 1.2.3.4:80 -p -M 16", &c);
+	ok(c.svc.netmask == 16 && c.svc.timeout == 300, "-M as a prefix length");
+	parse("-A -t 1.2.3.4:http", &c);
+	is_int(c.svc.port, 80, "service name http");
+	parse("-A -u 1.2.3.4:domain", &c);
+	is_int(c.svc.port, 53, "service name domain (udp)");
+	parse("-A -t localhost:80", &c);
+	ok(c.svc.addr.ip == ip("127.0.0.1"), "host name localhost");
+	is_int(parse("-A -t 1.2.3.4:0 -p", &c), 0, "port 0 with persistence");
+	is_int(parse("-A -t 1.2.3.4 -p", &c), 0, "no port with persistence");
+	is_int(c.svc.port, 0, "no port means port 0");
+	is_int(parse("--add-service --tcp-service 1.2.3.4:80 --scheduler lc "
+		     "--persistent 20 --netmask 255.255.0.0", &c), 0,
+	       "long forms of -A");
+	ok(c.kind == CMD_ADD_SVC && !strcmp(c.svc.sched, "lc") &&
+	   c.svc.timeout == 20 && c.svc.netmask == 16, "long forms' values");
+	parse("-A --udp-service=1.2.3.4:53 --scheduler=sh", &c);
+	ok(c.svc.protocol == IPPROTO_UDP && !strcmp(c.svc.sched, "sh"),
+	   "--opt=value forms");
+	parse("-A --fwmark-service 9", &c);
+	is_int(c.svc.fwmark, 9, "--fwmark-service");
+}
+
+static void test_persistent_arg(void)
+{
+	struct vsadm_cmd c;
+
+	parse("-A -t 1.2.3.4:80 -p", &c);
+	ok(c.svc.flags == VS_SVC_F_PERSISTENT && c.svc.timeout == 300,
+	   "-p alone: 300 s");
+	parse("-A -t 1.2.3.4:80 -p 600", &c);
+	is_int(c.svc.timeout, 600, "-p 600: the next word is the timeout");
+	parse("-A -t 1.2.3.4:80 -p600", &c);
+	is_int(c.svc.timeout, 600, "-p600");
+	parse("-A -t 1.2.3.4:80 --persistent=900", &c);
+	is_int(c.svc.timeout, 900, "--persistent=900");
+	parse("-A -t 1.2.3.4:80 --persistent 900", &c);
+	is_int(c.svc.timeout, 900, "--persistent 900");
+	parse("-A -p -t 1.2.3.4:80 -s rr", &c);
+	ok(c.svc.timeout == 300 && c.svc.port == 80,
+	   "-p followed by an option takes no argument");
+	parse("-A -t 1.2.3.4:80 -p -s rr", &c);
+	ok(c.svc.timeout == 300 && !strcmp(c.svc.sched, "rr"),
+	   "-p then -s rr");
+}
+
+static void test_edit_service(void)
+{
+	struct vsadm_cmd c;
+
+	parse("-E -t 1.2.3.4:80", &c);
+	ok(c.kind == CMD_EDIT_SVC && !strcmp(c.svc.sched, "wlc") &&
+	   !c.svc.flags && !c.svc.timeout && c.svc.netmask == 32 &&
+	   c.svc.set == (VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT |
+			 VS_HAS_NETMASK),
+	   "-E without options resets everything (ipvsadm)");
+	parse("--edit-service -t 1.2.3.4:80 -s rr -p 30", &c);
+	ok(c.kind == CMD_EDIT_SVC && !strcmp(c.svc.sched, "rr") &&
+	   c.svc.timeout == 30, "--edit-service with values");
+	parse("-D -t 1.2.3.4:80", &c);
+	ok(c.kind == CMD_DEL_SVC && c.svc.port == 80, "-D");
+	parse("--delete-service -f 3", &c);
+	ok(c.kind == CMD_DEL_SVC && c.svc.fwmark == 3, "--delete-service -f");
+}
+
+static void test_servers(void)
+{
+	struct vsadm_cmd c;
+
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1", &c);
+	ok(c.kind == CMD_ADD_DEST && c.has_dest && c.dest.addr.ip == ip("10.0.0.1") &&
+	   c.dest.port == 80 && c.dest.fwd == VS_FWD_DR && c.dest.weight == 1 &&
+	   !c.dest.u_thresh && !c.dest.l_thresh,
+	   "-a defaults: DR, weight 1, the service's port");
+	ok(c.dest.set == (VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH |
+			  VS_HAS_L_THRESH), "-a sets every parameter");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1:8080 -g", &c);
+	is_int(c.dest.port, 80, "-g forces the service's port");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1:8080 -m -w 5 -x 100 -y 50", &c);
+	ok(c.dest.port == 8080 && c.dest.fwd == VS_FWD_NAT && c.dest.weight == 5 &&
+	   c.dest.u_thresh == 100 && c.dest.l_thresh == 50, "-m -w -x -y");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -m", &c);
+	is_int(c.dest.port, 80, "-m without a port: the service's");
+	parse("-a -f 7 -r 10.0.0.1:80 -m", &c);
+	is_int(c.dest.port, 80, "fwmark NAT server keeps its port");
+	parse("-a -f 7 -r 10.0.0.1:80", &c);
+	is_int(c.dest.port, 0, "fwmark DR server: port 0");
+	is_int(parse("-a -t 1.2.3.4:0 -r 10.0.0.1:0 -m", &c), 0,
+	       "NAT port 0 behind an all-ports service");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -w 0", &c);
+	is_int(c.dest.weight, 0, "weight 0");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -w 2147483647", &c);
+	is_int(c.dest.weight, 2147483647, "weight max");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -x 0 -y 20", &c);
+	ok(c.dest.l_thresh == 20 && !c.dest.u_thresh,
+	   "lower threshold without an upper one");
+	parse("-e -t 1.2.3.4:80 -r 10.0.0.1", &c);
+	ok(c.kind == CMD_EDIT_DEST && c.dest.weight == 1 && c.dest.fwd == VS_FWD_DR,
+	   "-e resets to defaults (ipvsadm)");
+	parse("-d -t 1.2.3.4:80 -r 10.0.0.1:8080", &c);
+	ok(c.kind == CMD_DEL_DEST && c.dest.port == 8080, "-d keeps the port given");
+	parse("-d -t 1.2.3.4:80 -r 10.0.0.1", &c);
+	is_int(c.dest.port, 80, "-d without a port: the service's");
+	parse("--add-server --tcp-service 1.2.3.4:80 --real-server 10.0.0.2:81 "
+	      "--masquerading --weight 3 --u-threshold 9 --l-threshold 4", &c);
+	ok(c.kind == CMD_ADD_DEST && c.dest.port == 81 && c.dest.weight == 3 &&
+	   c.dest.u_thresh == 9 && c.dest.l_thresh == 4, "long forms of -a");
+	parse("--edit-server -u 1.2.3.4:53 -r 10.0.0.2 --gatewaying", &c);
+	ok(c.kind == CMD_EDIT_DEST && c.dest.port == 53, "--edit-server -g");
+	parse("--delete-server -t 1.2.3.4:80 -r 10.0.0.2", &c);
+	is_int(c.kind, CMD_DEL_DEST, "--delete-server");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1:http -m", &c);
+	is_int(c.dest.port, 80, "server port by name");
+}
+
+static void test_other_commands(void)
+{
+	struct vsadm_cmd c;
+
+	ok(!parse("", &c) && c.kind == CMD_LIST && !c.has_svc,
+	   "no arguments lists");
+	ok(!parse("-n", &c) && c.kind == CMD_LIST && c.fmt == FMT_NUMERIC,
+	   "-n alone lists numerically");
+	ok(!parse("-Ln", &c) && c.kind == CMD_LIST && (c.fmt & FMT_NUMERIC),
+	   "-Ln clustered");
+	ok(!parse("-l", &c) && c.kind == CMD_LIST, "-l");
+	ok(!parse("--list --numeric --stats --exact --nosort", &c) &&
+	   c.fmt == (FMT_NUMERIC | FMT_STATS | FMT_EXACT | FMT_NOSORT),
+	   "--list with format options");
+	ok(!parse("-L --rate", &c) && c.fmt == FMT_RATE, "--rate");
+	ok(!parse("-L --thresholds", &c) && c.fmt == FMT_THRESHOLDS,
+	   "--thresholds");
+	ok(!parse("-L --persistent-conn", &c) && c.fmt == FMT_PCONN,
+	   "--persistent-conn");
+	ok(!parse("-L --sort", &c) && !(c.fmt & FMT_NOSORT), "--sort");
+	ok(!parse("-L --json", &c) && c.fmt == FMT_JSON, "--json");
+	ok(!parse("-L --timeout", &c) && c.fmt == FMT_TIMEOUT, "--timeout");
+	ok(!parse("-L --timeout --json", &c) &&
+	   c.fmt == (FMT_TIMEOUT | FMT_JSON), "--timeout --json");
+	ok(!parse("-lnc", &c) && c.fmt == (FMT_NUMERIC | FMT_CONN), "-lnc");
+	ok(!parse("-L --connection", &c) && c.fmt == FMT_CONN, "--connection");
+	ok(!parse("-L -c --persistent-conn", &c), "-c with --persistent-conn");
+	ok(!parse("-L -n -t 1.2.3.4:80", &c) && c.has_svc && c.svc.port == 80,
+	   "-L of one service");
+	ok(!parse("-S", &c) && c.kind == CMD_SAVE && c.fmt == FMT_RULE, "-S");
+	ok(!parse("--save -n", &c) && c.fmt == (FMT_RULE | FMT_NUMERIC),
+	   "--save -n");
+	ok(!parse("-C", &c) && c.kind == CMD_FLUSH, "-C");
+	ok(!parse("--clear", &c) && c.kind == CMD_FLUSH, "--clear");
+	ok(!parse("-R", &c) && c.kind == CMD_RESTORE, "-R");
+	ok(!parse("--restore", &c) && c.kind == CMD_RESTORE, "--restore");
+	ok(!parse("-Z", &c) && c.kind == CMD_ZERO && !c.has_svc, "-Z");
+	ok(!parse("--zero -f 4", &c) && c.has_svc && c.svc.fwmark == 4,
+	   "--zero -f 4");
+	ok(!parse("--set 900 120 300", &c) && c.kind == CMD_SET_TIMEOUTS &&
+	   c.timeouts.tcp == 900 && c.timeouts.tcp_fin == 120 &&
+	   c.timeouts.udp == 300, "--set");
+	ok(!parse("--set 0 0 0", &c) && !c.timeouts.tcp, "--set 0 0 0");
+	ok(!parse("-h", &c) && c.kind == CMD_HELP, "-h");
+	ok(!parse("--help", &c) && c.kind == CMD_HELP, "--help");
+	ok(!parse("-v", &c) && c.kind == CMD_VERSION, "-v");
+	ok(!parse("--version", &c) && c.kind == CMD_VERSION, "--version");
+}
+
+static void test_errors(void)
+{
+	bad("-A -t 1.2.3.4:80 -s foo", "unknown scheduler 'foo'");
+	bad("-A -t 1.2.3.4:80 -s averyveryverylongname",
+	    "unknown scheduler 'averyveryverylongname'");
+	bad("-A -t 1.2.3.400:80", "bad address '1.2.3.400'");
+	bad("-A -t 1.2.3:80", "bad address '1.2.3'");
+	bad("-A -t 1.2.3.4:99999", "bad port '99999'");
+	bad("-A -t 1.2.3.4:", "bad port ''");
+	bad("-A -t 1.2.3.4:nosuchservice", "bad port 'nosuchservice'");
+	bad("-A -t 1.2.3.4:0", "port 0 requires persistence (-p)");
+	bad("-A -t 1.2.3.4", "port 0 requires persistence (-p)");
+	bad("-E -t 1.2.3.4:0", "port 0 requires persistence (-p)");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -w -1",
+	    "weight '-1' out of range 0..2147483647");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -w 2147483648",
+	    "weight '2147483648' out of range 0..2147483647");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -w abc", "bad weight 'abc'");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -x 10 -y 20",
+	    "lower threshold 20 is above upper threshold 10");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -x ten", "bad upper threshold 'ten'");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -y -5",
+	    "lower threshold '-5' out of range 0..2147483647");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1:0 -m",
+	    "masquerading server '1.1.1.1:0' needs a port");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.400", "bad address '1.1.1.400'");
+	bad("-A -f 0", "bad fwmark '0'");
+	bad("-A -f abc", "bad fwmark 'abc'");
+	bad("-A -f 0x10", "bad fwmark '0x10'");
+	bad("-A -f 4294967296", "bad fwmark '4294967296'");
+	bad("--bogus", "unknown option '--bogus'");
+	bad("--bogus=3", "unknown option '--bogus'");
+	bad("-A -q", "unknown option '-q'");
+	bad("-Lq", "unknown option '-q'");
+	bad("-A -t 1.2.3.4:80 -p -M 255.0.255.0",
+	    "netmask '255.0.255.0' is not contiguous (vs needs a prefix)");
+	bad("-A -t 1.2.3.4:80 -p -M 255.255.255.1",
+	    "netmask '255.255.255.1' is not contiguous (vs needs a prefix)");
+	bad("-A -t 1.2.3.4:80 -p -M 33", "bad netmask '33'");
+	bad("-A -t 1.2.3.4:80 -p -M foo", "bad netmask 'foo'");
+	bad("-A -t 1.2.3.4:80 -M 255.255.255.0",
+	    "netmask '255.255.255.0' needs persistence (-p)");
+	bad("-A -t 1.2.3.4:80 -p 0",
+	    "persistence timeout '0' out of range 1..2592000");
+	bad("-A -t 1.2.3.4:80 -p 2592001",
+	    "persistence timeout '2592001' out of range 1..2592000");
+	bad("-A -t 1.2.3.4:80 -p foo", "bad persistence timeout 'foo'");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -i", "ipip tunneling is not supported");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 --ipip",
+	    "ipip tunneling is not supported");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 --tun-type gue",
+	    "ipip tunneling is not supported");
+	bad("-A -6 -f 1", "IPv6 is not supported yet");
+	bad("-A -t [::1]:80", "IPv6 address '[::1]:80' is not supported yet");
+	bad("-A -t ::1", "IPv6 address '::1' is not supported yet");
+	bad("--sctp-service 1.2.3.4:80", "SCTP services are not supported");
+	bad("-A -t 1.2.3.4:80 --pe sip",
+	    "persistence engines (--pe) are not supported");
+	bad("-A -t 1.2.3.4:80 -b sh-port",
+	    "scheduler flags (--sched-flags) are not supported");
+	bad("-A -t 1.2.3.4:80 -o",
+	    "one-packet scheduling (--ops) is not supported");
+	bad("--start-daemon master",
+	    "the connection sync daemon is not supported");
+	bad("-L --daemon", "the connection sync daemon is not supported");
+	bad("-A -D", "only one command at a time: '-A' and '-D'");
+	bad("-L --list", "only one command at a time: '-L' and '--list'");
+	bad("-A -t 1.2.3.4:80 -t 1.2.3.5:80", "option '-t' given twice");
+	bad("-A -t 1.2.3.4:80 -u 1.2.3.5:80",
+	    "options '-t' and '-u' cannot be combined");
+	bad("-A -t 1.2.3.4:80 -f 3", "options '-t' and '-f' cannot be combined");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -g -m",
+	    "options '-g' and '-m' cannot be combined");
+	bad("-A -t 1.2.3.4:80 -w 3", "option '-w' cannot be used with -A");
+	bad("--add-service -t 1.2.3.4:80 -r 1.1.1.1",
+	    "option '-r' cannot be used with --add-service");
+	bad("-D -t 1.2.3.4:80 -s rr", "option '-s' cannot be used with -D");
+	bad("-d -t 1.2.3.4:80 -r 1.1.1.1 -w 2",
+	    "option '-w' cannot be used with -d");
+	bad("-C -t 1.2.3.4:80", "option '-t' cannot be used with -C");
+	bad("-S --stats", "option '--stats' cannot be used with -S");
+	bad("-A -t 1.2.3.4:80 --json", "option '--json' cannot be used with -A");
+	bad("-A", "-A needs a service (-t, -u or -f)");
+	bad("-E -s rr", "-E needs a service (-t, -u or -f)");
+	bad("-D", "-D needs a service (-t, -u or -f)");
+	bad("-a -t 1.2.3.4:80", "-a needs a real server (-r)");
+	bad("--edit-server -t 1.2.3.4:80", "--edit-server needs a real server (-r)");
+	bad("-a -r 1.1.1.1", "-a needs a service (-t, -u or -f)");
+	bad("-A -t 1.2.3.4:80 -s", "option '-s' needs an argument");
+	bad("-A --tcp-service", "option '--tcp-service' needs an argument");
+	bad("-L --stats=1", "option '--stats' takes no argument");
+	bad("--set 1 2", "--set needs 3 timeouts: tcp tcpfin udp");
+	bad("--set 1 2 3 4", "--set needs 3 timeouts: tcp tcpfin udp");
+	bad("--set 1 2 x", "bad timeout 'x'");
+	bad("--set 1 2592001 3", "timeout '2592001' out of range 0..2592000");
+	bad("-L --stats --rate", "options '--stats' and '--rate' cannot be combined");
+	bad("-L -c --timeout", "options '-c' and '--timeout' cannot be combined");
+	bad("-L --thresholds --persistent-conn",
+	    "options '--thresholds' and '--persistent-conn' cannot be combined");
+	bad("-L --sort --nosort", "options '--sort' and '--nosort' cannot be combined");
+	bad("-C foo", "unexpected argument 'foo'");
+	bad("-A -t 1.2.3.4:80 300", "unexpected argument '300'");
+}
+
+static void test_restore_lines(void)
+{
+	struct vsadm_cmd c;
+	int ret;
+
+	ret = parse_in("-A -t 1.2.3.4:80", true, &c);
+	is_int(ret, 0, "restore: -A allowed");
+	ret = parse_in("-L -n", true, &c);
+	ok(ret == EXIT_USAGE && !strcmp(err, "-L cannot be used in restore input"),
+	   "restore: -L refused");
+	ret = parse_in("-R", true, &c);
+	ok(ret == EXIT_USAGE && !strcmp(err, "-R cannot be used in restore input"),
+	   "restore: -R refused");
+	ret = parse_in("-t 1.2.3.4:80", true, &c);
+	ok(ret == EXIT_USAGE && !strcmp(err, "no command"),
+	   "restore: a line without a command");
+	ret = parse_in("--set 10 0 0", true, &c);
+	is_int(ret, 0, "restore: --set allowed");
+}
+
+static void test_names(void)
+{
+	struct vs_service s = { .protocol = IPPROTO_UDP, .port = 53 };
+	struct vs_dest d = { .port = 8080 };
+	char buf[64];
+
+	s.addr.ip = ip("10.0.0.1");
+	vsadm_svc_name(buf, sizeof(buf), &s);
+	is_str(buf, "UDP 10.0.0.1:53", "service name in messages");
+	s.fwmark = 7;
+	vsadm_svc_name(buf, sizeof(buf), &s);
+	is_str(buf, "FWM 7", "fwmark service name in messages");
+	d.addr.ip = ip("192.168.1.2");
+	vsadm_dest_name(buf, sizeof(buf), &d);
+	is_str(buf, "192.168.1.2:8080", "server name in messages");
+	ok(vsadm_known_sched("wlc") && vsadm_known_sched("mh") &&
+	   !vsadm_known_sched("WLC") && !vsadm_known_sched(""),
+	   "known schedulers");
+}
+
+int main(void)
+{
+	test_add_service();
+	test_persistent_arg();
+	test_edit_service();
+	test_servers();
+	test_other_commands();
+	test_errors();
+	test_restore_lines();
+	test_names();
+	return tap_done();
+}

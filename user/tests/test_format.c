@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsadm's output against ipvsadm 1.31's, captured in the test VM
+ * (build/probe/ipvs-probe.out): the probe's table is rebuilt here in the
+ * order it was created and every listing must match byte for byte, except
+ * the first line, which names vs. Also: K/M/G/T numbers, the sort order,
+ * JSON, connections.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "cli.h"
+#include "list.h"
+#include "tap.h"
+
+#define VERSION_LINE "IP Virtual Server (vs) version 0.1.0 (size=4096)\n"
+
+static struct vs_dest d30[2], d53[1], d7[1];
+static struct vs_service svcs[4];
+static struct vs_table table = { svcs, 4 };
+static const struct vs_info info = { .version = 0x000100,
+				     .conn_tab_size = 4096 };
+
+static struct vs_dest dest(const char *a, uint16_t port, uint8_t fwd,
+			   uint32_t weight, uint32_t u, uint32_t l)
+{
+	struct vs_dest d = { .port = port, .fwd = fwd, .weight = weight,
+			     .u_thresh = u, .l_thresh = l };
+
+	d.addr.ip = inet_addr(a);
+	return d;
+}
+
+static struct vs_service service(uint8_t proto, const char *a, uint16_t port,
+				 uint32_t fwmark, const char *sched,
+				 uint32_t timeout, uint8_t netmask)
+{
+	struct vs_service s = { .af = AF_INET, .protocol = proto, .port = port,
+				.fwmark = fwmark, .timeout = timeout,
+				.netmask = netmask };
+
+	if (a)
+		s.addr.ip = inet_addr(a);
+	snprintf(s.sched, sizeof(s.sched), "%s", sched);
+	if (timeout)
+		s.flags = VS_SVC_F_PERSISTENT;
+	return s;
+}
+
+/* The probe's table, in the order its script created it. */
+static void build_probe_table(void)
+{
+	d30[0] = dest("192.168.0.121", 80, VS_FWD_DR, 1, 0, 0);
+	d30[1] = dest("192.168.0.122", 80, VS_FWD_NAT, 3, 100, 50);
+	d53[0] = dest("10.1.1.1", 5353, VS_FWD_NAT, 0, 0, 0);
+	d7[0] = dest("10.1.1.2", 0, VS_FWD_DR, 1, 0, 0);
+	svcs[0] = service(IPPROTO_TCP, "192.168.0.30", 80, 0, "wlc", 300, 24);
+	svcs[0].dests = d30;
+	svcs[0].n_dests = 2;
+	svcs[1] = service(IPPROTO_UDP, "10.0.0.1", 53, 0, "rr", 0, 32);
+	svcs[1].dests = d53;
+	svcs[1].n_dests = 1;
+	svcs[2] = service(0, NULL, 0, 7, "sh", 360, 32);
+	svcs[2].dests = d7;
+	svcs[2].n_dests = 1;
+	svcs[3] = service(IPPROTO_TCP, "10.0.0.2", 0, 0, "lc", 60, 32);
+}
+
+/* What vsadm prints for the table with this format. */
+static char *render(const struct vs_info *inf, const struct vs_table *t,
+		    unsigned int fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vsadm_print_table(f, inf, t, fmt);
+	fclose(f);
+	return buf;
+}
+
+static void check(unsigned int fmt, const char *want, const char *name)
+{
+	struct vs_table t = table;
+	struct vs_service copy[4];
+	char *got;
+
+	memcpy(copy, svcs, sizeof(copy));
+	t.svcs = copy;
+	if (!(fmt & FMT_NOSORT))
+		vsadm_sort_table(&t);
+	got = render((fmt & FMT_RULE) ? NULL : &info, &t, fmt);
+	is_str(got, want, name);
+	free(got);
+}
+
+static void test_listings(void)
+{
+	check(FMT_NUMERIC, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.30:80 wlc persistent 300 mask 255.255.255.0\n"
+	"  -> 192.168.0.121:80             Route   1      0          0         \n"
+	"  -> 192.168.0.122:80             Masq    3      0          0         \n"
+	"TCP  10.0.0.2:0 lc persistent 60\n"
+	"UDP  10.0.0.1:53 rr\n"
+	"  -> 10.1.1.1:5353                Masq    0      0          0         \n"
+	"FWM  7 sh persistent 360\n"
+	"  -> 10.1.1.2:0                   Route   1      0          0         \n",
+	"-L -n matches ipvsadm");
+	check(0, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.30:http wlc persistent 300 mask 255.255.255.0\n"
+	"  -> 192.168.0.121:http           Route   1      0          0         \n"
+	"  -> 192.168.0.122:http           Masq    3      0          0         \n"
+	"TCP  10.0.0.2:0 lc persistent 60\n"
+	"UDP  10.0.0.1:domain rr\n"
+	"  -> 10.1.1.1:mdns                Masq    0      0          0         \n"
+	"FWM  7 sh persistent 360\n"
+	"  -> 10.1.1.2:0                   Route   1      0          0         \n",
+	"-L (names) matches ipvsadm");
+	check(FMT_NUMERIC | FMT_STATS, VERSION_LINE
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80                     0        0        0        0        0\n"
+	"  -> 192.168.0.121:80                    0        0        0        0        0\n"
+	"  -> 192.168.0.122:80                    0        0        0        0        0\n"
+	"TCP  10.0.0.2:0                          0        0        0        0        0\n"
+	"UDP  10.0.0.1:53                         0        0        0        0        0\n"
+	"  -> 10.1.1.1:5353                       0        0        0        0        0\n"
+	"FWM  7                                   0        0        0        0        0\n"
+	"  -> 10.1.1.2:0                          0        0        0        0        0\n",
+	"--stats matches ipvsadm");
+	check(FMT_NUMERIC | FMT_STATS | FMT_EXACT, VERSION_LINE
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80                     0        0        0        0        0\n"
+	"  -> 192.168.0.121:80                    0        0        0        0        0\n"
+	"  -> 192.168.0.122:80                    0        0        0        0        0\n"
+	"TCP  10.0.0.2:0                          0        0        0        0        0\n"
+	"UDP  10.0.0.1:53                         0        0        0        0        0\n"
+	"  -> 10.1.1.1:5353                       0        0        0        0        0\n"
+	"FWM  7                                   0        0        0        0        0\n"
+	"  -> 10.1.1.2:0                          0        0        0        0        0\n",
+	"--exact --stats matches ipvsadm");
+	check(FMT_NUMERIC | FMT_RATE, VERSION_LINE
+	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80                     0        0        0        0        0\n"
+	"  -> 192.168.0.121:80                    0        0        0        0        0\n"
+	"  -> 192.168.0.122:80                    0        0        0        0        0\n"
+	"TCP  10.0.0.2:0                          0        0        0        0        0\n"
+	"UDP  10.0.0.1:53                         0        0        0        0        0\n"
+	"  -> 10.1.1.1:5353                       0        0        0        0        0\n"
+	"FWM  7                                   0        0        0        0        0\n"
+	"  -> 10.1.1.2:0                          0        0        0        0        0\n",
+	"--rate matches ipvsadm");
+	check(FMT_NUMERIC | FMT_THRESHOLDS, VERSION_LINE
+	"Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80 wlc persistent 300 mask 255.255.255.0\n"
+	"  -> 192.168.0.121:80             0          0          0          0         \n"
+	"  -> 192.168.0.122:80             100        50         0          0         \n"
+	"TCP  10.0.0.2:0 lc persistent 60\n"
+	"UDP  10.0.0.1:53 rr\n"
+	"  -> 10.1.1.1:5353                0          0          0          0         \n"
+	"FWM  7 sh persistent 360\n"
+	"  -> 10.1.1.2:0                   0          0          0          0         \n",
+	"--thresholds matches ipvsadm");
+	check(FMT_NUMERIC | FMT_PCONN, VERSION_LINE
+	"Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80 wlc persistent 300 mask 255.255.255.0\n"
+	"  -> 192.168.0.121:80             1         0           0          0         \n"
+	"  -> 192.168.0.122:80             3         0           0          0         \n"
+	"TCP  10.0.0.2:0 lc persistent 60\n"
+	"UDP  10.0.0.1:53 rr\n"
+	"  -> 10.1.1.1:5353                0         0           0          0         \n"
+	"FWM  7 sh persistent 360\n"
+	"  -> 10.1.1.2:0                   1         0           0          0         \n",
+	"--persistent-conn matches ipvsadm");
+}
+
+static void test_save(void)
+{
+	/* ipvsadm's -S, plus -x/-y where thresholds are set. */
+	check(FMT_RULE | FMT_NUMERIC,
+	"-A -t 192.168.0.30:80 -s wlc -p 300 -M 255.255.255.0\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.121:80 -g -w 1\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.122:80 -m -w 3 -x 100 -y 50\n"
+	"-A -t 10.0.0.2:0 -s lc -p 60\n"
+	"-A -u 10.0.0.1:53 -s rr\n"
+	"-a -u 10.0.0.1:53 -r 10.1.1.1:5353 -m -w 0\n"
+	"-A -f 7 -s sh -p 360\n"
+	"-a -f 7 -r 10.1.1.2:0 -g -w 1\n",
+	"-S -n: ipvsadm's lines, thresholds kept");
+	check(FMT_RULE,
+	"-A -t 192.168.0.30:http -s wlc -p 300 -M 255.255.255.0\n"
+	"-a -t 192.168.0.30:http -r 192.168.0.121:http -g -w 1\n"
+	"-a -t 192.168.0.30:http -r 192.168.0.122:http -m -w 3 -x 100 -y 50\n"
+	"-A -t 10.0.0.2:0 -s lc -p 60\n"
+	"-A -u 10.0.0.1:domain -s rr\n"
+	"-a -u 10.0.0.1:domain -r 10.1.1.1:mdns -m -w 0\n"
+	"-A -f 7 -s sh -p 360\n"
+	"-a -f 7 -r 10.1.1.2:0 -g -w 1\n",
+	"-S (names)");
+	check(FMT_RULE | FMT_NUMERIC | FMT_NOSORT,
+	"-A -t 192.168.0.30:80 -s wlc -p 300 -M 255.255.255.0\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.121:80 -g -w 1\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.122:80 -m -w 3 -x 100 -y 50\n"
+	"-A -u 10.0.0.1:53 -s rr\n"
+	"-a -u 10.0.0.1:53 -r 10.1.1.1:5353 -m -w 0\n"
+	"-A -f 7 -s sh -p 360\n"
+	"-a -f 7 -r 10.1.1.2:0 -g -w 1\n"
+	"-A -t 10.0.0.2:0 -s lc -p 60\n",
+	"--nosort keeps the kernel's order");
+}
+
+static void test_one_service(void)
+{
+	struct vs_table t = { &svcs[0], 1 };
+	char *got = render(NULL, &t, FMT_NUMERIC);
+
+	is_str(got,
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.30:80 wlc persistent 300 mask 255.255.255.0\n"
+	"  -> 192.168.0.121:80             Route   1      0          0         \n"
+	"  -> 192.168.0.122:80             Masq    3      0          0         \n",
+	"-L -t: no version line (ipvsadm)");
+	free(got);
+}
+
+static void largenum(uint64_t v, bool exact, const char *want)
+{
+	char buf[64], name[96];
+
+	vsadm_largenum(buf, sizeof(buf), v, exact);
+	snprintf(name, sizeof(name), "%llu%s -> '%s'", (unsigned long long)v,
+		 exact ? " exact" : "", want);
+	is_str(buf, want, name);
+}
+
+static void test_largenum(void)
+{
+	largenum(0, false, "        0");
+	largenum(99999999ULL, false, " 99999999");
+	largenum(100000000ULL, false, "  100000K");
+	largenum(999999999ULL, false, "  999999K");
+	largenum(1000000000ULL, false, "    1000M");
+	largenum(99999999999ULL, false, "   99999M");
+	largenum(100000000000ULL, false, "     100G");
+	largenum(99999999999999ULL, false, "   99999G");
+	largenum(100000000000000ULL, false, "     100T");
+	largenum(18446744073709551615ULL, false, "18446744T");
+	largenum(5, true, "        5");
+	largenum(12345678, true, " 12345678");
+	largenum(123456789, true, " 123456789");
+	largenum(100000000000000ULL, true, " 100000000000000");
+}
+
+static void test_big_stats(void)
+{
+	struct vs_service s = service(IPPROTO_TCP, "10.0.0.1", 80, 0, "rr", 0, 32);
+	struct vs_dest d = dest("10.0.0.2", 80, VS_FWD_DR, 1, 0, 0);
+	struct vs_table t = { &s, 1 };
+	char *got;
+
+	s.stats.conns = 123;
+	s.stats.inpkts = 150000000;
+	s.stats.outpkts = 2000000000;
+	s.stats.inbytes = 300000000000ULL;
+	s.stats.outbytes = 500000000000000ULL;
+	s.stats.cps = 7;
+	s.stats.inbps = 250000000;
+	d.stats = s.stats;
+	d.stats.cps = 123456789;	/* a server's packet rates: never cut */
+	s.dests = &d;
+	s.n_dests = 1;
+	got = render(&info, &t, FMT_NUMERIC | FMT_STATS);
+	is_str(got, VERSION_LINE
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  10.0.0.1:80                       123  150000K    2000M     300G     500T\n"
+	"  -> 10.0.0.2:80                       123  150000K    2000M     300G     500T\n",
+	"--stats abbreviates with K/M/G/T");
+	free(got);
+	got = render(&info, &t, FMT_NUMERIC | FMT_STATS | FMT_EXACT);
+	is_str(got, VERSION_LINE
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  10.0.0.1:80                       123 150000000 2000000000 300000000000 500000000000000\n"
+	"  -> 10.0.0.2:80                       123 150000000 2000000000 300000000000 500000000000000\n",
+	"--stats --exact widens the columns");
+	free(got);
+	got = render(&info, &t, FMT_NUMERIC | FMT_RATE);
+	is_str(got, VERSION_LINE
+	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  10.0.0.1:80                         7        0        0  250000K        0\n"
+	"  -> 10.0.0.2:80                  123456789        0        0  250000K        0\n",
+	"--rate: service rates abbreviated, server packet rates not");
+	free(got);
+}
+
+/* Names wider than the columns are cut where ipvsadm cuts them. */
+static void test_truncation(void)
+{
+	struct vs_service s = service(IPPROTO_UDP, "255.255.255.255", 65535, 0,
+				      "wlc", 0, 32);
+	struct vs_dest d = dest("255.255.255.254", 65535, VS_FWD_NAT, 1, 0, 0);
+	struct vs_table t = { &s, 1 };
+	char *got;
+
+	s.dests = &d;
+	s.n_dests = 1;
+	got = render(NULL, &t, FMT_NUMERIC | FMT_STATS);
+	is_str(got,
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"UDP  255.255.255.255:65535               0        0        0        0        0\n"
+	"  -> 255.255.255.254:65535               0        0        0        0        0\n",
+	"widest IPv4 names fit");
+	free(got);
+}
+
+static struct vs_service key(uint8_t proto, const char *a, uint16_t port,
+			     uint32_t fwmark)
+{
+	return service(proto, a, port, fwmark, "rr", 0, 32);
+}
+
+static int cmp_svc(const struct vs_service *a, const struct vs_service *b)
+{
+	return vsadm_cmp_services(a, b);
+}
+
+static void test_sort(void)
+{
+	struct vs_service a, b;
+	struct vs_service v[6];
+	struct vs_dest ds[4];
+	struct vs_service s = { 0 };
+	char name[64];
+	size_t i;
+	static const char *const want[] = {
+		"TCP 192.168.0.30:80", "TCP 10.0.0.2:0", "TCP 10.0.0.2:443",
+		"UDP 10.0.0.1:53", "FWM 3", "FWM 7",
+	};
+
+	a = key(IPPROTO_TCP, "192.168.0.30", 80, 0);
+	b = key(IPPROTO_TCP, "10.0.0.2", 0, 0);
+	ok(cmp_svc(&a, &b) < 0,
+	   "192.168.0.30 sorts before 10.0.0.2 (ipvsadm's wrap-around)");
+	a = key(IPPROTO_TCP, "10.0.0.2", 0, 0);
+	b = key(IPPROTO_TCP, "130.0.0.1", 80, 0);
+	ok(cmp_svc(&a, &b) < 0, "10.0.0.2 sorts before 130.0.0.1");
+	a = key(IPPROTO_TCP, "10.0.0.2", 80, 0);
+	b = key(IPPROTO_TCP, "10.0.0.10", 80, 0);
+	ok(cmp_svc(&a, &b) < 0, "addresses compare as numbers");
+	a = key(IPPROTO_TCP, "10.0.0.2", 443, 0);
+	b = key(IPPROTO_TCP, "10.0.0.2", 80, 0);
+	ok(cmp_svc(&a, &b) > 0, "then ports");
+	a = key(IPPROTO_UDP, "1.1.1.1", 53, 0);
+	b = key(IPPROTO_TCP, "9.9.9.9", 80, 0);
+	ok(cmp_svc(&a, &b) > 0, "TCP before UDP");
+	a = key(0, NULL, 0, 1);
+	ok(cmp_svc(&a, &b) > 0, "fwmark services last");
+
+	v[0] = key(0, NULL, 0, 7);
+	v[1] = key(IPPROTO_UDP, "10.0.0.1", 53, 0);
+	v[2] = key(IPPROTO_TCP, "10.0.0.2", 443, 0);
+	v[3] = key(0, NULL, 0, 3);
+	v[4] = key(IPPROTO_TCP, "10.0.0.2", 0, 0);
+	v[5] = key(IPPROTO_TCP, "192.168.0.30", 80, 0);
+	vsadm_msort(v, 6, sizeof(v[0]), vsadm_cmp_services);
+	for (i = 0; i < 6; i++) {
+		vsadm_svc_name(name, sizeof(name), &v[i]);
+		is_str(name, want[i], "sorted services in ipvsadm's order");
+	}
+
+	ds[0] = dest("10.0.0.9", 80, VS_FWD_DR, 1, 0, 0);
+	ds[1] = dest("10.0.0.10", 80, VS_FWD_DR, 1, 0, 0);
+	ds[2] = dest("10.0.0.9", 79, VS_FWD_NAT, 1, 0, 0);
+	ds[3] = dest("10.0.0.1", 8080, VS_FWD_NAT, 1, 0, 0);
+	s.dests = ds;
+	s.n_dests = 4;
+	vsadm_sort_dests(&s);
+	ok(ds[0].addr.ip == inet_addr("10.0.0.1") && ds[1].port == 79 &&
+	   ds[2].port == 80 && ds[3].addr.ip == inet_addr("10.0.0.10"),
+	   "servers sorted by address then port");
+}
+
+static void test_json(void)
+{
+	struct vs_table t = table;
+	char *got = render(&info, &t, FMT_JSON);
+
+	ok(got && !strncmp(got, "{\n  \"version\": \"0.1.0\",\n", 24),
+	   "JSON starts with the version");
+	ok(strstr(got, "{\"protocol\": \"tcp\", \"address\": \"192.168.0.30\", "
+			"\"port\": 80, \"fwmark\": null, \"scheduler\": \"wlc\", "
+			"\"persistent\": true, \"timeout\": 300, "
+			"\"netmask\": \"255.255.255.0\", \"prefix_length\": 24") != NULL,
+	   "JSON service fields");
+	ok(strstr(got, "{\"address\": \"192.168.0.122\", \"port\": 80, "
+			"\"forward\": \"masq\", \"weight\": 3, "
+			"\"upper_threshold\": 100, \"lower_threshold\": 50") != NULL,
+	   "JSON server fields");
+	ok(strstr(got, "\"protocol\": \"fwmark\", \"address\": null, "
+			"\"port\": null, \"fwmark\": 7") != NULL,
+	   "JSON fwmark service");
+	ok(strstr(got, "\"servers\": []") != NULL, "JSON service without servers");
+	free(got);
+	t.n = 0;
+	got = render(&info, &t, FMT_JSON);
+	ok(got && strstr(got, "\"services\": []\n}\n") != NULL, "JSON empty table");
+	free(got);
+}
+
+static void test_timeouts_and_conns(void)
+{
+	struct vs_timeouts to = { 900, 120, 300 };
+	struct vs_conn c[2] = { { 0 } };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vsadm_print_timeouts(f, &to, 0);
+	vsadm_print_timeouts(f, &to, FMT_JSON);
+	fclose(f);
+	is_str(buf, "Timeout (tcp tcpfin udp): 900 120 300\n"
+		    "{\"tcp\": 900, \"tcpfin\": 120, \"udp\": 300}\n",
+	       "timeouts, text and JSON");
+	free(buf);
+
+	c[0].protocol = IPPROTO_TCP;
+	c[0].caddr.ip = inet_addr("10.0.0.99");
+	c[0].cport = 40000;
+	c[0].vaddr.ip = inet_addr("192.168.0.30");
+	c[0].vport = 80;
+	c[0].daddr.ip = inet_addr("192.168.0.121");
+	c[0].dport = 80;
+	c[0].state = VS_TCP_S_ESTABLISHED;
+	c[0].expires_ms = 899500;
+	c[1] = c[0];
+	c[1].protocol = IPPROTO_UDP;
+	c[1].state = VS_UDP_S_NORMAL;
+	c[1].expires_ms = 5000;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	vsadm_print_conns(f, c, 2, FMT_NUMERIC);
+	fclose(f);
+	is_str(buf, "IPVS connection entries\n"
+	"pro expire state       source             virtual            destination\n"
+	"TCP 14:59  ESTABLISHED 10.0.0.99:40000    192.168.0.30:80    192.168.0.121:80\n"
+	"UDP 00:05  UDP         10.0.0.99:40000    192.168.0.30:80    192.168.0.121:80\n",
+	"-c layout (ipvsadm)");
+	free(buf);
+}
+
+int main(void)
+{
+	build_probe_table();
+	test_listings();
+	test_save();
+	test_one_service();
+	test_largenum();
+	test_big_stats();
+	test_truncation();
+	test_sort();
+	test_json();
+	test_timeouts_and_conns();
+	return tap_done();
+}

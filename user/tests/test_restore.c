@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsadm -R without a kernel: every bad line reported with its number,
+ * conflicts with the current table found before anything is sent, the
+ * batching of a service with its servers, and the undo list.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+
+#include "restore.h"
+#include "tap.h"
+
+static char err[VSADM_ERR_MAX];
+
+static void input(struct rinput *r, const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	vsadm_restore_read(f, r);
+	fclose(f);
+}
+
+/* The messages vsadm_restore_check prints for text. */
+static char *check_text(const char *text, size_t *bad)
+{
+	struct rinput r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	input(&r, text);
+	*bad = vsadm_restore_check(&r, out);
+	fclose(out);
+	vsadm_restore_free(&r);
+	return buf;
+}
+
+static void test_check(void)
+{
+	size_t bad;
+	char *out;
+
+	out = check_text("-A -t 5.5.5.5:80\n-A -t bad\n", &bad);
+	is_int(bad, 1, "one bad line");
+	is_str(out, "vsadm: line 2: unknown host 'bad'\n",
+	       "the bad line is named by number");
+	free(out);
+	out = check_text("# saved table\n"
+			 "\n"
+			 "-A -t 1.2.3.4:80 -s rr\n"
+			 "   \t\n"
+			 "-a -t 1.2.3.4:80 -r 10.0.0.1 -w 700000000000\n"
+			 "-A -t 1.2.3.4:81 -s foo\n"
+			 "-a -t 1.2.3.4:80 -r 10.0.0.2 -x 5 -y 6\n"
+			 "-L -n\n", &bad);
+	is_int(bad, 4, "every bad line is found");
+	is_str(out,
+	       "vsadm: line 5: weight '700000000000' out of range 0..2147483647\n"
+	       "vsadm: line 6: unknown scheduler 'foo'\n"
+	       "vsadm: line 7: lower threshold 6 is above upper threshold 5\n"
+	       "vsadm: line 8: -L cannot be used in restore input\n",
+	       "comments and blank lines count as lines");
+	free(out);
+	out = check_text("-A -t 1.2.3.4:80\r\n-a -t 1.2.3.4:80 -r 10.0.0.1\r\n",
+			 &bad);
+	ok(bad == 0 && !*out, "CRLF line ends are fine");
+	free(out);
+	out = check_text("", &bad);
+	ok(bad == 0 && !*out, "empty input is fine");
+	free(out);
+}
+
+static int plan_text(const char *text, const struct vs_table *cur,
+		     struct plan *p)
+{
+	struct vs_timeouts to = { 900, 120, 300 };
+	struct vs_table empty = { 0 };
+	struct rinput r;
+	int ret;
+
+	input(&r, text);
+	ret = vsadm_restore_plan(&r, cur ? cur : &empty, &to, p, err,
+				 sizeof(err));
+	vsadm_restore_free(&r);
+	return ret;
+}
+
+static void test_batching(void)
+{
+	struct plan p;
+	int ret;
+
+	ret = plan_text("-A -t 1.2.3.4:80 -s rr\n"
+			"-a -t 1.2.3.4:80 -r 10.0.0.1 -w 2\n"
+			"# comment\n"
+			"-a -t 1.2.3.4:80 -r 10.0.0.2:8080 -m\n"
+			"-A -u 1.2.3.4:53\n"
+			"-a -u 1.2.3.4:53 -r 10.0.0.3 -m\n"
+			"-A -f 7 -p\n", NULL, &p);
+	is_int(ret, 0, "a good restore plans");
+	is_int(p.n, 3, "three services, three messages");
+	ok(p.ops[0].kind == VS_OP_ADD_SERVICE && p.ops[0].svc.n_dests == 2 &&
+	   p.ops[0].svc.dests[1].port == 8080 &&
+	   p.ops[0].svc.dests[1].fwd == VS_FWD_NAT,
+	   "servers ride in their service's NEW_SERVICE");
+	ok(p.op_line[0] == 1 && p.dest_lines[0][0] == 2 &&
+	   p.dest_lines[0][1] == 4, "each server keeps its line number");
+	ok(p.ops[1].svc.n_dests == 1 && p.op_line[1] == 5 &&
+	   p.dest_lines[1][0] == 6, "second service and its server");
+	ok(p.ops[2].svc.fwmark == 7 && !p.ops[2].svc.n_dests, "fwmark service");
+	ok(p.n_undo == 3 && p.undo[0].u.kind == VS_OP_DEL_SERVICE &&
+	   p.undo[2].op == 2, "each new service is undone by deleting it");
+	vsadm_plan_free(&p);
+
+	ret = plan_text("-A -t 1.2.3.4:80\n"
+			"-a -t 1.2.3.4:80 -r 10.0.0.1\n"
+			"-A -t 1.2.3.4:81\n"
+			"-a -t 1.2.3.4:80 -r 10.0.0.2\n", NULL, &p);
+	ok(!ret && p.n == 3 && p.ops[2].kind == VS_OP_ADD_DEST &&
+	   p.op_line[2] == 4 && p.undo[2].u.kind == VS_OP_DEL_DEST,
+	   "a server after another service is its own message");
+	vsadm_plan_free(&p);
+}
+
+static void test_merge_limit(void)
+{
+	char *text = malloc(64 * 400), *w = text;
+	struct plan p;
+	int i, ret;
+
+	w += sprintf(w, "-A -t 1.2.3.4:80 -s rr\n");
+	for (i = 0; i < 300; i++)
+		w += sprintf(w, "-a -t 1.2.3.4:80 -r 10.0.%d.%d\n", i / 250,
+			     i % 250 + 1);
+	ret = plan_text(text, NULL, &p);
+	ok(!ret && p.ops[0].svc.n_dests == RESTORE_MERGE_MAX &&
+	   p.n == 1 + 300 - RESTORE_MERGE_MAX,
+	   "at most RESTORE_MERGE_MAX servers in one message");
+	ok(p.ops[1].kind == VS_OP_ADD_DEST && p.op_line[1] == 258,
+	   "the rest as separate messages with their lines");
+	vsadm_plan_free(&p);
+	free(text);
+}
+
+/* The current table: TCP 1.2.3.4:80 with server 10.0.0.1:80. */
+static struct vs_table current(struct vs_service *s, struct vs_dest *d)
+{
+	struct vs_table t = { s, 1 };
+
+	memset(s, 0, sizeof(*s));
+	memset(d, 0, sizeof(*d));
+	s->af = AF_INET;
+	s->protocol = IPPROTO_TCP;
+	s->addr.ip = inet_addr("1.2.3.4");
+	s->port = 80;
+	strcpy(s->sched, "wlc");
+	s->netmask = 32;
+	d->addr.ip = inet_addr("10.0.0.1");
+	d->port = 80;
+	d->fwd = VS_FWD_DR;
+	d->weight = 4;
+	d->u_thresh = 10;
+	s->dests = d;
+	s->n_dests = 1;
+	return t;
+}
+
+static void conflict(const char *text, const char *msg, const char *name)
+{
+	struct vs_service s;
+	struct vs_dest d;
+	struct vs_table t = current(&s, &d);
+	struct plan p;
+	int ret = plan_text(text, &t, &p);
+
+	if (!ok(ret == EXIT_RUNTIME && !strcmp(err, msg), "%s", name))
+		printf("#   ret %d, '%s', want '%s'\n", ret, err, msg);
+	vsadm_plan_free(&p);
+}
+
+static void test_conflicts(void)
+{
+	struct vs_service s;
+	struct vs_dest d;
+	struct vs_table t = current(&s, &d);
+	struct plan p;
+	int ret;
+
+	conflict("-A -t 1.2.3.4:80\n",
+		 "line 1: service TCP 1.2.3.4:80 already exists",
+		 "an existing service");
+	conflict("-A -t 1.2.3.4:81\n-A -t 1.2.3.4:81\n",
+		 "line 2: service TCP 1.2.3.4:81 already exists",
+		 "a service twice in the input");
+	conflict("\n-a -t 9.9.9.9:80 -r 1.1.1.1\n",
+		 "line 2: no such service TCP 9.9.9.9:80",
+		 "a server of a missing service");
+	conflict("-a -t 1.2.3.4:80 -r 10.0.0.1\n",
+		 "line 1: server 10.0.0.1:80 already exists in service TCP 1.2.3.4:80",
+		 "an existing server");
+	conflict("-A -t 1.2.3.5:80\n-a -t 1.2.3.5:80 -r 10.0.0.1\n"
+		 "-a -t 1.2.3.5:80 -r 10.0.0.1\n",
+		 "line 3: server 10.0.0.1:80 already exists in service TCP 1.2.3.5:80",
+		 "a server twice in a batched service");
+	conflict("-e -t 1.2.3.4:80 -r 10.0.0.2\n",
+		 "line 1: no such server 10.0.0.2:80 in service TCP 1.2.3.4:80",
+		 "editing a missing server");
+	conflict("-d -t 1.2.3.4:80 -r 10.0.0.1:81 \n",
+		 "line 1: no such server 10.0.0.1:81 in service TCP 1.2.3.4:80",
+		 "deleting a missing server");
+	conflict("-D -t 1.2.3.4:80\n-D -t 1.2.3.4:80\n",
+		 "line 2: no such service TCP 1.2.3.4:80",
+		 "deleting a service twice");
+	conflict("-E -f 5\n", "line 1: no such service FWM 5",
+		 "editing a missing service");
+	conflict("-Z -u 1.2.3.4:80\n", "line 1: no such service UDP 1.2.3.4:80",
+		 "zeroing a missing service");
+	conflict("-C\n-a -t 1.2.3.4:80 -r 10.0.0.1\n",
+		 "line 2: no such service TCP 1.2.3.4:80",
+		 "-C empties the model too");
+
+	ret = plan_text("-C\n-A -t 1.2.3.4:80\n-a -t 1.2.3.4:80 -r 10.0.0.1\n",
+			&t, &p);
+	ok(!ret && p.n == 2 && p.ops[0].kind == VS_OP_FLUSH &&
+	   p.ops[1].svc.n_dests == 1, "-C then the same table again is fine");
+	ok(p.n_undo == 2 && p.undo[0].op == 0 &&
+	   p.undo[0].u.kind == VS_OP_ADD_SERVICE &&
+	   p.undo[0].u.svc.n_dests == 1 && p.undo[0].u.svc.dests[0].weight == 4 &&
+	   p.undo[0].u.svc.dests[0].u_thresh == 10,
+	   "undoing -C recreates the old services with their servers");
+	vsadm_plan_free(&p);
+
+	ret = plan_text("-e -t 1.2.3.4:80 -r 10.0.0.1 -w 9\n"
+			"-E -t 1.2.3.4:80 -s rr -p 30\n"
+			"-d -t 1.2.3.4:80 -r 10.0.0.1\n"
+			"-D -t 1.2.3.4:80\n"
+			"--set 10 0 0\n"
+			"--set 0 0 0\n", &t, &p);
+	is_int(ret, 0, "edits and deletes of existing objects plan");
+	ok(p.n == 5, "--set 0 0 0 sends nothing");
+	ok(p.undo[0].u.kind == VS_OP_EDIT_DEST && p.undo[0].u.dest.weight == 4 &&
+	   p.undo[0].u.dest.u_thresh == 10, "undo of -e restores the old server");
+	ok(p.undo[1].u.kind == VS_OP_EDIT_SERVICE &&
+	   !strcmp(p.undo[1].u.svc.sched, "wlc") && !p.undo[1].u.svc.flags,
+	   "undo of -E restores the old service");
+	ok(p.undo[2].u.kind == VS_OP_ADD_DEST && p.undo[2].u.dest.weight == 9,
+	   "undo of -d re-adds the server as it was then");
+	ok(p.undo[3].u.kind == VS_OP_ADD_SERVICE &&
+	   !strcmp(p.undo[3].u.svc.sched, "rr") && p.undo[3].u.svc.timeout == 30 &&
+	   !p.undo[3].u.svc.n_dests, "undo of -D recreates the service as it was then");
+	ok(p.undo[4].u.kind == VS_OP_SET_TIMEOUTS && p.undo[4].u.timeouts.tcp == 900 &&
+	   !p.undo[4].u.timeouts.udp, "undo of --set restores what it changed");
+	vsadm_plan_free(&p);
+}
+
+int main(void)
+{
+	test_check();
+	test_batching();
+	test_merge_limit();
+	test_conflicts();
+	return tap_done();
+}

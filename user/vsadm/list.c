@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsadm's output. The text layouts are ipvsadm 1.31's, byte for byte
+ * (column widths, trailing spaces, name truncation), because scripts and
+ * eyes parse them; only the first line of -L names vs instead of IPVS.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cli.h"
+#include "list.h"
+
+/* ipvsadm cuts names to fit its columns. */
+#define SVC_NAME_MAX	33
+#define DEST_NAME_MAX	28
+
+void vsadm_largenum(char *buf, size_t len, uint64_t v, bool exact)
+{
+	unsigned long long i = v;
+
+	if (exact) {
+		int digits = snprintf(NULL, 0, "%llu", i);
+
+		snprintf(buf, len, "%*llu", digits <= 8 ? 9 : digits + 1, i);
+	} else if (i < 100000000ULL) {
+		snprintf(buf, len, "%9llu", i);
+	} else if (i < 1000000000ULL) {
+		snprintf(buf, len, "%8lluK", i / 1000);
+	} else if (i < 100000000000ULL) {
+		snprintf(buf, len, "%8lluM", i / 1000000);
+	} else if (i < 100000000000000ULL) {
+		snprintf(buf, len, "%8lluG", i / 1000000000ULL);
+	} else {
+		snprintf(buf, len, "%8lluT", i / 1000000000000ULL);
+	}
+}
+
+static void put_largenum(FILE *f, uint64_t v, unsigned int fmt)
+{
+	char buf[32];
+
+	vsadm_largenum(buf, sizeof(buf), v, fmt & FMT_EXACT);
+	fputs(buf, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Order                                                                */
+
+/*
+ * ipvsadm compares with a plain int subtraction of unsigned values, so
+ * addresses more than 2^31 apart compare "backwards": 192.168.0.30 sorts
+ * before 10.0.0.2. Admins know that order from ipvsadm -L, so keep it.
+ */
+static int wrap_cmp(uint32_t a, uint32_t b)
+{
+	int32_t d = (int32_t)(a - b);
+
+	return (d > 0) - (d < 0);
+}
+
+int vsadm_cmp_services(const void *pa, const void *pb)
+{
+	const struct vs_service *a = pa, *b = pb;
+	int r = wrap_cmp(a->fwmark, b->fwmark);
+
+	if (r)
+		return r;
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	if (a->protocol != b->protocol)
+		return a->protocol < b->protocol ? -1 : 1;
+	r = wrap_cmp(ntohl(a->addr.ip), ntohl(b->addr.ip));
+	if (r)
+		return r;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+int vsadm_cmp_dests(const void *pa, const void *pb)
+{
+	const struct vs_dest *a = pa, *b = pb;
+	int r = wrap_cmp(ntohl(a->addr.ip), ntohl(b->addr.ip));
+
+	if (r)
+		return r;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+/*
+ * A merge sort: stable, and well defined even though the comparison above
+ * is not transitive for addresses spread over the whole space (glibc's
+ * qsort has had memory-safety bugs with such comparisons).
+ */
+static void msort_rec(char *a, char *tmp, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *))
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	msort_rec(a, tmp, mid, size, cmp);
+	msort_rec(a + mid * size, tmp, n - mid, size, cmp);
+	while (i < mid && j < n) {
+		if (cmp(a + j * size, a + i * size) < 0)
+			memcpy(tmp + k++ * size, a + j++ * size, size);
+		else
+			memcpy(tmp + k++ * size, a + i++ * size, size);
+	}
+	memcpy(tmp + k * size, a + i * size, (mid - i) * size);
+	k += mid - i;
+	memcpy(tmp + k * size, a + j * size, (n - j) * size);
+	memcpy(a, tmp, n * size);
+}
+
+void vsadm_msort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	char *tmp;
+
+	if (n < 2)
+		return;
+	tmp = malloc(n * size);
+	if (!tmp)
+		return;		/* unsorted output beats none */
+	msort_rec(base, tmp, n, size, cmp);
+	free(tmp);
+}
+
+void vsadm_sort_dests(struct vs_service *s)
+{
+	vsadm_msort(s->dests, s->n_dests, sizeof(*s->dests), vsadm_cmp_dests);
+}
+
+void vsadm_sort_table(struct vs_table *t)
+{
+	size_t i;
+
+	vsadm_msort(t->svcs, t->n, sizeof(*t->svcs), vsadm_cmp_services);
+	for (i = 0; i < t->n; i++)
+		vsadm_sort_dests(&t->svcs[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                 */
+
+void vsadm_print_version_line(FILE *f, const struct vs_info *info)
+{
+	fprintf(f, "IP Virtual Server (vs) version %u.%u.%u (size=%u)\n",
+		info->version >> 16, (info->version >> 8) & 0xff,
+		info->version & 0xff, info->conn_tab_size);
+}
+
+void vsadm_print_title(FILE *f, unsigned int fmt)
+{
+	const char *local = "Prot LocalAddress:Port";
+
+	if (fmt & FMT_STATS)
+		fprintf(f, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
+			local, "Conns", "InPkts", "OutPkts", "InBytes",
+			"OutBytes");
+	else if (fmt & FMT_RATE)
+		fprintf(f, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
+			local, "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
+	else if (fmt & FMT_THRESHOLDS)
+		fprintf(f, "%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n",
+			local, "Uthreshold", "Lthreshold", "ActiveConn",
+			"InActConn");
+	else if (fmt & FMT_PCONN)
+		fprintf(f, "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
+			local, "Weight", "PersistConn", "ActiveConn",
+			"InActConn");
+	else
+		fputs("Prot LocalAddress:Port Scheduler Flags\n"
+		      "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n",
+		      f);
+}
+
+/* Port names of a fwmark service's servers are looked up as TCP, as
+ * ipvsadm does (it sets TCP on every fwmark service).
+ */
+static uint8_t name_proto(const struct vs_service *s)
+{
+	return s->fwmark ? IPPROTO_TCP : s->protocol;
+}
+
+static void svc_label(char *buf, size_t len, const struct vs_service *s,
+		      unsigned int fmt)
+{
+	char hp[VS_HOSTPORT_MAX];
+
+	if (s->fwmark) {
+		snprintf(buf, len, (fmt & FMT_RULE) ? "-f %u" : "FWM  %u",
+			 s->fwmark);
+		return;
+	}
+	vs_hostport_str(hp, sizeof(hp), &s->addr, s->port, s->protocol,
+			fmt & FMT_NUMERIC);
+	if (fmt & FMT_RULE) {
+		snprintf(buf, len, "%s %s",
+			 s->protocol == IPPROTO_UDP ? "-u" : "-t", hp);
+		return;
+	}
+	snprintf(buf, len, "%s  %s", vs_proto_name(s->protocol), hp);
+	if (len > SVC_NAME_MAX)
+		buf[SVC_NAME_MAX] = '\0';
+}
+
+static void dest_label(char *buf, size_t len, const struct vs_service *s,
+		       const struct vs_dest *d, unsigned int fmt)
+{
+	vs_hostport_str(buf, len, &d->addr, d->port, name_proto(s),
+			fmt & FMT_NUMERIC);
+	if (!(fmt & FMT_RULE) && len > DEST_NAME_MAX)
+		buf[DEST_NAME_MAX] = '\0';
+}
+
+static bool persistent(const struct vs_service *s)
+{
+	return s->flags & VS_SVC_F_PERSISTENT;
+}
+
+static void print_rule(FILE *f, const struct vs_service *s, const char *name,
+		       unsigned int fmt)
+{
+	char mask[INET_ADDRSTRLEN], dname[VS_HOSTPORT_MAX];
+	size_t i;
+
+	fprintf(f, "-A %s -s %s", name, s->sched);
+	if (persistent(s)) {
+		fprintf(f, " -p %u", s->timeout);
+		if (s->netmask != 32) {
+			vs_mask_str(s->netmask, mask, sizeof(mask));
+			fprintf(f, " -M %s", mask);
+		}
+	}
+	fputc('\n', f);
+	for (i = 0; i < s->n_dests; i++) {
+		const struct vs_dest *d = &s->dests[i];
+
+		dest_label(dname, sizeof(dname), s, d, fmt);
+		fprintf(f, "-a %s -r %s %s -w %u", name, dname,
+			d->fwd == VS_FWD_NAT ? "-m" : "-g", d->weight);
+		/* ipvsadm -S drops thresholds; restoring must not. */
+		if (d->u_thresh || d->l_thresh)
+			fprintf(f, " -x %u -y %u", d->u_thresh, d->l_thresh);
+		fputc('\n', f);
+	}
+}
+
+static void print_stats_line(FILE *f, const char *prefix, const char *name,
+			     const struct vs_stats *st, unsigned int fmt)
+{
+	fprintf(f, "%s%-*s", prefix, *prefix ? DEST_NAME_MAX : SVC_NAME_MAX,
+		name);
+	put_largenum(f, st->conns, fmt);
+	put_largenum(f, st->inpkts, fmt);
+	put_largenum(f, st->outpkts, fmt);
+	put_largenum(f, st->inbytes, fmt);
+	put_largenum(f, st->outbytes, fmt);
+	fputc('\n', f);
+}
+
+static void print_svc_rate(FILE *f, const char *name,
+			   const struct vs_stats *st, unsigned int fmt)
+{
+	fprintf(f, "%-33s", name);
+	put_largenum(f, st->cps, fmt);
+	put_largenum(f, st->inpps, fmt);
+	put_largenum(f, st->outpps, fmt);
+	put_largenum(f, st->inbps, fmt);
+	put_largenum(f, st->outbps, fmt);
+	fputc('\n', f);
+}
+
+/* ipvsadm prints a server's packet rates plainly, only its byte rates
+ * abbreviated.
+ */
+static void print_dest_rate(FILE *f, const char *name,
+			    const struct vs_stats *st, unsigned int fmt)
+{
+	fprintf(f, "  -> %-28s %8llu %8llu %8llu", name,
+		(unsigned long long)st->cps, (unsigned long long)st->inpps,
+		(unsigned long long)st->outpps);
+	put_largenum(f, st->inbps, fmt);
+	put_largenum(f, st->outbps, fmt);
+	fputc('\n', f);
+}
+
+static void print_svc_line(FILE *f, const struct vs_service *s,
+			   const char *name)
+{
+	char mask[INET_ADDRSTRLEN];
+
+	fprintf(f, "%s %s", name, s->sched);
+	if (persistent(s)) {
+		fprintf(f, " persistent %u", s->timeout);
+		if (s->netmask != 32) {
+			vs_mask_str(s->netmask, mask, sizeof(mask));
+			fprintf(f, " mask %s", mask);
+		}
+	}
+	fputc('\n', f);
+}
+
+static void print_dest(FILE *f, const struct vs_service *s,
+		       const struct vs_dest *d, unsigned int fmt)
+{
+	char name[VS_HOSTPORT_MAX];
+
+	dest_label(name, sizeof(name), s, d, fmt);
+	if (fmt & FMT_STATS)
+		print_stats_line(f, "  -> ", name, &d->stats, fmt);
+	else if (fmt & FMT_RATE)
+		print_dest_rate(f, name, &d->stats, fmt);
+	else if (fmt & FMT_THRESHOLDS)
+		fprintf(f, "  -> %-28s %-10u %-10u %-10u %-10u\n", name,
+			d->u_thresh, d->l_thresh, d->active_conns,
+			d->inact_conns);
+	else if (fmt & FMT_PCONN)
+		fprintf(f, "  -> %-28s %-9u %-11u %-10u %-10u\n", name,
+			d->weight, d->persist_conns, d->active_conns,
+			d->inact_conns);
+	else
+		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", name,
+			d->fwd == VS_FWD_NAT ? "Masq" : "Route", d->weight,
+			d->active_conns, d->inact_conns);
+}
+
+void vsadm_print_service(FILE *f, const struct vs_service *s,
+			 unsigned int fmt)
+{
+	char name[VS_HOSTPORT_MAX + 8];
+	size_t i;
+
+	svc_label(name, sizeof(name), s, fmt);
+	if (fmt & FMT_RULE) {
+		print_rule(f, s, name, fmt);
+		return;
+	}
+	if (fmt & FMT_STATS)
+		print_stats_line(f, "", name, &s->stats, fmt);
+	else if (fmt & FMT_RATE)
+		print_svc_rate(f, name, &s->stats, fmt);
+	else
+		print_svc_line(f, s, name);
+	for (i = 0; i < s->n_dests; i++)
+		print_dest(f, s, &s->dests[i], fmt);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_addr(FILE *f, const union vs_addr *a)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	vs_addr_str(a, buf, sizeof(buf));
+	json_str(f, buf);
+}
+
+static void json_stats(FILE *f, const struct vs_stats *s)
+{
+	fprintf(f, "{\"conns\": %llu, \"inpkts\": %llu, \"outpkts\": %llu, "
+		"\"inbytes\": %llu, \"outbytes\": %llu, \"cps\": %llu, "
+		"\"inpps\": %llu, \"outpps\": %llu, \"inbps\": %llu, "
+		"\"outbps\": %llu}",
+		(unsigned long long)s->conns, (unsigned long long)s->inpkts,
+		(unsigned long long)s->outpkts, (unsigned long long)s->inbytes,
+		(unsigned long long)s->outbytes, (unsigned long long)s->cps,
+		(unsigned long long)s->inpps, (unsigned long long)s->outpps,
+		(unsigned long long)s->inbps, (unsigned long long)s->outbps);
+}
+
+static void json_dest(FILE *f, const struct vs_dest *d)
+{
+	fputs("{\"address\": ", f);
+	json_addr(f, &d->addr);
+	fprintf(f, ", \"port\": %u, \"forward\": \"%s\", \"weight\": %u, "
+		"\"upper_threshold\": %u, \"lower_threshold\": %u, "
+		"\"active_conns\": %u, \"inactive_conns\": %u, "
+		"\"persistent_conns\": %u, \"stats\": ",
+		d->port, d->fwd == VS_FWD_NAT ? "masq" : "route", d->weight,
+		d->u_thresh, d->l_thresh, d->active_conns, d->inact_conns,
+		d->persist_conns);
+	json_stats(f, &d->stats);
+	fputc('}', f);
+}
+
+static void json_service(FILE *f, const struct vs_service *s)
+{
+	char mask[INET_ADDRSTRLEN];
+	size_t i;
+
+	if (s->fwmark) {
+		fprintf(f, "    {\"protocol\": \"fwmark\", \"address\": null, "
+			"\"port\": null, \"fwmark\": %u", s->fwmark);
+	} else {
+		fprintf(f, "    {\"protocol\": \"%s\", \"address\": ",
+			s->protocol == IPPROTO_UDP ? "udp" : "tcp");
+		json_addr(f, &s->addr);
+		fprintf(f, ", \"port\": %u, \"fwmark\": null", s->port);
+	}
+	fputs(", \"scheduler\": ", f);
+	json_str(f, s->sched);
+	vs_mask_str(persistent(s) ? s->netmask : 32, mask, sizeof(mask));
+	fprintf(f, ", \"persistent\": %s, \"timeout\": %u, \"netmask\": \"%s\", "
+		"\"prefix_length\": %u,\n     \"stats\": ",
+		persistent(s) ? "true" : "false",
+		persistent(s) ? s->timeout : 0, mask,
+		persistent(s) ? s->netmask : 32);
+	json_stats(f, &s->stats);
+	fputs(",\n     \"servers\": [", f);
+	for (i = 0; i < s->n_dests; i++) {
+		fputs(i ? ",\n       " : "\n       ", f);
+		json_dest(f, &s->dests[i]);
+	}
+	fputs(s->n_dests ? "\n     ]}" : "]}", f);
+}
+
+static void json_table(FILE *f, const struct vs_info *info,
+		       const struct vs_table *t)
+{
+	size_t i;
+
+	fputs("{\n", f);
+	if (info)
+		fprintf(f, "  \"version\": \"%u.%u.%u\",\n  \"conn_tab_size\": %u,\n"
+			"  \"connections\": %u,\n",
+			info->version >> 16, (info->version >> 8) & 0xff,
+			info->version & 0xff, info->conn_tab_size,
+			info->conn_count);
+	fputs("  \"services\": [", f);
+	for (i = 0; i < t->n; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_service(f, &t->svcs[i]);
+	}
+	fputs(t->n ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+/* info NULL: one service listed by -L -t, which has no version line. */
+void vsadm_print_table(FILE *f, const struct vs_info *info,
+		       const struct vs_table *t, unsigned int fmt)
+{
+	size_t i;
+
+	if (fmt & FMT_JSON) {
+		json_table(f, info, t);
+		return;
+	}
+	if (!(fmt & FMT_RULE)) {
+		if (info)
+			vsadm_print_version_line(f, info);
+		vsadm_print_title(f, fmt);
+	}
+	for (i = 0; i < t->n; i++)
+		vsadm_print_service(f, &t->svcs[i], fmt);
+}
+
+void vsadm_print_timeouts(FILE *f, const struct vs_timeouts *t,
+			  unsigned int fmt)
+{
+	if (fmt & FMT_JSON)
+		fprintf(f, "{\"tcp\": %u, \"tcpfin\": %u, \"udp\": %u}\n",
+			t->tcp, t->tcp_fin, t->udp);
+	else
+		fprintf(f, "Timeout (tcp tcpfin udp): %u %u %u\n", t->tcp,
+			t->tcp_fin, t->udp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                          */
+
+static const char *const tcp_states[] = {
+	[VS_TCP_S_NONE] = "NONE",
+	[VS_TCP_S_ESTABLISHED] = "ESTABLISHED",
+	[VS_TCP_S_SYN_SENT] = "SYN_SENT",
+	[VS_TCP_S_SYN_RECV] = "SYN_RECV",
+	[VS_TCP_S_FIN_WAIT] = "FIN_WAIT",
+	[VS_TCP_S_TIME_WAIT] = "TIME_WAIT",
+	[VS_TCP_S_CLOSE] = "CLOSE",
+	[VS_TCP_S_CLOSE_WAIT] = "CLOSE_WAIT",
+	[VS_TCP_S_LAST_ACK] = "LAST_ACK",
+	[VS_TCP_S_LISTEN] = "LISTEN",
+	[VS_TCP_S_SYNACK] = "SYNACK",
+	[VS_UDP_S_NORMAL] = "UDP",	/* IPVS names its one UDP state so */
+};
+
+static const char *state_name(uint8_t state)
+{
+	if (state < sizeof(tcp_states) / sizeof(tcp_states[0]) &&
+	    tcp_states[state])
+		return tcp_states[state];
+	return "UNKNOWN";
+}
+
+static void json_conn(FILE *f, const struct vs_conn *c)
+{
+	fprintf(f, "    {\"protocol\": \"%s\", \"client\": ",
+		c->protocol == IPPROTO_UDP ? "udp" :
+		c->protocol == IPPROTO_TCP ? "tcp" : "ip");
+	json_addr(f, &c->caddr);
+	fprintf(f, ", \"client_port\": %u, \"virtual\": ", c->cport);
+	json_addr(f, &c->vaddr);
+	fprintf(f, ", \"virtual_port\": %u, \"server\": ", c->vport);
+	json_addr(f, &c->daddr);
+	fprintf(f, ", \"server_port\": %u, \"fwmark\": %u, \"state\": \"%s\", "
+		"\"expires_ms\": %u, \"template\": %s, \"forward\": \"%s\"}",
+		c->dport, c->fwmark, state_name(c->state), c->expires_ms,
+		(c->flags & VS_CONN_F_TEMPLATE) ? "true" : "false",
+		c->fwd == VS_FWD_NAT ? "masq" : "route");
+}
+
+static void print_conn(FILE *f, const struct vs_conn *c, unsigned int fmt)
+{
+	char cn[VS_HOSTPORT_MAX], vn[VS_HOSTPORT_MAX], dn[VS_HOSTPORT_MAX];
+	char expire[16];
+	unsigned int secs = c->expires_ms / 1000;
+	bool numeric = fmt & FMT_NUMERIC;
+
+	vs_hostport_str(cn, sizeof(cn), &c->caddr, c->cport, c->protocol,
+			numeric);
+	vs_hostport_str(vn, sizeof(vn), &c->vaddr, c->vport, c->protocol,
+			numeric);
+	vs_hostport_str(dn, sizeof(dn), &c->daddr, c->dport, c->protocol,
+			numeric);
+	snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60, secs % 60);
+	fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
+		vs_proto_name(c->protocol), expire, state_name(c->state), cn,
+		vn, dn);
+}
+
+void vsadm_print_conns(FILE *f, const struct vs_conn *c, size_t n,
+		       unsigned int fmt)
+{
+	size_t i;
+
+	if (fmt & FMT_JSON) {
+		fputs("{\n  \"connections\": [", f);
+		for (i = 0; i < n; i++) {
+			fputs(i ? ",\n" : "\n", f);
+			json_conn(f, &c[i]);
+		}
+		fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+		return;
+	}
+	fputs("IPVS connection entries\n", f);
+	fprintf(f, "pro expire %-11s %-18s %-18s %s\n", "state", "source",
+		"virtual", "destination");
+	for (i = 0; i < n; i++)
+		print_conn(f, &c[i], fmt);
+}
