@@ -72,10 +72,16 @@ static int do_change(struct vs_handle *h, const struct vsadm_cmd *c)
 
 	if (c->kind == CMD_ZERO && !c->has_svc)
 		op.kind = VS_OP_ZERO_ALL;
-	/* --set 0 0 0 changes nothing, as with ipvsadm. */
+	/* --set 0 0 0 changes nothing, as with ipvsadm; but it still needs
+	 * the right to, like any other command.
+	 */
 	if (c->kind == CMD_SET_TIMEOUTS && !c->timeouts.tcp &&
-	    !c->timeouts.tcp_fin && !c->timeouts.udp)
-		return EXIT_OK;
+	    !c->timeouts.tcp_fin && !c->timeouts.udp) {
+		struct vs_timeouts t;
+		int ret = vs_get_timeouts(h, &t);
+
+		return ret ? sys_fail(h, ret) : EXIT_OK;
+	}
 	return change(h, &op);
 }
 

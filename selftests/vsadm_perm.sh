@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every command needs CAP_NET_ADMIN, reads included (addresses of real
+# servers and clients are not for every user): an unprivileged user, and
+# root without CAP_NET_ADMIN, are refused with one clear line, exit 1 and
+# no change; an unprivileged user given CAP_NET_ADMIN alone may do all.
+#
+#   [ VM, init netns: the vs table ]   uid 65534, with and without the cap
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vsadm_lib.sh"
+require_vm
+require_cmd setpriv capsh
+
+load_vs || die "insmod vs.ko"
+vsadm -A -t 192.168.0.30:80 -s wlc -p 300 &&
+vsadm -a -t 192.168.0.30:80 -r 192.168.0.121:80 -g -w 1 ||
+	die "building the table"
+
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
+no_cap() {
+	capsh --drop=cap_net_admin -- -c "$(printf '%q ' "$@")"
+}
+
+admin() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=+net_admin --ambient-caps=+net_admin "$@"
+}
+
+denied="permission denied (need CAP_NET_ADMIN)"
+reads=("-L" "-L -n" "-l -n --stats" "-L -n -t 192.168.0.30:80" "-S -n"
+       "-L --timeout" "-L -n -c" "-L --json")
+writes=("-A -t 1.2.3.4:80" "-E -t 192.168.0.30:80 -s rr"
+	"-D -t 192.168.0.30:80" "-a -t 192.168.0.30:80 -r 192.168.0.122"
+	"-e -t 192.168.0.30:80 -r 192.168.0.121 -w 5"
+	"-d -t 192.168.0.30:80 -r 192.168.0.121" "-C" "-Z"
+	"-Z -t 192.168.0.30:80" "--set 10 10 10" "--set 0 0 0")
+
+for cmd in "${reads[@]}" "${writes[@]}"; do
+	# shellcheck disable=SC2086
+	refused "uid 65534: vsadm $cmd" 1 "$denied" nobody vsadm $cmd
+done
+for cmd in "-L -n" "-S -n" "-A -t 1.2.3.4:80" "-C"; do
+	# shellcheck disable=SC2086
+	refused "root without CAP_NET_ADMIN: vsadm $cmd" 1 "$denied" \
+		no_cap vsadm $cmd
+done
+IN="-A -t 1.2.3.4:80"
+refused "uid 65534: vsadm -R" 1 "$denied" nobody vsadm -R
+IN=
+
+# Bad input is reported as such before permissions matter.
+refused "uid 65534: bad input is still exit 2" 2 "bad address '1.2.3.400'" \
+	nobody vsadm -A -t 1.2.3.400:80
+
+check "uid 65534 with CAP_NET_ADMIN: -L" admin vsadm -L -n
+check "uid 65534 with CAP_NET_ADMIN: -A" admin vsadm -A -t 1.2.3.4:80
+check "uid 65534 with CAP_NET_ADMIN: -a" \
+	admin vsadm -a -t 1.2.3.4:80 -r 10.0.0.1 -m -w 2
+check_out "the changes are there" \
+"-A -t 1.2.3.4:80 -s wlc
+-a -t 1.2.3.4:80 -r 10.0.0.1:80 -m -w 2" \
+	bash -c "$VSADM -S -n | grep 1.2.3.4"
+check "uid 65534 with CAP_NET_ADMIN: -R" \
+	bash -c "echo '-D -t 1.2.3.4:80' | setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=+net_admin --ambient-caps=+net_admin \
+		$VSADM -R"
+check "and -R applied" bash -c "! $VSADM -S -n | grep -q 1.2.3.4"
+finish
