@@ -230,10 +230,10 @@ static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
 	out->dir = VS_DIR_OUT;
 }
 
+/* Exact near the bound: the per-CPU counter is summed when it is close. */
 static bool over_limit(struct vs_net *vn)
 {
-	if (percpu_counter_read_positive(&vn->conn_count) <
-	    READ_ONCE(vn->conn_max))
+	if (percpu_counter_compare(&vn->conn_count, READ_ONCE(vn->conn_max)) < 0)
 		return false;
 	atomic_long_inc(&vn->conn_refused);
 	return true;

@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# LVS topologies for selftests and the demo, after the NAT example of seed
+# 003 (chapter 3): a public segment 192.168.26.0/24 and a private segment
+# 10.11.12.0/24, each a bridge in a "switch" namespace, hosts attached by
+# veth (eth0 public, eth1 private). Source lib.sh first.
+#
+#   NAT (topo_nat N):
+#
+#     client 192.168.26.100                     rs1 10.11.12.1 ... rsN 10.11.12.N
+#        |                                       |  default via 10.11.12.10
+#   ==== pub ========= eth0 director eth1 ===== priv ====
+#                      192.168.26.9  10.11.12.9
+#                      VIP .26.10    NAT router 10.11.12.10 (floating)
+#
+#   Direct routing (topo_dr N): client, director and rs1..rsN all on pub
+#   (rsI 192.168.26.I); each real server holds the VIP on lo and does not
+#   answer ARP for it (arp_ignore=1, arp_announce=2), replying straight to
+#   the client.
+
+VIP=192.168.26.10
+NAT_ROUTER=10.11.12.10
+CLIENT_IP=192.168.26.100
+DIRECTOR_PUB=192.168.26.9
+DIRECTOR_PRIV=10.11.12.9
+
+# attach NS IFNAME BRIDGE [ADDR/PLEN]: a veth from NS to a bridge of sw.
+attach() {
+	local ns=$1 ifname=$2 br=$3 addr=$4 peer
+	peer="v$(mktemp -u XXXXXXXX)"
+	ip link add "$ifname" netns "$ns" type veth peer name "$peer" netns "$sw" || return 1
+	ip -n "$sw" link set "$peer" master "$br" up || return 1
+	ip -n "$ns" link set "$ifname" up || return 1
+	[ -z "$addr" ] || ip -n "$ns" addr add "$addr" dev "$ifname"
+}
+
+topo_switch() {
+	setup_ns sw || return 1
+	ip -n "$sw" link add pub type bridge || return 1
+	ip -n "$sw" link add priv type bridge || return 1
+	ip -n "$sw" link set pub up && ip -n "$sw" link set priv up
+}
+
+# A director namespace named by $1 (default "dir"): eth0 on pub, eth1 on
+# priv, forwarding on, the VIP as a floating address on eth0.
+topo_director() {
+	local var=${1:-dir} pub=${2:-$DIRECTOR_PUB} priv=${3:-$DIRECTOR_PRIV}
+	setup_ns "$var" || return 1
+	local ns=${!var}
+	attach "$ns" eth0 pub "$pub/24" || return 1
+	attach "$ns" eth1 priv "$priv/24" || return 1
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$ns" addr add "$VIP/24" dev eth0 label eth0:1
+}
+
+topo_client() {
+	setup_ns client || return 1
+	attach "$client" eth0 pub "$CLIENT_IP/24"
+}
+
+# rs_ns I: the name of real server I's namespace.
+rs_ns() {
+	local var="rs$1"
+	echo "${!var}"
+}
+
+topo_nat() {
+	local n=$1 i ns
+	topo_switch && topo_client && topo_director || return 1
+	ip -n "$dir" addr add "$NAT_ROUTER/24" dev eth1 label eth1:1
+	for ((i = 1; i <= n; i++)); do
+		setup_ns "rs$i" || return 1
+		ns=$(rs_ns "$i")
+		attach "$ns" eth1 priv "10.11.12.$i/24" || return 1
+		ip -n "$ns" route add default via "$NAT_ROUTER" || return 1
+	done
+}
+
+topo_dr() {
+	local n=$1 i ns
+	topo_switch && topo_client && topo_director || return 1
+	for ((i = 1; i <= n; i++)); do
+		setup_ns "rs$i" || return 1
+		ns=$(rs_ns "$i")
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+			net.ipv4.conf.all.arp_announce=2
+		attach "$ns" eth0 pub "192.168.26.$i/24" || return 1
+		ip -n "$ns" addr add "$VIP/32" dev lo || return 1
+	done
+}
+
+# rs_addr MODE I: real server I's address in topology MODE (nat|dr).
+rs_addr() {
+	if [ "$1" = nat ]; then echo "10.11.12.$2"; else echo "192.168.26.$2"; fi
+}
+
+# in_ns NS CMD...: run CMD in namespace NS.
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# Servers, stopped at exit. http_server NS NAME PORT: nginx answering every
+# request with "NAME\n". echo_server NS PROTO PORT: socat echoing back.
+http_server() {
+	local ns=$1 name=$2 port=$3 dir
+	dir=$(mktemp -d)
+	mkdir -p "$dir/logs"
+	cat > "$dir/nginx.conf" <<EOF
+daemon on;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log;
+worker_processes 1;
+events { worker_connections 512; }
+http {
+	access_log off;
+	client_body_temp_path $dir;
+	proxy_temp_path $dir;
+	fastcgi_temp_path $dir;
+	uwsgi_temp_path $dir;
+	scgi_temp_path $dir;
+	server {
+		listen $port reuseport;
+		location / { return 200 "$name\n"; }
+	}
+}
+EOF
+	in_ns "$ns" nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf" -g "user root;" || return 1
+	defer "kill \$(cat $dir/nginx.pid) 2>/dev/null; rm -rf $dir"
+}
+
+echo_server() {
+	local ns=$1 proto=$2 port=$3
+	if [ "$proto" = tcp ]; then
+		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr EXEC:cat \
+			> /dev/null 2>&1 &
+	else
+		in_ns "$ns" socat -T 2 UDP-RECVFROM:"$port",fork EXEC:cat \
+			> /dev/null 2>&1 &
+	fi
+	defer "kill $! 2>/dev/null"
+}
+
+# wait_port NS PROTO PORT: until something listens there (up to 5 s).
+wait_port() {
+	local flag=-tln
+	[ "$2" = udp ] && flag=-uln
+	busywait 5000 sh -c "ip netns exec '$1' ss $flag | grep -q ':$3 '"
+}
