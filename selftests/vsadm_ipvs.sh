@@ -99,14 +99,23 @@ awk 'BEGIN {
 	}
 }' > "$work/rules"
 ms() { echo $(($(date +%s%N) / 1000000)); }
-t0=$(ms)
-ipvsadm -R < "$work/rules" || fail "ipvsadm -R"
-t1=$(ms)
-check "vsadm -R of the same 11,000 lines" bash -c "$VSADM -R < $work/rules"
-t2=$(ms)
-log "-R of 1,000 services x 10 servers: ipvsadm $((t1 - t0)) ms, vsadm $((t2 - t1)) ms"
+# TCG timing varies with the host's load: alternate the two and keep each
+# one's best of three.
+best_ipvs=999999 best_vs=999999
+for round in 1 2 3; do
+	ipvsadm -C
+	vsadm -C
+	t0=$(ms)
+	ipvsadm -R < "$work/rules" || fail "ipvsadm -R"
+	t1=$(ms)
+	"$VSADM" -R < "$work/rules" || fail "vsadm -R"
+	t2=$(ms)
+	[ $((t1 - t0)) -lt $best_ipvs ] && best_ipvs=$((t1 - t0))
+	[ $((t2 - t1)) -lt $best_vs ] && best_vs=$((t2 - t1))
+done
+log "-R of 1,000 services x 10 servers: ipvsadm $best_ipvs ms, vsadm $best_vs ms"
 check_eq "both loaded the same table" "$(ipvsadm -S -n)" "$(vsadm -S -n)"
-# About 5 times here under TCG, whose timing varies by up to 2x.
+# About 5 times here with the host idle.
 check "vsadm -R at least 2 times faster than ipvsadm -R" \
-	test $((2 * (t2 - t1))) -lt $((t1 - t0))
+	test $((2 * best_vs)) -lt $best_ipvs
 finish

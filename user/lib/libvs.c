@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
@@ -1106,6 +1107,8 @@ static int dump(struct vs_handle *h, struct nl_msg *(*build)(struct vs_handle *,
 			return ret;
 		reset(rx.arg);
 		ret = -EAGAIN;
+		/* Let a burst of changes pass: 1, 2, 4, 8 ms. */
+		usleep(1000U << tries);
 	}
 	return ret;
 }

@@ -25,6 +25,9 @@ static bool common_errmsg(char *buf, size_t len, int err)
 	case EAFNOSUPPORT:
 		snprintf(buf, len, "IPv6 is not supported by the vs module");
 		return true;
+	case EAGAIN:	/* libvs: every dump was interrupted by a change */
+		snprintf(buf, len, "the table kept changing while being read; try again");
+		return true;
 	default:
 		return false;
 	}
