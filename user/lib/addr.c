@@ -195,6 +195,24 @@ int vs_parse_netmask(const char *s, uint8_t *prefix)
  * Split "host[:port]" into host (copied) and port (pointer into s, or NULL
  * when there is none). Two colons or a bracket mean IPv6.
  */
+/* "[v6]", "[v6]:port" or a bare v6 address: IPv6 (not supported yet). */
+static bool ipv6_form(const char *s)
+{
+	struct in6_addr in6;
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *end;
+
+	if (*s != '[')
+		return inet_pton(AF_INET6, s, &in6) == 1;
+	end = strchr(s, ']');
+	if (!end || (size_t)(end - s - 1) >= sizeof(buf) ||
+	    (end[1] && end[1] != ':'))
+		return false;
+	memcpy(buf, s + 1, (size_t)(end - s - 1));
+	buf[end - s - 1] = '\0';
+	return inet_pton(AF_INET6, buf, &in6) == 1;
+}
+
 int vs_split_hostport(const char *s, char *host, size_t hostlen,
 		      const char **port)
 {
@@ -202,7 +220,7 @@ int vs_split_hostport(const char *s, char *host, size_t hostlen,
 	size_t n;
 
 	if (*s == '[' || (colon && strchr(colon + 1, ':')))
-		return VS_PARSE_IPV6;
+		return ipv6_form(s) ? VS_PARSE_IPV6 : VS_PARSE_BAD;
 	n = colon ? (size_t)(colon - s) : strlen(s);
 	if (n >= hostlen)
 		return VS_PARSE_BAD;

@@ -153,9 +153,14 @@ int vs_del_dest(struct vs_handle *h, const struct vs_service *svc,
 int vs_flush(struct vs_handle *h);
 int vs_zero(struct vs_handle *h, const struct vs_service *svc_or_null);
 
-/* Pipelined changes: returns the number of failed ops, or a negative
- * errno if the conversation with the kernel itself failed. With stop_on_error
- * no further batch is sent once an op failed (ops not sent keep done=false).
+/*
+ * Pipelined changes, in order: many requests per sendto(), each answered
+ * by its own ACK. Returns the number of failed ops, or a negative errno if
+ * the conversation with the kernel itself failed. Each op's err, msg and
+ * bad_dest tell its fate (msg must be NULL or malloc'd on entry: zeroed
+ * ops are fine; vs_op_clear() frees it). With stop_on_error no further
+ * batch is sent once an op failed; ops not sent keep done == false, while
+ * ops after the failed one in the same batch were still applied.
  */
 int vs_apply(struct vs_handle *h, struct vs_op *ops, size_t n,
 	     bool stop_on_error);

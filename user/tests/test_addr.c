@@ -113,6 +113,12 @@ static void test_split(void)
 	       VS_PARSE_IPV6, "bracketed IPv6");
 	is_int(vs_split_hostport("::1", host, sizeof(host), &port),
 	       VS_PARSE_IPV6, "bare IPv6");
+	is_int(vs_split_hostport("[2001:db8::1]", host, sizeof(host), &port),
+	       VS_PARSE_IPV6, "bracketed IPv6 without a port");
+	is_int(vs_split_hostport("a:b:c", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "two colons but no IPv6");
+	is_int(vs_split_hostport("[::1]x", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "junk after the bracket");
 	is_int(vs_split_hostport("a-host-name-longer-than-the-buffer-given-to-split-"
 				 "hostport-is-refused:80", host, sizeof(host), &port),
 	       VS_PARSE_BAD, "too long a host");

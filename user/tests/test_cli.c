@@ -287,6 +287,9 @@ static void test_errors(void)
 	bad("-A -6 -f 1", "IPv6 is not supported yet");
 	bad("-A -t [::1]:80", "IPv6 address '[::1]:80' is not supported yet");
 	bad("-A -t ::1", "IPv6 address '::1' is not supported yet");
+	bad("-A -t [::1]", "IPv6 address '[::1]' is not supported yet");
+	bad("-A -t bad:80:1", "bad address 'bad:80:1'");
+	bad("-A -t [1.2.3.4]:80", "bad address '[1.2.3.4]:80'");
 	bad("--sctp-service 1.2.3.4:80", "SCTP services are not supported");
 	bad("-A -t 1.2.3.4:80 --pe sip",
 	    "persistence engines (--pe) are not supported");

@@ -266,14 +266,16 @@ static int read_words(struct ctx *c, struct words *w, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (a[0] == '-' && a[1] == '-' && a[2])
+		if (a[0] == '-' && a[1] == '-' && a[2]) {
 			ret = long_word(c, w, argc, argv, &i);
-		else if (a[0] == '-' && a[1] && a[1] != '-')
+		} else if (a[0] == '-' && a[1] && a[1] != '-') {
 			ret = short_word(c, w, argc, argv, &i);
-		else if (w->npos < MAX_POS)
-			w->pos[w->npos++] = a, ret = 0;
-		else
+		} else if (w->npos < MAX_POS) {
+			w->pos[w->npos++] = a;	/* --set's values */
+			ret = 0;
+		} else {
 			ret = fail(c, "unexpected argument '%s'", a);
+		}
 		if (ret)
 			return ret;
 	}
@@ -394,8 +396,9 @@ static int parse_hostport(struct ctx *c, const char *s, uint8_t proto,
 	int ret;
 
 	ret = vs_split_hostport(s, host, sizeof(host), &pstr);
-	if (ret == VS_PARSE_OK)
-		ret = vs_parse_host(host, addr);
+	if (ret)
+		return host_error(c, ret, s, s);
+	ret = vs_parse_host(host, addr);
 	if (ret)
 		return host_error(c, ret, host, s);
 	*port = 0;
