@@ -608,7 +608,9 @@ int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vs_tuple *t;
 	int ret = 0;
 
-	rhashtable_walk_start(iter);
+	/* The table was resized since the last message: started over. */
+	if (rhashtable_walk_start_check(iter) == -EAGAIN)
+		cb->seq++;
 	t = cb->args[1] ? rhashtable_walk_peek(iter) : rhashtable_walk_next(iter);
 	cb->args[1] = 0;
 	for (; t; t = rhashtable_walk_next(iter)) {

@@ -52,7 +52,7 @@ c socat -t 5 -T 10 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out"
 check "TCP echo through NAT is byte-identical" cmp -s "$tmp/in" "$tmp/out"
 
 head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
-c socat -t 2 -T 3 - UDP:$VIP:7 < "$tmp/uin" > "$tmp/uout"
+c socat -t 3 -T 5 - UDP:$VIP:7 < "$tmp/uin" > "$tmp/uout"
 check "UDP echo through NAT is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
 
 # The reply's source must be the VIP: a connected UDP socket on the client
@@ -81,4 +81,6 @@ check "connection listing shows the echo connections" \
 stats=$(d vsadm -L -n --stats -t $VIP:80)
 check_eq "HTTP service counted 9 connections" 9 \
 	"$(awk '$1 == "TCP" { print $3 }' <<< "$stats")"
+check "a server got the request addressed to itself, not the VIP" \
+	grep -qx "10\.11\.12\.[123]" <<< "$(c curl -s --max-time 5 http://$VIP/addr)"
 finish

@@ -102,7 +102,9 @@ in_ns() {
 }
 
 # Servers, stopped at exit. http_server NS NAME PORT: nginx answering every
-# request with "NAME\n". echo_server NS PROTO PORT: socat echoing back.
+# request with "NAME\n", and /addr with the address the request came to.
+# echo_server NS PROTO PORT [ADDR]: socat echoing back, bound to ADDR if
+# given (a UDP server behind direct routing must answer from the VIP).
 http_server() {
 	local ns=$1 name=$2 port=$3 dir
 	dir=$(mktemp -d)
@@ -123,6 +125,7 @@ http {
 	server {
 		listen $port reuseport;
 		location / { return 200 "$name\n"; }
+		location /addr { return 200 "\$server_addr\n"; }
 	}
 }
 EOF
@@ -131,12 +134,12 @@ EOF
 }
 
 echo_server() {
-	local ns=$1 proto=$2 port=$3
+	local ns=$1 proto=$2 port=$3 bind=${4:+,bind=$4}
 	if [ "$proto" = tcp ]; then
-		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr EXEC:cat \
+		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
 			> /dev/null 2>&1 &
 	else
-		in_ns "$ns" socat -T 2 UDP-RECVFROM:"$port",fork EXEC:cat \
+		in_ns "$ns" socat -T 5 UDP-RECVFROM:"$port",fork$bind EXEC:cat \
 			> /dev/null 2>&1 &
 	fi
 	defer "kill $! 2>/dev/null"
@@ -147,4 +150,24 @@ wait_port() {
 	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
 	busywait 5000 sh -c "ip netns exec '$1' ss $flag | grep -q ':$3 '"
+}
+
+# name_server NS PROTO PORT NAME: answers each TCP connection or UDP
+# datagram with "NAME\n" (TCP closes after answering).
+name_server() {
+	local ns=$1 proto=$2 port=$3 name=$4
+	if [ "$proto" = tcp ]; then
+		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr \
+			SYSTEM:"echo $name" > /dev/null 2>&1 &
+	else
+		in_ns "$ns" socat -T 5 UDP-RECVFROM:"$port",fork \
+			SYSTEM:"head -c0; echo $name" > /dev/null 2>&1 &
+	fi
+	defer "kill $! 2>/dev/null"
+}
+
+# vs_info NS FIELD: a VS_CMD_GET_INFO value (conn_count, conn_max,
+# conn_tab_size, services, conn_refused) in namespace NS.
+vs_info() {
+	in_ns "$1" "$VS_TOP/selftests/vsnl.py" info "$2"
 }

@@ -182,7 +182,28 @@ def show(data, depth=0):
     return " ".join(out)
 
 
+INFO = {"version": 1, "conn_tab_size": 2, "conn_count": 3, "conn_max": 4,
+        "services": 5, "conn_refused": 6}
+
+
+def info(g, fam, field):
+    """vsnl.py info FIELD: one VS_CMD_GET_INFO value, in decimal."""
+    replies, err, msg, _ = g.request(fam, CMDS["get_info"], b"", 0)
+    if err:
+        print("error %s %s" % (errno.errorcode.get(err, str(err)), msg))
+        return 1
+    for atype, nest in attrs(replies[0][1]):
+        for itype, data in attrs(nest):
+            if itype == INFO[field]:
+                print(int.from_bytes(data, "little"))
+                return 0
+    return 1
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "info":
+        g = Genl()
+        return info(g, g.family("vs"), sys.argv[2])
     if len(sys.argv) < 2 or sys.argv[1] not in CMDS:
         raise SystemExit(__doc__)
     name = sys.argv[1]
