@@ -48,6 +48,10 @@ struct vs_net {
 	int expire_nodest_conn;
 	int expire_quiescent_template;
 	unsigned int timeouts[__VS_CONN_S_LAST];	/* seconds */
+	int slow_start;			/* seconds, 0 = off (sched.c) */
+	int lblc_expiration;		/* seconds (sched_lblc.c) */
+	int lblcr_expiration;		/* seconds (sched_lblcr.c) */
+	int sh_fallback;		/* sh tries other servers (sched_sh.c) */
 	struct ctl_table_header *sysctl;
 };
 

@@ -25,16 +25,23 @@ struct vs_sched_state {
 /*
  * A scheduler. state_size bytes (at least sizeof(struct vs_sched_state))
  * are allocated zeroed per service. Under the table lock: init fills the
- * state from the service's servers; update is told that servers or weights
- * changed (without it, the core builds a fresh state and swaps it in);
- * destroy frees what init allocated, after an RCU grace period. schedule
- * runs under RCU on the packet path and returns a server or NULL.
+ * state from the service's servers, and may reuse the work of @prev, the
+ * state of the same scheduler it replaces after servers changed (NULL for
+ * a new service or a switch of scheduler); update is told that servers or
+ * weights changed (without it, the core builds a fresh state and swaps it
+ * in); stop, when the state is being replaced, ends whatever work of its
+ * own it runs and may sleep (readers may still use the state); destroy
+ * frees what init allocated, after an RCU grace period, from an RCU
+ * callback. schedule runs under RCU on the packet path and returns a
+ * server or NULL.
  */
 struct vs_sched_ops {
 	const char *name;
 	size_t state_size;
-	int (*init)(struct vs_service *svc, struct vs_sched_state *st);
+	int (*init)(struct vs_service *svc, struct vs_sched_state *st,
+		    const struct vs_sched_state *prev);
 	void (*update)(struct vs_service *svc, struct vs_sched_state *st);
+	void (*stop)(struct vs_sched_state *st);
 	void (*destroy)(struct vs_sched_state *st);
 	struct vs_dest *(*schedule)(struct vs_service *svc,
 				    struct vs_sched_state *st,
@@ -56,5 +63,6 @@ extern const struct vs_sched_ops vs_sched_lblc;
 extern const struct vs_sched_ops vs_sched_lblcr;
 extern const struct vs_sched_ops vs_sched_dh;
 extern const struct vs_sched_ops vs_sched_sh;
+extern const struct vs_sched_ops vs_sched_mh;
 
 #endif /* _VS_SCHED_H */

@@ -2,30 +2,19 @@
 /*
  * lc: least connections. The usable server with the smallest overhead
  * (active connections weigh 256 times an inactive one), the first such
- * server on a tie.
+ * server on a tie. Weights only say whether a server takes connections at
+ * all; a server in slow start counts with an inflated overhead (see
+ * sched_wlc.c).
  */
 
 #include "sched.h"
+#include "sched_util.h"
 
 static struct vs_dest *lc_schedule(struct vs_service *svc,
 				   struct vs_sched_state *st,
 				   const struct vs_pkt *pkt)
 {
-	struct vs_dest *d, *least = NULL;
-	u32 loh = 0;
-
-	list_for_each_entry_rcu(d, &svc->dests, list) {
-		u32 doh;
-
-		if (!vs_dest_usable(d))
-			continue;
-		doh = vs_dest_overhead(d);
-		if (!least || doh < loh) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+	return vs_sched_least(svc, false);
 }
 
 const struct vs_sched_ops vs_sched_lc = {

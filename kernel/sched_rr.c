@@ -16,12 +16,19 @@ struct rr_state {
 	struct vs_dest_array *dests;
 };
 
-static int rr_init(struct vs_service *svc, struct vs_sched_state *st)
+static int rr_init(struct vs_service *svc, struct vs_sched_state *st,
+		   const struct vs_sched_state *prev)
 {
 	struct rr_state *rr = container_of(st, struct rr_state, common);
 
 	rr->dests = vs_dest_array_build(svc);
-	return rr->dests ? 0 : -ENOMEM;
+	if (!rr->dests)
+		return -ENOMEM;
+	/* A change of servers does not restart the walk at the first. */
+	if (prev)
+		atomic_set(&rr->next, atomic_read(&container_of(prev, struct rr_state,
+								common)->next));
+	return 0;
 }
 
 static void rr_destroy(struct vs_sched_state *st)
@@ -43,7 +50,7 @@ static struct vs_dest *rr_schedule(struct vs_service *svc,
 	for (i = 0; i < a->n; i++) {
 		struct vs_dest *d = a->d[(start + i) % a->n];
 
-		if (vs_dest_usable(d)) {
+		if (vs_sched_usable(d)) {
 			/* Later picks continue after this one. */
 			if (i)
 				atomic_add(i, &rr->next);

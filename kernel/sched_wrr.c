@@ -4,7 +4,8 @@
  * the largest weight by the weights' gcd; each round gives a connection to
  * every server whose weight is at least cw. Weights 1 and 5 give 5 of every
  * 6 connections to the heavier server, spread out rather than in a burst.
- * The walk position is per service, under a per-service lock.
+ * The walk position is per service, under a per-service lock. A server in
+ * slow start counts with its weight scaled down, at least 1.
  */
 
 #include <linux/gcd.h>
@@ -24,9 +25,12 @@ struct wrr_state {
 	struct vs_dest_array *dests;
 };
 
-static int wrr_init(struct vs_service *svc, struct vs_sched_state *st)
+static int wrr_init(struct vs_service *svc, struct vs_sched_state *st,
+		    const struct vs_sched_state *prev)
 {
 	struct wrr_state *w = container_of(st, struct wrr_state, common);
+	u64 ramp_len = vs_ramp_len(svc);
+	bool ramping = false;
 	unsigned int k;
 
 	w->dests = vs_dest_array_build(svc);
@@ -35,14 +39,18 @@ static int wrr_init(struct vs_service *svc, struct vs_sched_state *st)
 	spin_lock_init(&w->lock);
 	w->i = -1;
 	for (k = 0; k < w->dests->n; k++) {
-		int weight = READ_ONCE(w->dests->d[k]->weight);
+		const struct vs_dest *d = w->dests->d[k];
+		int weight = READ_ONCE(d->weight);
 
 		if (weight > w->mw)
 			w->mw = weight;
 		if (weight > 0)
 			w->di = w->di ? gcd(w->di, weight) : weight;
+		/* Ramping weights are no multiples of the gcd: step by 1. */
+		if (vs_dest_ramp(d, ramp_len) < VS_RAMP_ONE)
+			ramping = true;
 	}
-	if (!w->di)
+	if (!w->di || ramping)
 		w->di = 1;
 	return 0;
 }
@@ -52,14 +60,24 @@ static void wrr_destroy(struct vs_sched_state *st)
 	vs_dest_array_free(container_of(st, struct wrr_state, common)->dests);
 }
 
-static int max_usable_weight(const struct vs_dest_array *a)
+/* The weight a usable server counts with now; 0 if it is not usable. */
+static int eff_weight(const struct vs_dest *d, u64 ramp_len)
+{
+	u64 w = READ_ONCE(d->weight);
+
+	if (!vs_sched_usable(d))
+		return 0;
+	w = w * vs_dest_ramp(d, ramp_len) / VS_RAMP_ONE;
+	return max_t(int, w, 1);
+}
+
+static int max_usable_weight(const struct vs_dest_array *a, u64 ramp_len)
 {
 	int top = 0;
 	unsigned int k;
 
 	for (k = 0; k < a->n; k++)
-		if (vs_dest_usable(a->d[k]) && (int)READ_ONCE(a->d[k]->weight) > top)
-			top = READ_ONCE(a->d[k]->weight);
+		top = max(top, eff_weight(a->d[k], ramp_len));
 	return top;
 }
 
@@ -69,6 +87,7 @@ static struct vs_dest *wrr_schedule(struct vs_service *svc,
 {
 	struct wrr_state *w = container_of(st, struct wrr_state, common);
 	const struct vs_dest_array *a = w->dests;
+	u64 ramp_len = vs_ramp_len(svc);
 	struct vs_dest *found = NULL;
 	unsigned int steps;
 
@@ -85,7 +104,7 @@ static struct vs_dest *wrr_schedule(struct vs_service *svc,
 
 		w->i = (w->i + 1) % a->n;
 		if (w->i == 0) {
-			int top = max_usable_weight(a);
+			int top = max_usable_weight(a, ramp_len);
 
 			if (!top)
 				break;
@@ -96,7 +115,7 @@ static struct vs_dest *wrr_schedule(struct vs_service *svc,
 				w->cw = top;
 		}
 		d = a->d[w->i];
-		if (vs_dest_usable(d) && (int)READ_ONCE(d->weight) >= w->cw) {
+		if (eff_weight(d, ramp_len) >= w->cw) {
 			found = d;
 			break;
 		}

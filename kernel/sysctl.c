@@ -11,6 +11,11 @@
 #include "compat.h"
 #include "sysctl.h"
 
+#define DEFAULT_EXPIRATION (24 * 3600)	/* lblc, lblcr: a day, as IPVS */
+
+static const int max_slow_start = 24 * 3600;
+static const int max_expiration = VS_TIMEOUT_MAX;
+
 static struct ctl_table vs_sysctl_template[] = {
 	{
 		.procname = "conn_max",
@@ -33,6 +38,34 @@ static struct ctl_table vs_sysctl_template[] = {
 		.proc_handler = proc_dointvec_minmax,
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
+	}, {
+		.procname = "slow_start",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = (void *)&max_slow_start,
+	}, {
+		.procname = "lblc_expiration",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = (void *)&max_expiration,
+	}, {
+		.procname = "lblcr_expiration",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = (void *)&max_expiration,
+	}, {
+		.procname = "sh_fallback",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
 	},
 	{ }
 };
@@ -47,6 +80,12 @@ int vs_sysctl_net_init(struct vs_net *vn)
 	tbl[0].data = &vn->conn_max;
 	tbl[1].data = &vn->expire_nodest_conn;
 	tbl[2].data = &vn->expire_quiescent_template;
+	tbl[3].data = &vn->slow_start;
+	tbl[4].data = &vn->lblc_expiration;
+	tbl[5].data = &vn->lblcr_expiration;
+	tbl[6].data = &vn->sh_fallback;
+	vn->lblc_expiration = DEFAULT_EXPIRATION;
+	vn->lblcr_expiration = DEFAULT_EXPIRATION;
 	vn->sysctl = vs_register_net_sysctl(vn->net, "net/vs", tbl,
 					    ARRAY_SIZE(vs_sysctl_template) - 1);
 	if (!vn->sysctl) {
