@@ -76,10 +76,14 @@ static void make_key(struct vs_conn_key *key, __be32 saddr, __be32 daddr,
 	key->zero = 0;
 }
 
+/*
+ * A segment that may open a connection: SYN without RST. A SYN-ACK counts
+ * too, as in IPVS: in active FTP behind direct routing the client answers
+ * the server's data connection with a SYN-ACK to VIP:20.
+ */
 static bool is_syn(const struct vs_l4 *l4)
 {
-	return (l4->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
-	       TCPHDR_SYN;
+	return (l4->tcp_flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
 }
 
 static void count_packet(const struct vs_conn *cp, bool in, unsigned int len)

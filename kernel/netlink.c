@@ -200,6 +200,7 @@ static int parse_dest(const struct nlattr *attr, unsigned long allowed,
 	if (ret)
 		return ret;
 	memset(c, 0, sizeof(*c));
+	c->attr = attr;
 	if (!tb[VS_DEST_A_ADDR]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "a real server needs VS_DEST_A_ADDR");
 		return -EINVAL;
@@ -567,9 +568,15 @@ static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)
 	return 0;
 }
 
-/* One message of a dump, flagged if the table changed since it began. */
+/*
+ * One message of a dump. @intr flags it (NLM_F_DUMP_INTR): the real
+ * servers of the service being resumed changed, so some may be skipped or
+ * repeated. Services are resumed by creation id, which changes to other
+ * services cannot disturb.
+ */
 static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		    const struct vs_service *svc, const struct vs_dest *dest)
+		    const struct vs_service *svc, const struct vs_dest *dest,
+		    bool intr)
 {
 	void *hdr;
 	int ret;
@@ -578,7 +585,8 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 			  &vs_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
+	if (intr)
+		genlmsg_nlhdr(hdr)->nlmsg_flags |= NLM_F_DUMP_INTR;
 	ret = dest ? put_dest(skb, dest) : put_service(skb, svc);
 	if (ret) {
 		genlmsg_cancel(skb, hdr);
@@ -590,7 +598,8 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 
 /*
  * Dump cursor: args[0] the id of the service being dumped, args[1] how many
- * of its messages (the service, then its servers) were sent already.
+ * of its messages (the service, then its servers) were sent already,
+ * args[2] its dest_gen when the last of them was sent.
  */
 static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -609,17 +618,19 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 		with_dests = flags & VS_DUMP_F_DESTS;
 	}
 	mutex_lock(&vn->lock);
-	cb->seq = vn->gen;
 	for (; (svc = vs_service_next(vn, &id)); id++) {
 		const struct vs_dest *dest;
 		unsigned long n = 0;
+		bool intr = false;
 
 		if (cb->args[0] != id) {
 			cb->args[0] = id;
 			cb->args[1] = 0;
+		} else if (cb->args[1] && cb->args[2] != svc->dest_gen) {
+			intr = true;
 		}
 		if (!cb->args[1]) {
-			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc, NULL);
+			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc, NULL, false);
 			if (ret)
 				break;
 			cb->args[1] = 1;
@@ -628,9 +639,10 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 			list_for_each_entry(dest, &svc->dests, list) {
 				if (++n < cb->args[1])
 					continue;
-				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest, intr);
 				if (ret)
 					break;
+				intr = false;
 				cb->args[1]++;
 			}
 			if (ret)
@@ -640,6 +652,8 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = id + 1;
 		cb->args[1] = 0;
 	}
+	if (svc)
+		cb->args[2] = svc->dest_gen;
 	mutex_unlock(&vn->lock);
 	/* Something that does not fit an empty message never will. */
 	if (ret && !skb->len)
@@ -684,7 +698,7 @@ err:
 	return ret;
 }
 
-/* args[0]: servers of the service sent already. */
+/* args[0]: servers of the service sent already; args[1]: its dest_gen. */
 static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vs_net *vn = vs_net(sock_net(skb->sk));
@@ -692,7 +706,7 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vs_service_key key;
 	struct vs_service *svc;
 	unsigned long n = 0;
-	bool given;
+	bool given, intr;
 	int ret;
 
 	ret = vs_nl_service_key(cb, &key, &given);
@@ -701,20 +715,22 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!given)
 		return -EINVAL;
 	mutex_lock(&vn->lock);
-	cb->seq = vn->gen;
 	svc = vs_service_find(vn, &key);
 	if (!svc) {
 		ret = -ESRCH;
 		goto out;
 	}
+	intr = cb->args[0] && cb->args[1] != svc->dest_gen;
 	list_for_each_entry(dest, &svc->dests, list) {
 		if (n++ < cb->args[0])
 			continue;
-		ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+		ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest, intr);
 		if (ret)
 			break;
+		intr = false;
 		cb->args[0]++;
 	}
+	cb->args[1] = svc->dest_gen;
 out:
 	mutex_unlock(&vn->lock);
 	if (ret && !skb->len)
@@ -820,7 +836,6 @@ static int vs_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 	for (i = 1; i <= VS_TIMEOUT_A_MAX; i++)
 		if (tb[i])
 			WRITE_ONCE(vn->timeouts[state_of[i]], nla_get_u32(tb[i]));
-	vn->gen++;
 	mutex_unlock(&vn->lock);
 	return 0;
 }

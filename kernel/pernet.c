@@ -20,24 +20,23 @@ static int __net_init vs_net_init(struct net *net)
 	int ret;
 
 	vn->net = net;
-	vn->gen = 1;
 	vs_proto_net_init(vn);
-	ret = vs_service_net_init(vn);
-	if (ret)
-		goto err_service;
 	ret = vs_conn_net_init(vn);
 	if (ret)
 		goto err_conn;
+	ret = vs_service_net_init(vn);
+	if (ret)
+		goto err_service;
 	ret = vs_sysctl_net_init(vn);
 	if (ret)
 		goto err_sysctl;
 	return 0;
 
 err_sysctl:
-	vs_conn_net_exit(vn);
-err_conn:
 	vs_service_net_exit(vn);
 err_service:
+	vs_conn_net_exit(vn);
+err_conn:
 	return ret;
 }
 
@@ -45,10 +44,15 @@ static void __net_exit vs_net_exit(struct net *net)
 {
 	struct vs_net *vn = vs_net(net);
 
+	/*
+	 * Hooks first: no packet makes connections any more. Services next:
+	 * deleting them queues the collector of their connections, which the
+	 * connection table's exit then cancels before freeing everything.
+	 */
 	vs_sysctl_net_exit(vn);
 	vs_core_net_exit(vn);
-	vs_conn_net_exit(vn);
 	vs_service_net_exit(vn);
+	vs_conn_net_exit(vn);
 }
 
 static struct pernet_operations vs_net_ops = {

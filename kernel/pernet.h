@@ -26,7 +26,6 @@ struct vs_net {
 
 	/* The virtual-server table (service.c). */
 	struct mutex lock;		/* changes to the table */
-	unsigned int gen;		/* bumped on every change: dumps */
 	struct rhashtable services;	/* by struct vs_service_key */
 	struct rhashtable dests;	/* by struct vs_dest_key */
 	struct xarray service_ids;	/* id -> service, creation order */

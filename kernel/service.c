@@ -2,8 +2,8 @@
 /*
  * The virtual-server table of a network namespace: services, found by
  * (protocol, VIP, port) or firewall mark in a resizable hash table, and their
- * real servers. Every function that changes it runs with vn->lock held and
- * bumps vn->gen; the packet path only looks things up, under RCU.
+ * real servers. Every function that changes it runs with vn->lock held;
+ * the packet path only looks things up, under RCU.
  */
 
 #include <linux/rhashtable.h>
@@ -222,15 +222,18 @@ static int check_dest_conf(const struct vs_service_key *svc,
 	if (!c->has_port)
 		c->port = svc->port;
 	if (c->fwd == VS_FWD_DR && c->port != svc->port) {
-		NL_SET_ERR_MSG_MOD(extack, "a direct-routing real server keeps the service's port");
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "a direct-routing real server keeps the service's port");
 		return -EINVAL;
 	}
 	if (c->fwd == VS_FWD_NAT && !c->port && svc->port) {
-		NL_SET_ERR_MSG_MOD(extack, "a NAT real server of a single-port service needs a port");
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "a NAT real server of a single-port service needs a port");
 		return -EINVAL;
 	}
 	if (c->u_thresh && c->l_thresh > c->u_thresh) {
-		NL_SET_ERR_MSG_MOD(extack, "lower threshold above upper threshold");
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "lower threshold above upper threshold");
 		return -ERANGE;
 	}
 	return 0;
@@ -289,6 +292,7 @@ static int link_dest(struct vs_net *vn, struct vs_service *svc,
 	refcount_inc(&svc->refcnt);
 	list_add_tail_rcu(&dest->list, &svc->dests);
 	svc->num_dests++;
+	svc->dest_gen++;
 	return 0;
 
 err_stats:
@@ -305,6 +309,7 @@ static void unlink_dest(struct vs_net *vn, struct vs_service *svc,
 	rhashtable_remove_fast(&vn->dests, &dest->node, dest_params);
 	list_del_rcu(&dest->list);
 	svc->num_dests--;
+	svc->dest_gen++;
 }
 
 /* Servers of a batched add: each valid, none twice, none too many. */
@@ -329,7 +334,8 @@ static int check_dests(const struct vs_service_key *key,
 		for (j = 0; j < i; j++)
 			if (!memcmp(&dests[i].addr, &dests[j].addr, sizeof(dests[i].addr)) &&
 			    dests[i].port == dests[j].port) {
-				NL_SET_ERR_MSG_MOD(extack, "the same real server twice");
+				NL_SET_ERR_MSG_ATTR(extack, dests[i].attr,
+						    "the same real server twice");
 				return -EEXIST;
 			}
 	return 0;
@@ -436,7 +442,6 @@ int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
 		goto err_release;
 	}
 	vn->num_services++;
-	vn->gen++;
 	ret = 0;
 	goto out;
 
@@ -486,7 +491,6 @@ int vs_service_edit(struct vs_net *vn, struct vs_service *svc,
 	WRITE_ONCE(svc->flags, c.flags);
 	WRITE_ONCE(svc->timeout, c.timeout);
 	WRITE_ONCE(svc->netmask, c.netmask);
-	vn->gen++;
 	return 0;
 }
 
@@ -495,7 +499,6 @@ void vs_service_del(struct vs_net *vn, struct vs_service *svc)
 	rhashtable_remove_fast(&vn->services, &svc->node, service_params);
 	xa_erase(&vn->service_ids, svc->id);
 	vn->num_services--;
-	vn->gen++;
 	release_service(vn, svc);
 	vs_conn_kill_dest(vn);
 }
@@ -509,7 +512,6 @@ void vs_service_flush(struct vs_net *vn)
 		vs_service_del(vn, svc);
 		cond_resched();
 	}
-	vn->gen++;
 }
 
 void vs_service_zero(struct vs_service *svc)
@@ -519,7 +521,6 @@ void vs_service_zero(struct vs_service *svc)
 	vs_stats_zero(&svc->stats);
 	list_for_each_entry(dest, &svc->dests, list)
 		vs_stats_zero(&dest->stats);
-	svc->vn->gen++;
 }
 
 int vs_dest_add(struct vs_net *vn, struct vs_service *svc,
@@ -543,7 +544,6 @@ int vs_dest_add(struct vs_net *vn, struct vs_service *svc,
 	if (ret)
 		return ret;
 	vs_sched_servers_changed(svc);
-	vn->gen++;
 	return 0;
 }
 
@@ -572,7 +572,6 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 	WRITE_ONCE(dest->weight, c.weight);
 	apply_thresholds(dest, &c);
 	vs_sched_servers_changed(svc);
-	vn->gen++;
 	return 0;
 }
 
@@ -583,5 +582,4 @@ void vs_dest_del(struct vs_net *vn, struct vs_service *svc,
 	vs_sched_servers_changed(svc);
 	vs_dest_put(dest);
 	vs_conn_kill_dest(vn);
-	vn->gen++;
 }

@@ -73,6 +73,7 @@ struct vs_service {
 	u8 netmask;			/* persistence prefix length */
 	bool dead;
 	u32 num_dests;
+	u32 dest_gen;			/* bumped when dests come or go: dumps */
 	struct list_head dests;		/* RCU readers, vn->lock writers */
 	struct vs_sched_state __rcu *sched;
 	struct vs_net *vn;
@@ -92,6 +93,7 @@ struct vs_service_conf {
 };
 
 struct vs_dest_conf {
+	const struct nlattr *attr;	/* where it came from, for errors */
 	union vs_addr addr;
 	__be16 port;
 	u8 fwd;

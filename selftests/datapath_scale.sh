@@ -46,6 +46,17 @@ pktgen() {
 		echo start > $pg/pgctrl"
 }
 
+no_conns() { test "$(vs_info "$dir" conn_count)" -eq 0; }
+# Until the count stops growing: the backlog is worked off.
+settled() {
+	local a b
+	a=$(vs_info "$dir" conn_count)
+	sleep 2
+	b=$(vs_info "$dir" conn_count)
+	[ "$a" = "$b" ]
+}
+refused_at_least() { test "$(vs_info "$dir" conn_refused)" -ge "$1"; }
+
 slab() { # active objects in the vs_conn cache, or "none"
 	awk '$1 == "vs_conn" { print $2; f = 1 } END { if (!f) print "none" }' /proc/slabinfo
 }
@@ -55,15 +66,19 @@ slab() { # active objects in the vs_conn cache, or "none"
 start=$(date +%s)
 pktgen "$N" 10.0.0.1 || die "pktgen"
 # The director may still be working through its backlog.
-busywait 120000 test "$(vs_info "$dir" conn_count)" -ge "$N"
+busywait 120000 settled
 count=$(vs_info "$dir" conn_count)
-log "$N packets in $(( $(date +%s) - start )) s; $count connections; $(vs_info "$dir" conn_tab_size) buckets; vs_conn slab objects $(slab)"
-check_eq "one connection per source address" "$N" "$count"
+inpkts=$(d vsadm -L -n --stats --exact -u $VIP:5000 | awk '$1 == "UDP" { print $4 }')
+log "$N packets in $(( $(date +%s) - start )) s; $inpkts reached the service; $count connections; $(vs_info "$dir" conn_tab_size) buckets; vs_conn slab objects $(slab)"
+# A flood through emulated veths may lose a packet on the way; what
+# arrives must each make a connection.
+check_eq "one connection per packet from a new source" "$inpkts" "$count"
+check "at least 99.9% of the packets arrived" test "$inpkts" -ge $((N - N / 1000))
 check "the table grew to hold them (buckets >= connections / 2)" \
 	test "$(vs_info "$dir" conn_tab_size)" -ge $((N / 2))
 check_eq "nothing was refused" 0 "$(vs_info "$dir" conn_refused)"
 listed=$(d vsadm -L -n -c 2>&1 | grep -c "^UDP ")
-check_eq "the listing shows every connection" "$N" "$listed"
+check_eq "the listing shows every connection" "$count" "$listed"
 
 # Expiry: with the UDP timeout at $TIMEOUT s, the same packets again move
 # every deadline to $TIMEOUT s after its packet. None may be gone before
@@ -75,18 +90,17 @@ wave=$(date +%s)
 pktgen "$N" 10.0.0.1 > /dev/null &
 pg=$!
 sleep $((TIMEOUT - 5))
-check_eq "none expires before its timeout" "$N" "$(vs_info "$dir" conn_count)"
+check_eq "none expires before its timeout" "$count" "$(vs_info "$dir" conn_count)"
 wait $pg
 ended=$(date +%s)
 check "all expire within 30 s after their timeout" \
-	busywait $(( (TIMEOUT + 30) * 1000 )) \
-	test "$(vs_info "$dir" conn_count)" -eq 0
+	busywait $(( (TIMEOUT + 30) * 1000 )) no_conns
 log "second wave took $((ended - wave)) s; all gone $(( $(date +%s) - ended )) s after it (timeout $TIMEOUT s)"
 
 # The memory bound.
 d sysctl -qw net.vs.conn_max=1000
 pktgen 3000 10.128.0.1 || die "pktgen"
-busywait 10000 test "$(vs_info "$dir" conn_refused)" -ge 2000
+busywait 10000 refused_at_least 2000
 check_eq "conn_max=1000 holds 1000 connections" 1000 "$(vs_info "$dir" conn_count)"
 check_eq "the other 2000 were refused and counted" 2000 "$(vs_info "$dir" conn_refused)"
 

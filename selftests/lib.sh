@@ -42,7 +42,7 @@ skip() {
 }
 
 # check "description" CMD...: one case, passed when CMD succeeds. On failure
-# the command's output is shown.
+# the command's output is shown and check returns 1 (for "|| show more").
 check() {
 	local what=$1 out
 	shift
@@ -51,6 +51,7 @@ check() {
 	else
 		fail "$what"
 		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   /'
+		return 1
 	fi
 }
 
@@ -61,6 +62,7 @@ check_eq() {
 	else
 		fail "$1"
 		diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/#   /'
+		return 1
 	fi
 }
 

@@ -102,14 +102,16 @@
  * Dumps
  * -----
  * A dump spans as many messages as it needs and resumes where it stopped,
- * by a cursor that does not depend on position (services by creation id,
- * connections by hash-table walk). Every change to a netns's table bumps a
- * generation number; a dump message built after a change that happened
- * since the dump began carries NLM_F_DUMP_INTR, and a client that sees it
- * should run the dump again rather than trust a listing that may skip or
- * repeat entries. Connections come and go all the time, so a connection
- * dump is a live view: it is flagged only when the table was resized under
- * it, which restarts the walk (entries may then repeat).
+ * by a cursor that does not depend on position: services by creation id,
+ * so services added or deleted meanwhile cannot make it skip or repeat
+ * another (a new one appears or not, a deleted one is simply not listed);
+ * real servers by position in their service. When the real servers of the
+ * service being resumed changed between two messages, the first message
+ * after the change carries NLM_F_DUMP_INTR: servers may have been skipped
+ * or repeated, and the client should run the dump again. Connections come
+ * and go all the time, so a connection dump is a live view: it is flagged
+ * only when the table was resized under it, which restarts the walk
+ * (entries may then repeat).
  *
  * Errors
  * ------

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# FTP through a firewall-mark service with persistence, as seed 003 section
+# 3.5 sets it up (Documentation/fwmark.rst has the rules): mark 21 on the
+# control port and the passive data ports, a persistent fwmark service, and
+# for NAT the MASQUERADE rule that lets the servers' active-mode data
+# connections (from port 20) out. vsftpd on three real servers, curl as
+# the client, passive and active mode, NAT and direct routing, the file
+# compared byte for byte.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
+require_vm
+require_cmd vsftpd curl iptables
+
+tmp=$(mktemp -d)
+defer rm -rf "$tmp"
+head -c 200000 /dev/urandom > "$tmp/file"
+
+# ftpd NS MODE: vsftpd, anonymous read-only, passive ports 10000-10100.
+ftpd() {
+	local ns=$1 mode=$2 root conf
+	root=$(mktemp -d)
+	chmod 755 "$root"
+	cp "$tmp/file" "$root/file"
+	chmod 644 "$root/file"
+	mkdir -p /run/vsftpd/empty
+	conf=$root.conf
+	cat > "$conf" <<CONF
+listen=YES
+listen_ipv6=NO
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$root
+local_enable=NO
+write_enable=NO
+connect_from_port_20=YES
+pasv_enable=YES
+pasv_min_port=10000
+pasv_max_port=10100
+secure_chroot_dir=/run/vsftpd/empty
+seccomp_sandbox=NO
+xferlog_enable=NO
+CONF
+	# Behind NAT a server must announce the VIP for passive mode.
+	[ "$mode" = nat ] && echo "pasv_address=$VIP" >> "$conf"
+	in_ns "$ns" vsftpd "$conf" > /dev/null 2>&1 &
+	defer "kill $! 2>/dev/null; rm -rf $root $conf"
+}
+
+run_mode() { # nat|dr
+	local mode=$1 flag=-m i got
+	[ "$mode" = dr ] && flag=-g
+	"topo_$mode" 3 || die "topology $mode"
+	for i in 1 2 3; do ftpd "$(rs_ns $i)" "$mode"; done
+	for i in 1 2 3; do wait_port "$(rs_ns $i)" tcp 21 || die "vsftpd on rs$i"; done
+	local d="in_ns $dir"
+	$d iptables -t mangle -A PREROUTING -p tcp -d $VIP/32 --dport 21 -j MARK --set-mark 21
+	$d iptables -t mangle -A PREROUTING -p tcp -d $VIP/32 --dport 10000:10100 -j MARK --set-mark 21
+	# Active mode: NAT lets the servers' data connections out; direct
+	# routing sends the client's answers to VIP:20 on to the server.
+	if [ "$mode" = nat ]; then
+		$d iptables -t nat -A POSTROUTING -p tcp -s 10.11.12.0/24 --sport 20 -j MASQUERADE
+	else
+		$d iptables -t mangle -A PREROUTING -p tcp -d $VIP/32 --dport 20 -j MARK --set-mark 21
+	fi
+	$d vsadm -A -f 21 -s rr -p 300
+	for i in 1 2 3; do $d vsadm -a -f 21 -r "$(rs_addr "$mode" "$i")" $flag; done
+
+	got=$tmp/got-$mode
+	in_ns "$client" curl -s --max-time 20 -o "$got.pasv" "ftp://$VIP/file"
+	check "$mode: passive FTP download is byte-identical" cmp -s "$tmp/file" "$got.pasv"
+	in_ns "$client" curl -s --max-time 20 --ftp-port "$CLIENT_IP" -o "$got.port" "ftp://$VIP/file"
+	check "$mode: active FTP download is byte-identical" cmp -s "$tmp/file" "$got.port"
+	check "$mode: control and data went to one server (persistence)" \
+		test "$($d vsadm -L -n -c | awk '$1 == "TCP" { print $6 }' | sed 's/:.*//' | sort -u | wc -l)" -eq 1
+	cleanup_ns "$client" "$dir" "$rs1" "$rs2" "$rs3" "$sw"
+}
+
+load_vs || die "insmod"
+run_mode nat
+run_mode dr
+finish
