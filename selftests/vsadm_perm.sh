@@ -69,4 +69,18 @@ check "uid 65534 with CAP_NET_ADMIN: -R" \
 		--clear-groups --inh-caps=+net_admin --ambient-caps=+net_admin \
 		$VSADM -R"
 check "and -R applied" bash -c "! $VSADM -S -n | grep -q 1.2.3.4"
+
+# CAP_NET_ADMIN counts over the network namespace, through its user
+# namespace: root of a new user namespace owns a new network namespace and
+# may run its table, but has no say over the initial namespace's.
+"$VSADM" -A -t 5.5.5.5:80
+check "root of a user namespace runs its own netns's table" \
+	unshare --user --map-root-user --net bash -c \
+	"$VSADM -A -t 6.6.6.6:80 && $VSADM -S -n | grep -qx -- '-A -t 6.6.6.6:80 -s wlc' &&
+	 ! $VSADM -S -n | grep -q 5.5.5.5"
+refused "root of a user namespace: the initial netns's table, read" 1 "$denied" \
+	unshare --user --map-root-user vsadm -L -n
+refused "root of a user namespace: the initial netns's table, change" 1 "$denied" \
+	unshare --user --map-root-user vsadm -D -t 5.5.5.5:80
+check "the initial table is unchanged" bash -c "$VSADM -S -n | grep -q 5.5.5.5"
 finish
