@@ -48,8 +48,10 @@ static unsigned long sec_of(unsigned long j)
 	return j / HZ;
 }
 
-/* The slot holding a deadline: the first second at or after it, kept
- * strictly after @base and less than EXP_SLOTS seconds ahead of it. */
+/*
+ * The slot holding a deadline: the first second at or after it, kept
+ * strictly after @base and less than EXP_SLOTS seconds ahead of it.
+ */
 static unsigned int slot_of(unsigned long expires, unsigned long base)
 {
 	unsigned long sec = DIV_ROUND_UP(expires, HZ);

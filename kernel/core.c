@@ -244,8 +244,10 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 					    l4->dport, skb->mark);
 		if (!svc)
 			return NF_ACCEPT;
-		/* Only a SYN opens a TCP connection; the rest meets the
-		 * local stack, which resets it. */
+		/*
+		 * Only a SYN opens a TCP connection; the rest meets the
+		 * local stack, which resets it.
+		 */
 		if (l4->protocol == IPPROTO_TCP && !is_syn(l4))
 			return NF_ACCEPT;
 		cp = schedule_conn(vn, svc, &key);

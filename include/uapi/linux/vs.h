@@ -262,8 +262,7 @@ enum vs_info_attr {
 	VS_INFO_A_CONN_COUNT,	/* NLA_U32: connections now */
 	VS_INFO_A_CONN_MAX,	/* NLA_U32: bound on connections (sysctl) */
 	VS_INFO_A_SERVICES,	/* NLA_U32: services in this netns */
-	VS_INFO_A_CONN_REFUSED,	/* NLA_U64: new connections refused, table
-				 * full (CONN_MAX) or out of memory */
+	VS_INFO_A_CONN_REFUSED,	/* NLA_U64: refused, table full or no memory */
 	VS_INFO_A_PAD,
 	__VS_INFO_A_LAST
 };
