@@ -18,7 +18,8 @@
  *
  * A quiesced server (weight 0) keeps its buckets, ranked with its last
  * weight: its keys are refused (sh: unless net.vs.sh_fallback) rather than
- * moved, and go back to it with its weight.
+ * moved, and go back to it with its weight. A server that never had a
+ * weight owns nothing yet.
  *
  * A table is built once, in O(buckets * servers), when the scheduler
  * starts; after a change of servers the new table starts from the old one:
@@ -34,9 +35,10 @@
 #include "sched_util.h"
 
 #define HASH_BITS 10
-#define HASH_BUCKETS (1U << HASH_BITS)
+#define HASH_BUCKETS BIT(HASH_BITS)
 #define KEY_SEED 0x9e3779b9U
 #define COST_SEED 0x7f4a7c15U
+#define NO_OWNER U32_MAX	/* no server has a weight */
 
 struct hash_server {
 	struct vs_dest *d;	/* a reference held */
@@ -45,7 +47,7 @@ struct hash_server {
 };
 
 struct vs_hash_table {
-	u32 owner[HASH_BUCKETS];	/* index into s[] */
+	u32 owner[HASH_BUCKETS];	/* index into s[], or NO_OWNER */
 	unsigned int n;
 	struct hash_server s[];
 };
@@ -100,15 +102,18 @@ static bool cheaper(u32 cx, const struct hash_server *x,
 	return c ? c < 0 : ntohs(x->d->key.port) < ntohs(y->d->key.port);
 }
 
-/* The owner of bucket b among all servers of t (t->n > 0). */
+/* The owner of bucket b among all servers of t with a weight. */
 static u32 rank_all(const struct vs_hash_table *t, u32 b)
 {
-	u32 best = 0, bc = cost(b, &t->s[0]), i;
+	u32 best = NO_OWNER, bc = 0, i;
 
-	for (i = 1; i < t->n; i++) {
-		u32 c = cost(b, &t->s[i]);
+	for (i = 0; i < t->n; i++) {
+		u32 c;
 
-		if (cheaper(c, &t->s[i], bc, &t->s[best])) {
+		if (!t->s[i].weight)
+			continue;
+		c = cost(b, &t->s[i]);
+		if (best == NO_OWNER || cheaper(c, &t->s[i], bc, &t->s[best])) {
 			best = i;
 			bc = c;
 		}
@@ -155,8 +160,8 @@ static struct vs_hash_table *alloc_table(struct vs_service *svc,
 		s->d = d;
 		s->id = server_id(d);
 		s->weight = READ_ONCE(d->weight);
-		if (!s->weight)
-			s->weight = k >= 0 ? old->s[k].weight : 1;
+		if (!s->weight && k >= 0)
+			s->weight = old->s[k].weight;
 		if (old_of)
 			old_of[t->n] = k;
 		t->n++;
@@ -194,12 +199,12 @@ static void rank_changes(struct vs_hash_table *t,
 
 		if (k >= 0)
 			new_of[k] = i;
-		if (k < 0 || t->s[i].weight > old->s[k].weight)
+		if (t->s[i].weight > (k < 0 ? 0 : old->s[k].weight))
 			gain[ng++] = i;
 	}
 	for (b = 0; b < HASH_BUCKETS; b++) {
 		u32 k = old->owner[b], o, oc;
-		int own = new_of[k];
+		int own = k == NO_OWNER ? -1 : new_of[k];
 
 		if (!(b % 64))
 			cond_resched();
@@ -284,10 +289,10 @@ struct vs_dest *vs_hash_pick(const struct vs_sched_state *st,
 		return NULL;
 	b = vs_sched_addr_hash(key, KEY_SEED) >> (32 - HASH_BITS);
 	for (i = 0; i < HASH_BUCKETS; i++) {
-		struct vs_dest *d = t->s[t->owner[(b + i) % HASH_BUCKETS]].d;
+		u32 o = t->owner[(b + i) % HASH_BUCKETS];
 
-		if (vs_sched_usable(d))
-			return d;
+		if (o != NO_OWNER && vs_sched_usable(t->s[o].d))
+			return t->s[o].d;
 		if (!fallback)
 			break;
 	}

@@ -24,7 +24,7 @@
 #include "sched_util.h"
 
 #define LOC_BITS 10
-#define LOC_BUCKETS (1U << LOC_BITS)
+#define LOC_BUCKETS BIT(LOC_BITS)
 #define LOC_MAX (16 * LOC_BUCKETS)
 #define LOC_SET_MAX 32			/* servers per lblcr set */
 #define GC_MAX_INTERVAL (60 * HZ)
@@ -122,6 +122,7 @@ static void unhash(struct vs_loc_state *ls, struct vs_loc_entry *en)
 struct vs_loc_entry *vs_loc_lookup(struct vs_loc_state *ls,
 				   const union vs_addr *addr)
 {
+	unsigned long now = jiffies;
 	struct vs_loc_entry *en;
 
 	hlist_for_each_entry_rcu(en, &ls->bucket[bucket_of(ls, addr)], node) {
@@ -129,8 +130,9 @@ struct vs_loc_entry *vs_loc_lookup(struct vs_loc_state *ls,
 			continue;
 		if (vs_loc_expired(ls, READ_ONCE(en->lastuse)))
 			return NULL;
-		if (READ_ONCE(en->lastuse) != jiffies)
-			WRITE_ONCE(en->lastuse, jiffies);
+		/* Spare the shared cache line a write per connection. */
+		if (READ_ONCE(en->lastuse) != now)
+			WRITE_ONCE(en->lastuse, now);
 		return en;
 	}
 	return NULL;

@@ -12,8 +12,9 @@
  * The servers take their turns in the order of their hashes, so directors
  * with the same servers build the same table. A quiesced server (weight 0)
  * keeps its slots with its last weight and its clients are refused, as in
- * IPVS without mh-fallback. The table is rebuilt on every change of
- * servers: O(MH_SIZE log MH_SIZE), a few milliseconds.
+ * IPVS without mh-fallback; one that never had a weight gets no slot. The
+ * table is rebuilt on every change of servers: O(MH_SIZE log MH_SIZE), a
+ * few milliseconds.
  */
 
 #include <linux/bitmap.h>
@@ -40,7 +41,7 @@ struct mh_state {
 	struct vs_sched_state common;
 	unsigned int n;
 	struct mh_server *s;	/* in the order of their hashes */
-	u16 *slot;		/* MH_SIZE indexes into s[] */
+	u16 *slot;		/* MH_SIZE indexes into s[], or NULL */
 };
 
 static int cmp_server(const void *a, const void *b)
@@ -56,7 +57,7 @@ static int cmp_server(const void *a, const void *b)
 	return (int)ntohs(x->d->key.port) - (int)ntohs(y->d->key.port);
 }
 
-/* The last non-zero weight of @d in @prev, 1 if it had none. */
+/* The last non-zero weight of @d in @prev, 0 if it had none. */
 static u32 last_weight(const struct mh_state *prev, const struct vs_dest *d)
 {
 	unsigned int i;
@@ -64,7 +65,7 @@ static u32 last_weight(const struct mh_state *prev, const struct vs_dest *d)
 	for (i = 0; prev && i < prev->n; i++)
 		if (prev->s[i].d == d)
 			return prev->s[i].weight;
-	return 1;
+	return 0;
 }
 
 static int get_servers(struct mh_state *mh, struct vs_service *svc,
@@ -116,19 +117,18 @@ static u32 take_slot(struct mh_server *s, unsigned long *used)
 	return c;
 }
 
-static int populate(struct mh_state *mh)
+/* Fill the slots; g is the gcd of the weights, not 0. */
+static int populate(struct mh_state *mh, u32 g)
 {
 	unsigned long *used;
-	u32 g = 0, filled = 0;
+	u32 filled = 0;
 	unsigned int i;
 
 	used = bitmap_zalloc(MH_SIZE, GFP_KERNEL);
 	if (!used)
 		return -ENOMEM;
-	for (i = 0; i < mh->n; i++) {
-		g = g ? gcd(g, mh->s[i].weight) : mh->s[i].weight;
+	for (i = 0; i < mh->n; i++)
 		mh->s[i].next = mh->s[i].offset;
-	}
 	while (filled < MH_SIZE) {
 		for (i = 0; i < mh->n && filled < MH_SIZE; i++) {
 			u32 turns = mh->s[i].weight / g;
@@ -148,20 +148,25 @@ static int mh_init(struct vs_service *svc, struct vs_sched_state *st,
 		   const struct vs_sched_state *prev)
 {
 	struct mh_state *mh = container_of(st, struct mh_state, common);
+	unsigned int i;
+	u32 g = 0;
 	int ret;
 
 	ret = get_servers(mh, svc, prev ? container_of(prev, struct mh_state,
 						       common) : NULL);
 	if (ret)
 		goto err_servers;
-	if (!mh->n)
+	for (i = 0; i < mh->n; i++)
+		if (mh->s[i].weight)
+			g = g ? gcd(g, mh->s[i].weight) : mh->s[i].weight;
+	if (!g)
 		return 0;
 	ret = -ENOMEM;
 	mh->slot = kvmalloc_array(MH_SIZE, sizeof(*mh->slot),
 				  GFP_KERNEL_ACCOUNT);
 	if (!mh->slot)
 		goto err_slots;
-	ret = populate(mh);
+	ret = populate(mh, g);
 	if (ret)
 		goto err_populate;
 	return 0;
@@ -189,7 +194,7 @@ static struct vs_dest *mh_schedule(struct vs_service *svc,
 	struct mh_state *mh = container_of(st, struct mh_state, common);
 	struct vs_dest *d;
 
-	if (!mh->n)
+	if (!mh->slot)
 		return NULL;
 	d = mh->s[mh->slot[vs_sched_addr_hash(&pkt->saddr, MH_SEED_KEY) % MH_SIZE]].d;
 	return vs_sched_usable(d) ? d : NULL;

@@ -71,7 +71,7 @@ static inline u32 vs_dest_ramp(const struct vs_dest *d, u64 len)
 static inline bool vs_mul_lt(u64 a, u64 b, u64 c, u64 d)
 {
 #if defined(CONFIG_ARCH_SUPPORTS_INT128) && defined(__SIZEOF_INT128__)
-	return (unsigned __int128)a * b < (unsigned __int128)c * d;
+	return (__uint128_t)a * b < (__uint128_t)c * d;
 #else
 	u64 hi1, lo1, hi2, lo2;
 

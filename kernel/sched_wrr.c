@@ -17,7 +17,7 @@
 
 struct wrr_state {
 	struct vs_sched_state common;
-	spinlock_t lock;
+	spinlock_t lock;	/* the walk: i and cw */
 	int i;			/* last position */
 	int cw;			/* current weight */
 	int mw;			/* largest weight */

@@ -50,8 +50,7 @@ struct vs_dest {
 	u8 fwd;				/* VS_FWD_* */
 	u32 weight;			/* READ_ONCE: schedulers read it */
 	u32 sched_weight;		/* sched.c: the weight last seen */
-	unsigned long ramp_start;	/* sched.c: slow start began (jiffies),
-					 * 0 if none; READ_ONCE */
+	unsigned long ramp_start;	/* sched.c: slow start (jiffies) or 0 */
 	u32 u_thresh;
 	u32 l_thresh;
 	unsigned long flags;		/* VS_DEST_F_* */

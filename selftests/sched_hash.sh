@@ -12,10 +12,11 @@
 #          -> 10.99.1.1-120:80 (dh)
 #
 # For each: every key goes to the same server every time; keys spread by
-# weight (1:2:3:2); deleting a server moves only its keys (mh: few others),
-# and adding it back restores the map exactly; a quiesced server's keys
-# are refused, the others' unchanged; sh with net.vs.sh_fallback sends
-# them to other servers instead.
+# weight (1:2:3:2); deleting a server moves only its keys (mh: few others);
+# adding it back with weight 0 moves none, giving it its weight restores
+# the map exactly; a quiesced server's keys are refused, the others'
+# unchanged; sh with net.vs.sh_fallback sends them to other servers
+# instead.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/sched_lib.sh"
@@ -103,9 +104,13 @@ suite() {
 	others=$(join "$tmp/a" "$tmp/b" | awk '$2 == "rs4" { print $3 }' | sort -u | wc -l)
 	check "$sched: rs4's keys spread over the others ($others servers)" \
 		test "$others" -ge 2
-	d vsadm -a $SVC -r 10.11.12.4:80 -m -w "${WEIGHTS[4]}"
+	d vsadm -a $SVC -r 10.11.12.4:80 -m -w 0
+	map b0
+	check "$sched: rs4 added with weight 0 takes no key" \
+		diff "$tmp/b" "$tmp/b0"
+	d vsadm -e $SVC -r 10.11.12.4:80 -m -w "${WEIGHTS[4]}"
 	map c
-	check "$sched: rs4 back, the map is the first one again" \
+	check "$sched: rs4 given its weight, the map is the first one again" \
 		diff "$tmp/a" "$tmp/c"
 
 	d vsadm -e $SVC -r 10.11.12.2:80 -m -w 0
