@@ -14,6 +14,7 @@
  * timer operation per packet.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -117,6 +118,24 @@ struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key)
 	return tmpl;
 }
 
+/*
+ * The persistence entry of a client: its address masked by the service's
+ * netmask, with the service (or its mark) and no client port.
+ */
+void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
+		 __be32 caddr, __be32 vaddr, __be16 vport)
+{
+	__be32 mask = inet_make_mask(READ_ONCE(svc->netmask));
+
+	if (svc->key.fwmark)
+		vs_conn_key_make(key, caddr & mask, htonl(svc->key.fwmark), 0,
+				 0, 0, VS_DIR_TMPL);
+	else
+		vs_conn_key_make(key, caddr & mask, vaddr, 0,
+				 svc->key.port ? vport : 0, svc->key.protocol,
+				 VS_DIR_TMPL);
+}
+
 /* Count a connection in or out of its server's connection numbers. */
 static void account(struct vs_conn *cp, u8 state, int delta)
 {
@@ -217,6 +236,7 @@ bool vs_conn_set_state(struct vs_conn *cp, u8 state)
 		account(cp, old, -1);
 		account(cp, state, 1);
 	}
+	vs_conn_event(cp->dest->svc->vn, cp);
 	return true;
 }
 
@@ -243,13 +263,14 @@ static bool over_limit(struct vs_net *vn)
 
 /*
  * Make and hash a connection (or, with VS_CONN_F_TMPL, a persistence
- * entry) to @dest, taking references on @dest and @tmpl. Returns NULL when
+ * entry) to @dest, taking references on @dest and @tmpl; its deadline is
+ * @expires (jiffies), or its state's timeout from now if 0. Returns NULL when
  * the server is gone or the table is full (counted), ERR_PTR(-EEXIST) when
  * another CPU hashed the same connection first: look it up again.
  */
 struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			    struct vs_dest *dest, struct vs_conn *tmpl,
-			    u8 flags, u8 state)
+			    u8 flags, u8 state, unsigned long expires)
 {
 	struct vs_expiry *e;
 	struct vs_conn *cp;
@@ -274,7 +295,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 	cp->flags = flags;
 	refcount_set(&cp->refcnt, 1);
 	cp->exp_cpu = raw_smp_processor_id();
-	cp->expires = jiffies + timeout_of(vn, cp) * HZ;
+	cp->expires = expires ?: jiffies + timeout_of(vn, cp) * HZ;
 	if (tmpl)
 		refcount_inc(&tmpl->refcnt);
 	account(cp, state, 1);
@@ -329,6 +350,8 @@ static void collect_slot(struct vs_net *vn, struct vs_expiry *e,
 			/* Its killer is waiting for our lock to unfile it. */
 		} else if (time_after(expires, jiffies)) {
 			file_locked(e, cp, expires, sec);
+			/* Traffic kept it: so must the backup's copy. */
+			vs_conn_event(vn, cp);
 		} else if ((cp->flags & VS_CONN_F_TMPL) &&
 			   refcount_read(&cp->refcnt) > 1) {
 			/* Still used: persistence outlives its connections. */
@@ -510,49 +533,166 @@ void vs_conn_net_exit(struct vs_net *vn)
 	free_percpu(vn->expiry);
 }
 
-static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
-		    const struct vs_conn *cp)
+/* A connection as a VS_A_CONN nest: for dumps and sync events. */
+int vs_conn_fill(struct sk_buff *skb, const struct vs_conn *cp)
 {
 	const struct vs_conn_key *k = &cp->in.key;
 	const struct vs_dest *dest = cp->dest;
+	u32 fwmark = dest->svc->key.fwmark;
 	unsigned long expires = READ_ONCE(cp->expires);
 	union vs_addr caddr = {}, vaddr = {};
 	__be16 dport = dest->key.port ? dest->key.port : k->dport;
+	__be16 vport = k->dport;
 	struct nlattr *nest;
-	void *hdr;
-	u8 state = READ_ONCE(cp->state);
 
-	if (state == VS_CONN_DEAD)
-		return 0;
-	hdr = vs_nl_dump_put(skb, cb, VS_CMD_GET_CONN);
-	if (!hdr)
-		return -EMSGSIZE;
 	caddr.ip = k->saddr;
 	vaddr.ip = k->daddr;
+	if ((cp->flags & VS_CONN_F_TMPL) && fwmark)
+		vaddr.ip = 0;		/* the key holds the mark there */
 	nest = nla_nest_start(skb, VS_A_CONN);
-	if (!nest ||
-	    nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
 	    nla_put_u8(skb, VS_CONN_A_PROTOCOL, k->protocol) ||
 	    nla_put(skb, VS_CONN_A_CADDR, sizeof(caddr), &caddr) ||
 	    nla_put_be16(skb, VS_CONN_A_CPORT, k->sport) ||
 	    nla_put(skb, VS_CONN_A_VADDR, sizeof(vaddr), &vaddr) ||
-	    nla_put_be16(skb, VS_CONN_A_VPORT, k->dport) ||
+	    nla_put_be16(skb, VS_CONN_A_VPORT, vport) ||
 	    nla_put(skb, VS_CONN_A_DADDR, sizeof(dest->key.addr), &dest->key.addr) ||
 	    nla_put_be16(skb, VS_CONN_A_DPORT, dport) ||
-	    nla_put_u32(skb, VS_CONN_A_FWMARK, dest->svc->key.fwmark) ||
-	    nla_put_u8(skb, VS_CONN_A_STATE, state) ||
+	    nla_put_u32(skb, VS_CONN_A_FWMARK, fwmark) ||
+	    nla_put_u8(skb, VS_CONN_A_STATE, READ_ONCE(cp->state)) ||
 	    nla_put_u32(skb, VS_CONN_A_EXPIRES, time_after(expires, jiffies) ?
 			jiffies_to_msecs(expires - jiffies) : 0) ||
 	    nla_put_u32(skb, VS_CONN_A_FLAGS, cp->flags & VS_CONN_F_TMPL ?
 			VS_CONN_F_TEMPLATE : 0) ||
 	    nla_put_u8(skb, VS_CONN_A_FWD, cp->flags & VS_CONN_F_NAT ?
 		       VS_FWD_NAT : VS_FWD_DR)) {
-		genlmsg_cancel(skb, hdr);
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct vs_conn *cp)
+{
+	void *hdr;
+
+	if (READ_ONCE(cp->state) == VS_CONN_DEAD)
+		return 0;
+	hdr = vs_nl_dump_put(skb, cb, VS_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vs_conn_fill(skb, cp)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
+
+/*
+ * Tell the sync group (a director's vsd relaying to its backup) about a
+ * connection; nothing is built while nobody listens. Runs in any context.
+ */
+void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!vs_nl_sync_wanted(vn->net))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return;
+	hdr = vs_nl_sync_put(skb);
+	if (!hdr || vs_conn_fill(skb, cp)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	vs_nl_sync_send(vn->net, skb);
+}
+
+/* A new deadline from a sync message: moved at once either way. */
+static void set_deadline(struct vs_net *vn, struct vs_conn *cp,
+			 unsigned long expires)
+{
+	struct vs_expiry *e = expiry_of(vn, cp);
+
+	spin_lock_bh(&e->lock);
+	if (READ_ONCE(cp->state) != VS_CONN_DEAD) {
+		WRITE_ONCE(cp->expires, expires);
+		hlist_del(&cp->exp_node);
+		file_locked(e, cp, expires, sec_of(jiffies));
+	}
+	spin_unlock_bh(&e->lock);
+}
+
+static struct vs_dest *sync_dest(struct vs_net *vn, const struct vs_service *svc,
+				 const struct vs_conn_sync *s)
+{
+	union vs_addr daddr = { .ip = s->daddr };
+	struct vs_dest *dest = vs_dest_find(vn, svc, &daddr, s->dport);
+
+	/* A port-0 server is listed with the port the client used. */
+	return dest ?: vs_dest_find(vn, svc, &daddr, 0);
+}
+
+/*
+ * Install (or bring up to date) a connection another director made.
+ * Caller holds vn->lock, which keeps the service and server alive.
+ */
+int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
+{
+	union vs_addr vaddr = { .ip = s->vaddr };
+	unsigned long expires = jiffies + msecs_to_jiffies(s->expires_ms) + 1;
+	struct vs_conn *cp, *tmpl = NULL;
+	struct vs_service *svc;
+	struct vs_conn_key key;
+	struct vs_dest *dest;
+	int ret = 0;
+	u8 flags;
+
+	rcu_read_lock();
+	svc = vs_service_lookup_rcu(vn, AF_INET, s->protocol, &vaddr, s->vport,
+				    s->fwmark);
+	dest = svc ? sync_dest(vn, svc, s) : NULL;
+	if (!dest) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (s->tmpl)
+		vs_tmpl_key(&key, svc, s->caddr, s->vaddr, s->vport);
+	else
+		vs_conn_key_make(&key, s->caddr, s->vaddr, s->cport, s->vport,
+				 s->protocol, VS_DIR_IN);
+	cp = vs_conn_lookup(vn, &key);
+	if (cp) {
+		if (!s->tmpl)
+			vs_conn_set_state(cp, s->state);
+		set_deadline(vn, cp, expires);
+		goto out;
+	}
+	flags = s->tmpl ? VS_CONN_F_TMPL :
+		dest->fwd == VS_FWD_NAT ? VS_CONN_F_NAT : 0;
+	if (!s->tmpl && (svc->flags & VS_SVC_F_PERSISTENT)) {
+		struct vs_conn_key tkey;
+
+		vs_tmpl_key(&tkey, svc, s->caddr, s->vaddr, s->vport);
+		tmpl = vs_tmpl_get(vn, &tkey);
+	}
+	cp = vs_conn_new(vn, &key, dest, tmpl, flags,
+			 s->tmpl ? VS_TCP_S_NONE : s->state, expires);
+	if (tmpl)
+		vs_tmpl_put(tmpl);
+	if (!cp)
+		ret = -ENOSPC;
+out:
+	rcu_read_unlock();
+	return ret;
 }
 
 /*

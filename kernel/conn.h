@@ -71,7 +71,8 @@ unsigned int vs_conn_max(struct vs_net *vn);
 struct vs_conn *vs_conn_lookup(struct vs_net *vn, const struct vs_conn_key *key);
 struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			    struct vs_dest *dest, struct vs_conn *tmpl,
-			    u8 flags, u8 state);
+			    u8 flags, u8 state, unsigned long expires);
+void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp);
 void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp);
 bool vs_conn_set_state(struct vs_conn *cp, u8 state);
 void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp);
@@ -80,6 +81,34 @@ void vs_conn_flush(struct vs_net *vn);
 void vs_conn_start(struct vs_net *vn);
 
 struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
+void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
+		 __be32 caddr, __be32 vaddr, __be16 vport);
+
+static inline void vs_conn_key_make(struct vs_conn_key *key, __be32 saddr,
+				    __be32 daddr, __be16 sport, __be16 dport,
+				    u8 protocol, u8 dir)
+{
+	key->saddr = saddr;
+	key->daddr = daddr;
+	key->sport = sport;
+	key->dport = dport;
+	key->protocol = protocol;
+	key->dir = dir;
+	key->zero = 0;
+}
+
+/* A connection as another director sent it (VS_CMD_NEW_CONN). */
+struct vs_conn_sync {
+	u8 protocol;
+	bool tmpl;
+	u8 state;
+	__be32 caddr, vaddr, daddr;
+	__be16 cport, vport, dport;
+	u32 fwmark;
+	u32 expires_ms;
+};
+
+int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s);
 void vs_tmpl_put(struct vs_conn *tmpl);
 
 static inline struct vs_conn *vs_tuple_conn(struct vs_tuple *t)
@@ -94,6 +123,7 @@ static inline bool vs_conn_active_state(u8 state)
 	       state == VS_TCP_S_SYN_RECV || state == VS_TCP_S_SYNACK;
 }
 
+int vs_conn_fill(struct sk_buff *skb, const struct vs_conn *cp);
 int vs_conn_dump_start(struct netlink_callback *cb);
 int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb);
 int vs_conn_dump_done(struct netlink_callback *cb);

@@ -64,18 +64,6 @@ static bool parse_l4(const struct sk_buff *skb, struct vs_l4 *l4)
 	return true;
 }
 
-static void make_key(struct vs_conn_key *key, __be32 saddr, __be32 daddr,
-		     __be16 sport, __be16 dport, u8 protocol, u8 dir)
-{
-	key->saddr = saddr;
-	key->daddr = daddr;
-	key->sport = sport;
-	key->dport = dport;
-	key->protocol = protocol;
-	key->dir = dir;
-	key->zero = 0;
-}
-
 /*
  * A segment that may open a connection: SYN without RST. A SYN-ACK counts
  * too, as in IPVS: in active FTP behind direct routing the client answers
@@ -97,23 +85,6 @@ static void tcp_transition(struct vs_conn *cp, enum vs_dir_tcp dir, u8 flags)
 	u8 state = READ_ONCE(cp->state);
 
 	vs_conn_set_state(cp, vs_tcp_next_state(state, dir, flags));
-}
-
-/*
- * The persistence entry of a client: its address masked by the service's
- * netmask, with the service (or its mark) and no client port.
- */
-static void tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
-		     __be32 caddr, __be32 vaddr, __be16 vport)
-{
-	__be32 mask = inet_make_mask(READ_ONCE(svc->netmask));
-
-	if (svc->key.fwmark)
-		make_key(key, caddr & mask, htonl(svc->key.fwmark), 0, 0, 0,
-			 VS_DIR_TMPL);
-	else
-		make_key(key, caddr & mask, vaddr, 0, svc->key.port ? vport : 0,
-			 svc->key.protocol, VS_DIR_TMPL);
 }
 
 /* May a persistent client keep going to the server its entry names? */
@@ -142,7 +113,7 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	struct vs_conn *tmpl;
 	struct vs_dest *dest;
 
-	tmpl_key(&key, svc, pkt->saddr.ip, pkt->daddr.ip, pkt->dport);
+	vs_tmpl_key(&key, svc, pkt->saddr.ip, pkt->daddr.ip, pkt->dport);
 	tmpl = vs_tmpl_get(vn, &key);
 	if (tmpl) {
 		if (tmpl_usable(vn, tmpl)) {
@@ -156,11 +127,13 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	dest = pick(svc, pkt);
 	if (!dest)
 		return NULL;
-	tmpl = vs_conn_new(vn, &key, dest, NULL, VS_CONN_F_TMPL, VS_TCP_S_NONE);
+	tmpl = vs_conn_new(vn, &key, dest, NULL, VS_CONN_F_TMPL, VS_TCP_S_NONE, 0);
 	if (IS_ERR(tmpl))
 		return vs_tmpl_get(vn, &key);	/* another CPU made it */
-	if (tmpl)
+	if (tmpl) {
 		refcount_inc(&tmpl->refcnt);
+		vs_conn_event(vn, tmpl);
+	}
 	return tmpl;
 }
 
@@ -191,12 +164,13 @@ static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
 	state = key->protocol == IPPROTO_TCP ? VS_TCP_S_NONE : VS_UDP_S_NORMAL;
 	cp = vs_conn_new(vn, key, dest, tmpl,
 			 READ_ONCE(dest->fwd) == VS_FWD_NAT ? VS_CONN_F_NAT : 0,
-			 state);
+			 state, 0);
 	if (tmpl)
 		vs_tmpl_put(tmpl);
 	if (!IS_ERR_OR_NULL(cp)) {
 		vs_stats_conn(&dest->stats);
 		vs_stats_conn(&svc->stats);
+		vs_conn_event(vn, cp);
 	}
 	return cp;
 }
@@ -224,7 +198,7 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 
-	make_key(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
+	vs_conn_key_make(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
 		 l4->protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
 	if (cp && l4->protocol == IPPROTO_TCP && is_syn(l4) &&
@@ -275,7 +249,7 @@ static unsigned int out_packet(struct vs_net *vn, struct sk_buff *skb,
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 
-	make_key(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
+	vs_conn_key_make(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
 		 l4->protocol, VS_DIR_OUT);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
@@ -375,7 +349,7 @@ static unsigned int in_icmp(struct vs_net *vn, struct sk_buff *skb)
 	if (!parse_icmp(skb, &ic))
 		return NF_ACCEPT;
 	/* It quotes VIP -> client; the connection is client -> VIP. */
-	make_key(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
+	vs_conn_key_make(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
 		 ic.inner.protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
@@ -402,7 +376,7 @@ static unsigned int out_icmp(struct vs_net *vn, struct sk_buff *skb)
 	if (!parse_icmp(skb, &ic))
 		return NF_ACCEPT;
 	/* It quotes client -> server; the reply key is server -> client. */
-	make_key(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
+	vs_conn_key_make(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
 		 ic.inner.protocol, VS_DIR_OUT);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)

@@ -64,11 +64,28 @@ static const struct nla_policy timeout_policy[VS_TIMEOUT_A_MAX + 1] = {
 	[VS_TIMEOUT_A_UDP]	= NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
 };
 
+static const struct nla_policy conn_policy[VS_CONN_A_MAX + 1] = {
+	[VS_CONN_A_AF]		= { .type = NLA_U16 },
+	[VS_CONN_A_PROTOCOL]	= { .type = NLA_U8 },
+	[VS_CONN_A_CADDR]	= NLA_POLICY_EXACT_LEN(sizeof(union vs_addr)),
+	[VS_CONN_A_CPORT]	= { .type = NLA_BE16 },
+	[VS_CONN_A_VADDR]	= NLA_POLICY_EXACT_LEN(sizeof(union vs_addr)),
+	[VS_CONN_A_VPORT]	= { .type = NLA_BE16 },
+	[VS_CONN_A_DADDR]	= NLA_POLICY_EXACT_LEN(sizeof(union vs_addr)),
+	[VS_CONN_A_DPORT]	= { .type = NLA_BE16 },
+	[VS_CONN_A_FWMARK]	= { .type = NLA_U32 },
+	[VS_CONN_A_STATE]	= NLA_POLICY_MAX(NLA_U8, __VS_CONN_S_LAST - 1),
+	[VS_CONN_A_EXPIRES]	= { .type = NLA_U32 },
+	[VS_CONN_A_FLAGS]	= { .type = NLA_U32 },
+	[VS_CONN_A_FWD]		= NLA_POLICY_RANGE(NLA_U8, VS_FWD_DR, VS_FWD_MAX),
+};
+
 static const struct nla_policy vs_policy[VS_A_MAX + 1] = {
 	[VS_A_SERVICE]		= NLA_POLICY_NESTED(service_policy),
 	[VS_A_DEST]		= NLA_POLICY_NESTED(dest_policy),
 	[VS_A_TIMEOUTS]		= NLA_POLICY_NESTED(timeout_policy),
 	[VS_A_DUMP_FLAGS]	= { .type = NLA_U32 },
+	[VS_A_CONNS]		= NLA_POLICY_NESTED_ARRAY(conn_policy),
 };
 
 /* Refuse attributes, at one level, that this command does not take. */
@@ -840,6 +857,101 @@ static int vs_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VS_CONN_A_MAX + 1];
+	union vs_addr a;
+	u32 flags;
+	int ret;
+
+	ret = nla_parse_nested(tb, VS_CONN_A_MAX, attr, conn_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[VS_CONN_A_PROTOCOL] || !tb[VS_CONN_A_CADDR] ||
+	    !tb[VS_CONN_A_CPORT] || !tb[VS_CONN_A_VADDR] || !tb[VS_CONN_A_VPORT] ||
+	    !tb[VS_CONN_A_DADDR] || !tb[VS_CONN_A_DPORT] || !tb[VS_CONN_A_STATE] ||
+	    !tb[VS_CONN_A_EXPIRES]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "incomplete connection");
+		return -EINVAL;
+	}
+	if (tb[VS_CONN_A_AF] && nla_get_u16(tb[VS_CONN_A_AF]) != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_AF], "only AF_INET is supported");
+		return -EAFNOSUPPORT;
+	}
+	flags = tb[VS_CONN_A_FLAGS] ? nla_get_u32(tb[VS_CONN_A_FLAGS]) : 0;
+	if (flags & ~VS_CONN_F_TEMPLATE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_FLAGS], "unknown connection flag");
+		return -EOPNOTSUPP;
+	}
+	memset(c, 0, sizeof(*c));
+	c->tmpl = flags & VS_CONN_F_TEMPLATE;
+	c->protocol = nla_get_u8(tb[VS_CONN_A_PROTOCOL]);
+	c->state = nla_get_u8(tb[VS_CONN_A_STATE]);
+	c->expires_ms = min_t(u32, nla_get_u32(tb[VS_CONN_A_EXPIRES]),
+			      VS_TIMEOUT_MAX * MSEC_PER_SEC);
+	c->fwmark = tb[VS_CONN_A_FWMARK] ? nla_get_u32(tb[VS_CONN_A_FWMARK]) : 0;
+	c->cport = nla_get_be16(tb[VS_CONN_A_CPORT]);
+	c->vport = nla_get_be16(tb[VS_CONN_A_VPORT]);
+	c->dport = nla_get_be16(tb[VS_CONN_A_DPORT]);
+	if (check_addr(tb[VS_CONN_A_CADDR], &a, extack))
+		return -EINVAL;
+	c->caddr = a.ip;
+	if (check_addr(tb[VS_CONN_A_VADDR], &a, extack))
+		return -EINVAL;
+	c->vaddr = a.ip;
+	if (check_addr(tb[VS_CONN_A_DADDR], &a, extack))
+		return -EINVAL;
+	c->daddr = a.ip;
+	return 0;
+}
+
+/* Every connection is tried; the first failure is what the ACK says. */
+static int vs_nl_new_conn(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vs_net *vn = info_vn(info);
+	const struct nlattr *attr;
+	int rem, ret, first = 0;
+
+	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_CONNS), info->extack);
+	if (ret)
+		return ret;
+	if (!info->attrs[VS_A_CONNS]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_CONNS");
+		return -EINVAL;
+	}
+	/* Check them all before installing any. */
+	nla_for_each_nested(attr, info->attrs[VS_A_CONNS], rem) {
+		struct vs_conn_sync c;
+
+		ret = parse_conn(attr, &c, info->extack);
+		if (ret)
+			return ret;
+	}
+	mutex_lock(&vn->lock);
+	nla_for_each_nested(attr, info->attrs[VS_A_CONNS], rem) {
+		struct vs_conn_sync c;
+
+		parse_conn(attr, &c, NULL);
+		ret = vs_conn_install(vn, &c);
+		if (ret && !first) {
+			first = ret;
+			if (ret == -ENOENT)
+				NL_SET_ERR_MSG_ATTR(info->extack, attr,
+						    "connections skipped: no such service or real server");
+			else
+				NL_SET_ERR_MSG_ATTR(info->extack, attr,
+						    "connections skipped: the connection table is full");
+		}
+	}
+	mutex_unlock(&vn->lock);
+	return first;
+}
+
+static const struct genl_multicast_group vs_mcgrps[] = {
+	{ .name = VS_GENL_MCGRP_SYNC, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
 static const struct genl_ops vs_genl_ops[] = {
 	{
 		.cmd = VS_CMD_GET_INFO,
@@ -900,6 +1012,10 @@ static const struct genl_ops vs_genl_ops[] = {
 		.dumpit = vs_nl_dump_conns,
 		.done = vs_conn_dump_done,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = VS_CMD_NEW_CONN,
+		.doit = vs_nl_new_conn,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -911,6 +1027,8 @@ static struct genl_family vs_genl_family __ro_after_init = {
 	.netnsok = true,
 	.ops = vs_genl_ops,
 	.n_ops = ARRAY_SIZE(vs_genl_ops),
+	.mcgrps = vs_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vs_mcgrps),
 	.resv_start_op = VS_CMD_MAX + 1,
 	.module = THIS_MODULE,
 };
@@ -925,6 +1043,21 @@ void *vs_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 	if (hdr)
 		genl_dump_check_consistent(cb, hdr);
 	return hdr;
+}
+
+bool vs_nl_sync_wanted(struct net *net)
+{
+	return genl_has_listeners(&vs_genl_family, net, 0);
+}
+
+void *vs_nl_sync_put(struct sk_buff *skb)
+{
+	return genlmsg_put(skb, 0, 0, &vs_genl_family, 0, VS_CMD_NEW_CONN);
+}
+
+void vs_nl_sync_send(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&vs_genl_family, net, skb, 0, 0, GFP_ATOMIC);
 }
 
 int vs_nl_service_key(struct netlink_callback *cb, struct vs_service_key *key,

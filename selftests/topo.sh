@@ -41,8 +41,9 @@ topo_switch() {
 	ip -n "$sw" link set pub up && ip -n "$sw" link set priv up
 }
 
-# A director namespace named by $1 (default "dir"): eth0 on pub, eth1 on
-# priv, forwarding on, the VIP as a floating address on eth0.
+# topo_director [VAR [PUB PRIV [novip]]]: a director namespace stored in
+# $VAR (default "dir"): eth0 on pub, eth1 on priv, forwarding on, the VIP as
+# a floating address on eth0 unless "novip" (a backup director).
 topo_director() {
 	local var=${1:-dir} pub=${2:-$DIRECTOR_PUB} priv=${3:-$DIRECTOR_PRIV}
 	setup_ns "$var" || return 1
@@ -50,7 +51,22 @@ topo_director() {
 	attach "$ns" eth0 pub "$pub/24" || return 1
 	attach "$ns" eth1 priv "$priv/24" || return 1
 	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	[ "$4" = novip ] || ip -n "$ns" addr add "$VIP/24" dev eth0 label eth0:1
+}
+
+# float_to NS: the VIP and the NAT router address move to director NS,
+# announced by gratuitous ARP (what failover does).
+float_to() {
+	local ns=$1 other
+	for other in "$dir" "${dirB:-}"; do
+		[ -n "$other" ] && [ "$other" != "$ns" ] || continue
+		ip -n "$other" addr del "$VIP/24" dev eth0 2>/dev/null
+		ip -n "$other" addr del "$NAT_ROUTER/24" dev eth1 2>/dev/null
+	done
 	ip -n "$ns" addr add "$VIP/24" dev eth0 label eth0:1
+	ip -n "$ns" addr add "$NAT_ROUTER/24" dev eth1 label eth1:1
+	in_ns "$ns" arping -q -U -c 2 -w 1 -I eth0 "$VIP"
+	in_ns "$ns" arping -q -U -c 2 -w 1 -I eth1 "$NAT_ROUTER"
 }
 
 topo_client() {

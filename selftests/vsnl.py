@@ -39,11 +39,11 @@ CMDS = {
     "get_info": 1, "new_service": 2, "set_service": 3, "del_service": 4,
     "get_service": 5, "new_dest": 6, "set_dest": 7, "del_dest": 8,
     "get_dest": 9, "flush": 10, "zero": 11, "get_timeouts": 12,
-    "set_timeouts": 13, "get_conn": 14,
+    "set_timeouts": 13, "get_conn": 14, "new_conn": 15,
 }
 DUMPS = {"get_service", "get_dest", "get_conn"}
 TOP = {"service": 1, "dest": 2, "info": 3, "timeouts": 4, "conn": 5,
-       "dump_flags": 6}
+       "dump_flags": 6, "conns": 7}
 NESTED = {
     "service": {"af": 1, "protocol": 2, "addr": 3, "port": 4, "fwmark": 5,
                 "sched": 6, "flags": 7, "timeout": 8, "netmask": 9,
@@ -200,7 +200,54 @@ def info(g, fam, field):
     return 1
 
 
+def listen(g, fam):
+    """vsnl.py listen: print each sync event's VS_A_CONN nest in hex, one a
+    line, flushed (for "vsnl.py install" in another namespace)."""
+    replies, err, msg, _ = g.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                                     nla(CTRL_ATTR_FAMILY_NAME, b"vs\0"), 0)
+    group = None
+    for atype, data in attrs(replies[0][1]):
+        if atype == 7:  # CTRL_ATTR_MCAST_GROUPS
+            for _, grp in attrs(data):
+                fields = dict(attrs(grp))
+                if fields.get(1, b"").rstrip(b"\0") == b"sync":
+                    group = struct.unpack("=I", fields[2])[0]
+    if group is None:
+        print("error no sync group")
+        return 1
+    g.sock.setsockopt(SOL_NETLINK, 1, group)  # NETLINK_ADD_MEMBERSHIP
+    print("listening", flush=True)
+    while True:
+        data = g.sock.recv(1 << 20)
+        off = 0
+        while off < len(data):
+            length = struct.unpack_from("=I", data, off)[0]
+            for atype, nest in attrs(data[off + 20:off + length]):
+                if atype == TOP["conn"]:
+                    print(nest.hex(), flush=True)
+            off += (length + 3) & ~3
+
+
+def install(g, fam):
+    """vsnl.py install: read VS_A_CONN nests in hex from stdin, one a line,
+    and install each with VS_CMD_NEW_CONN; print "ok" or the error."""
+    for line in sys.stdin:
+        line = line.strip()
+        if not line or line == "listening":
+            continue
+        conn = nla(TOP["conn"] | NLA_F_NESTED, bytes.fromhex(line))
+        payload = nla(TOP["conns"] | NLA_F_NESTED, conn)
+        _, err, msg, _ = g.request(fam, CMDS["new_conn"], payload, 0)
+        print("ok" if not err else "error %s %s" % (
+            errno.errorcode.get(err, str(err)), msg), flush=True)
+    return 0
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] in ("listen", "install"):
+        g = Genl()
+        fn = listen if sys.argv[1] == "listen" else install
+        return fn(g, g.family("vs"))
     if len(sys.argv) == 3 and sys.argv[1] == "info":
         g = Genl()
         return info(g, g.family("vs"), sys.argv[2])

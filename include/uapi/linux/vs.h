@@ -95,9 +95,36 @@
  *   unchanged. They apply to connections from their next state change.
  *
  * VS_CMD_GET_CONN: dump only. Optional VS_A_SERVICE { key } restricts it to
- *   one service. One message per connection: VS_A_CONN { PROTOCOL, CADDR,
- *   CPORT, VADDR, VPORT, DADDR, DPORT, FWMARK, STATE, EXPIRES, FLAGS, FWD }.
- *   Persistence entries have VS_CONN_F_TEMPLATE set and CPORT 0.
+ *   one service. One message per connection: VS_A_CONN { AF, PROTOCOL,
+ *   CADDR, CPORT, VADDR, VPORT, DADDR, DPORT, FWMARK, STATE, EXPIRES, FLAGS,
+ *   FWD }. FWMARK is the service's mark (0 for a protocol/VIP/port service).
+ *   Persistence entries have VS_CONN_F_TEMPLATE set, CADDR is the client
+ *   address masked by the service's netmask, CPORT is 0, and so is VPORT
+ *   for a port-0 service; for a firewall-mark service VADDR and VPORT are
+ *   0 too (the mark identifies the service).
+ *
+ * VS_CMD_NEW_CONN: install connections made by another director, so that
+ *   they survive a failover (the backup's half of connection sync).
+ *   VS_A_CONNS, a nest whose every member is a VS_A_CONN nest with the
+ *   attributes a dump gives (AF, PROTOCOL, CADDR, CPORT, VADDR, VPORT,
+ *   DADDR, DPORT, FWMARK, STATE, EXPIRES, FLAGS; FWD is taken from the real
+ *   server). Each is matched to this netns's service (FWMARK, else
+ *   PROTOCOL + VADDR + VPORT, falling back to port 0 as packets do) and to
+ *   its real server (DADDR, DPORT); an existing connection gets the new
+ *   state and deadline, a missing one is made. Connections whose service
+ *   or real server this netns lacks are skipped: the reply is ENOENT
+ *   (extended ACK "N of M connections skipped") after installing the rest;
+ *   ENOSPC likewise when the connection table is full.
+ *
+ * Multicast group VS_GENL_MCGRP_SYNC ("sync"), CAP_NET_ADMIN to join: the
+ *   active director's connection events, each a VS_CMD_NEW_CONN message with
+ *   one VS_A_CONN (as in a dump): a connection or persistence entry made
+ *   here, a TCP state change, and a refresh when a connection's deadline
+ *   was pushed out by traffic (sent when the old deadline passes, once per
+ *   timeout period). Relayed to a backup and given to VS_CMD_NEW_CONN there
+ *   (inside VS_A_CONNS), they keep its table in step. Connections installed
+ *   by VS_CMD_NEW_CONN send no creation event. Events are only built while
+ *   somebody listens.
  *
  * Dumps
  * -----
@@ -140,6 +167,7 @@
 
 #define VS_GENL_NAME "vs"
 #define VS_GENL_VERSION 1
+#define VS_GENL_MCGRP_SYNC "sync"
 
 #define VS_SCHED_NAME_MAX 16		/* including the NUL */
 #define VS_WEIGHT_MAX 2147483647U
@@ -170,6 +198,7 @@ enum vs_cmd {
 	VS_CMD_GET_TIMEOUTS,
 	VS_CMD_SET_TIMEOUTS,
 	VS_CMD_GET_CONN,
+	VS_CMD_NEW_CONN,
 	__VS_CMD_MAX
 };
 #define VS_CMD_MAX (__VS_CMD_MAX - 1)
@@ -182,6 +211,7 @@ enum vs_attr {
 	VS_A_TIMEOUTS,		/* NLA_NESTED: VS_TIMEOUT_A_* */
 	VS_A_CONN,		/* NLA_NESTED: VS_CONN_A_* (replies) */
 	VS_A_DUMP_FLAGS,	/* NLA_U32: VS_DUMP_F_* */
+	VS_A_CONNS,		/* NLA_NESTED: VS_A_CONN nests (NEW_CONN) */
 	__VS_A_LAST
 };
 #define VS_A_MAX (__VS_A_LAST - 1)
