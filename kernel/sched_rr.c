@@ -46,7 +46,8 @@ static struct vs_dest *rr_schedule(struct vs_service *svc,
 
 	if (!a->n)
 		return NULL;
-	start = (unsigned int)atomic_inc_return(&rr->next);
+	/* The first pick of a new service is its first server. */
+	start = (unsigned int)atomic_fetch_inc(&rr->next);
 	for (i = 0; i < a->n; i++) {
 		struct vs_dest *d = a->d[(start + i) % a->n];
 

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A real server on the director itself (seed 001's two-node topology): a
+# server address that is local is served by local delivery, over NAT (the
+# destination rewritten to the local address and port, the reply's source
+# rewritten back at LOCAL_OUT) and direct routing (delivered to the local
+# socket as it is). Mixed with a remote server in one service. Also the
+# rate estimator: a steady stream of connections shows up in --rate.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
+require_vm
+require_cmd nginx curl
+
+load_vs || die "insmod"
+topo_nat 1 || die "topology"
+http_server "$dir" "director" 8080 || die "nginx on the director"
+http_server "$rs1" "rs1" 80 || die "nginx on rs1"
+wait_port "$dir" tcp 8080 && wait_port "$rs1" tcp 80 || die "servers"
+d() { in_ns "$dir" "$@"; }
+
+d vsadm -A -t $VIP:80 -s rr
+d vsadm -a -t $VIP:80 -r $DIRECTOR_PRIV:8080 -m
+d vsadm -a -t $VIP:80 -r 10.11.12.1:80 -m
+got=""
+for i in 1 2 3 4; do got+="$(in_ns "$client" curl -s --max-time 5 http://$VIP/) "; done
+check_eq "NAT: the local server and the remote one share the load" \
+	"director rs1 director rs1 " "$got"
+
+d vsadm -A -t $VIP:8080 -s rr
+d vsadm -a -t $VIP:8080 -r $DIRECTOR_PUB -g
+check_eq "DR to the director itself: delivered locally" "director" \
+	"$(in_ns "$client" curl -s --max-time 5 http://$VIP:8080/)"
+
+# Rates: about 3 connections a second for 8 seconds (the estimator ticks
+# every 2 s).
+for i in $(seq 24); do
+	in_ns "$client" curl -s --max-time 5 -o /dev/null http://$VIP/
+	sleep 0.33
+done
+cps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $3 }')
+check "--rate shows the connections per second ($cps)" test "$cps" -ge 1
+inbps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $6 }')
+check "--rate shows the incoming bytes per second ($inbps)" test "$inbps" -gt 0
+finish
