@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The external program check. The program runs in a process group of its
+ * own, with stdin and stderr on /dev/null and stdout on a pipe the loop
+ * reads; it passes when it exits 0 and, if expect is set, its output
+ * matches. At connect_timeout the whole group is killed (a script's own
+ * children included) and the loop reaps it later.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "check_exec.h"
+
+#define OUT_BUF 4096
+
+extern char **environ;
+
+/* ------------------------------------------------------------------ */
+/* argv                                                                 */
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static int sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *ns = realloc(b->s, cap);
+
+		if (!ns)
+			return -1;
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+/* One word of the template with %h, %p and %% replaced. */
+static char *substitute(const char *w, size_t n, const char *host,
+			uint16_t port)
+{
+	struct sbuf b = { 0 };
+	char pstr[8];
+	size_t i;
+	int ret = sb_add(&b, "", 0);
+
+	snprintf(pstr, sizeof(pstr), "%u", port);
+	for (i = 0; i < n && !ret; i++) {
+		if (w[i] != '%' || i + 1 == n) {
+			ret = sb_add(&b, &w[i], 1);
+			continue;
+		}
+		switch (w[++i]) {
+		case 'h':
+			ret = sb_add(&b, host, strlen(host));
+			break;
+		case 'p':
+			ret = sb_add(&b, pstr, strlen(pstr));
+			break;
+		case '%':
+			ret = sb_add(&b, "%", 1);
+			break;
+		default:
+			ret = sb_add(&b, &w[i - 1], 2);
+		}
+	}
+	if (ret) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* The next word of t into raw (quotes removed); NULL at the end. */
+static const char *next_word(const char *t, struct sbuf *raw, int *err)
+{
+	bool quoted = false;
+
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (!*t)
+		return NULL;
+	raw->len = 0;
+	sb_add(raw, "", 0);
+	for (; *t && (quoted || (*t != ' ' && *t != '\t')); t++) {
+		if (*t == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (quoted && *t == '\\' && (t[1] == '"' || t[1] == '\\'))
+			t++;
+		if (sb_add(raw, t, 1))
+			*err = -1;
+	}
+	if (quoted)
+		*err = -1;
+	return t;
+}
+
+int vsd_exec_argv(const char *tmpl, const char *host, uint16_t port,
+		  char ***argv)
+{
+	struct sbuf raw = { 0 };
+	char **v = NULL, **nv;
+	size_t n = 0;
+	int err = 0;
+	const char *t = tmpl;
+
+	*argv = NULL;
+	while (!err && (t = next_word(t, &raw, &err))) {
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv) {
+			err = -1;
+			break;
+		}
+		v = nv;
+		v[n] = substitute(raw.s, raw.len, host, port);
+		v[n + 1] = NULL;
+		if (!v[n++])
+			err = -1;
+	}
+	free(raw.s);
+	if (err || !n) {
+		if (v)
+			vsd_exec_argv_free(v);
+		return -1;
+	}
+	*argv = v;
+	return 0;
+}
+
+void vsd_exec_argv_free(char **argv)
+{
+	char **a;
+
+	for (a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+/* ------------------------------------------------------------------ */
+/* The check                                                            */
+
+static void judge(struct probe *p)
+{
+	char ex[64];
+	size_t i, o = 0;
+	int m = 1;
+
+	for (i = 0; i < p->len && o + 2 < sizeof(ex); i++)
+		ex[o++] = p->buf[i] >= ' ' && p->buf[i] < 0x7f ? p->buf[i] : '.';
+	ex[o] = '\0';
+	if (WIFSIGNALED(p->status)) {
+		probe_done(p, false, "program killed by signal %d",
+			   WTERMSIG(p->status));
+		return;
+	}
+	if (WEXITSTATUS(p->status)) {
+		probe_done(p, false, "program exited with status %d, output '%s'",
+			   WEXITSTATUS(p->status), ex);
+		return;
+	}
+	if (p->cc.expect_len)
+		m = check_expect_match(p, p->buf, p->len);
+	if (m == 1)
+		probe_done(p, true, "program exited 0%s",
+			   p->cc.expect_len ? ", output matches" : "");
+	else
+		probe_done(p, false, "program output '%s' does not match expect",
+			   ex);
+}
+
+static void on_output(struct loop_io *io, uint32_t events)
+{
+	struct probe *p = (struct probe *)((char *)io - offsetof(struct probe, io));
+	char drain[512];
+	ssize_t n;
+
+	(void)events;
+	for (;;) {
+		/* Past the buffer, output is read and dropped so the
+		 * program never blocks on a full pipe.
+		 */
+		if (p->len < p->cap)
+			n = read(p->fd, p->buf + p->len, p->cap - p->len);
+		else
+			n = read(p->fd, drain, sizeof(drain));
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;
+		if (p->len < p->cap)
+			p->len += (size_t)n;
+	}
+	loop_io_del(p->loop, &p->io);
+	close(p->fd);
+	p->fd = -1;
+	p->eof = true;
+	if (p->exited)
+		judge(p);
+}
+
+static void on_exit_status(struct loop_child *c, int status)
+{
+	struct probe *p = (struct probe *)((char *)c - offsetof(struct probe, child));
+
+	p->exited = true;
+	p->status = status;
+	p->pid = 0;
+	if (p->eof)
+		judge(p);
+}
+
+static int spawn(struct probe *p, char **argv, int out)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int ret;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setpgroup(&attr, 0);
+	ret = posix_spawn(&p->pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return ret;
+}
+
+static void exec_start(struct probe *p)
+{
+	char **argv;
+	int fds[2], ret;
+
+	if (vsd_exec_argv(p->cc.program, p->addr_str, p->port, &argv)) {
+		probe_done(p, false, "cannot build the program's arguments");
+		return;
+	}
+	p->cap = OUT_BUF;
+	p->buf = malloc(OUT_BUF + 1);
+	if (!p->buf || pipe2(fds, O_CLOEXEC)) {
+		vsd_exec_argv_free(argv);
+		probe_done(p, false, "pipe: %s", strerror(errno));
+		return;
+	}
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	ret = spawn(p, argv, fds[1]);
+	close(fds[1]);
+	p->fd = fds[0];
+	p->eof = p->exited = false;
+	if (ret) {
+		p->pid = 0;
+		probe_done(p, false, "cannot run %s: %s", argv[0], strerror(ret));
+		vsd_exec_argv_free(argv);
+		return;
+	}
+	vsd_exec_argv_free(argv);
+	p->child.pid = p->pid;
+	p->child.fn = on_exit_status;
+	loop_child_watch(p->loop, &p->child);
+	p->io.fd = p->fd;
+	p->io.fn = on_output;
+	if (loop_io_add(p->loop, &p->io, EPOLLIN))
+		probe_done(p, false, "epoll: %s", strerror(errno));
+}
+
+static void exec_stop(struct probe *p)
+{
+	if (p->pid > 0) {
+		kill(-p->pid, SIGKILL);
+		kill(p->pid, SIGKILL);
+		loop_child_unwatch(p->loop, &p->child);
+		p->pid = 0;
+	}
+	if (p->fd >= 0) {
+		loop_io_del(p->loop, &p->io);
+		close(p->fd);
+		p->fd = -1;
+	}
+	free(p->buf);
+	p->buf = NULL;
+	p->len = p->cap = 0;
+}
+
+const struct probe_ops check_exec_ops = {
+	.start = exec_start, .stop = exec_stop,
+};

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The external program check (send_program): the template is split into
+ * words first, then %h (address), %p (port) and %% are substituted inside
+ * each word, and the program is started directly (posix_spawn, no shell).
+ * Whatever a server address contains, it stays one argument.
+ */
+#ifndef _VSD_CHECK_EXEC_H
+#define _VSD_CHECK_EXEC_H
+
+#include <stdint.h>
+
+/* Words are separated by blanks; "double quotes" group blanks into one
+ * word (\" and \\ inside them). 0, or -1 for unbalanced quotes or an
+ * empty template. *argv is NULL-terminated, freed by vsd_exec_argv_free.
+ */
+int vsd_exec_argv(const char *tmpl, const char *host, uint16_t port,
+		  char ***argv);
+void vsd_exec_argv_free(char **argv);
+
+#endif /* _VSD_CHECK_EXEC_H */

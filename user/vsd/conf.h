@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vsd's configuration: Piranha's lvs.cf syntax parsed into a plain model
+ * (no behaviour, no runtime state), so the daemon, `vsd -t`, the unit
+ * tests and later failover (issue 7) and a web panel (issue 9) all read
+ * the same structures. Documentation/vsd.conf.5 describes every key.
+ *
+ * Times are in milliseconds. Addresses are IPv4, network byte order.
+ */
+#ifndef _VSD_CONF_H
+#define _VSD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libvs.h>
+
+#define VSD_CONF_DEFAULT "/etc/vs/vsd.conf"
+
+enum vsd_network { VSD_NET_NAT, VSD_NET_DIRECT };
+enum vsd_shutdown { VSD_SHUTDOWN_KEEP, VSD_SHUTDOWN_FLUSH };
+
+enum vsd_check_type {
+	VSD_CHECK_CONNECT,	/* TCP connect, or UDP datagram; send/expect */
+	VSD_CHECK_HTTP,		/* HTTP GET url, status, body regex */
+	VSD_CHECK_PROGRAM,	/* send_program, stdout against expect */
+	VSD_CHECK_NONE,		/* always up */
+	VSD_CHECK_AGENT,	/* internal: load_monitor = agent */
+};
+
+enum vsd_load_monitor {
+	VSD_LOAD_NONE,
+	VSD_LOAD_AGENT,		/* TCP agent_port answering a load average */
+};
+
+/* How one real server of a virtual service is checked; the key for
+ * sharing identical checks (check.c) is built from all of it.
+ */
+struct vsd_check_conf {
+	enum vsd_check_type type;
+	uint8_t protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
+	char *send;			/* escapes resolved */
+	size_t send_len;
+	char *expect;			/* literal (escapes resolved) or regex */
+	size_t expect_len;
+	bool use_regex;
+	char *program;			/* send_program template, "%h" etc. */
+	char *http_url, *http_host, *http_regex;
+	unsigned int http_status;
+	uint16_t check_port;		/* 0: the real server's port */
+	uint64_t interval, connect_timeout, timeout, reentry;
+	unsigned int retries;
+};
+
+struct vsd_server_conf {
+	char *name;
+	int line;
+	bool active;
+	union vs_addr addr;
+	uint16_t port;			/* dest port in the table */
+	uint16_t check_port;		/* port the checks talk to */
+	uint32_t weight;
+};
+
+struct vsd_virtual_conf {
+	char *name;
+	int line;
+	bool active;
+	bool has_addr;
+	union vs_addr addr;		/* the VIP */
+	char *dev;			/* "eth0:1": for failover (issue 7) */
+	uint8_t vip_nmask;		/* prefix length, for failover */
+	bool has_sorry;
+	union vs_addr sorry_addr;
+	uint16_t sorry_port;
+	uint32_t fwmark;
+	uint8_t protocol;
+	uint16_t port;
+	char sched[VS_SCHED_NAME_MAX];
+	uint32_t persistent;		/* seconds, 0 = off */
+	uint8_t pmask;			/* prefix length */
+	bool quiesce;
+	bool slow_start;
+	struct vsd_check_conf check;
+	enum vsd_load_monitor load_monitor;
+	uint16_t agent_port;
+	uint64_t load_interval;
+	uint8_t fwd;			/* VS_FWD_*, from the global network */
+	struct vsd_server_conf *servers;
+	size_t n_servers;
+};
+
+struct vsd_conf {
+	char *path;
+	uint64_t serial_no;
+	/* Failover (issue 7): parsed, validated and kept, not acted on yet. */
+	bool has_primary, has_primary_private, has_backup, has_backup_private;
+	union vs_addr primary, primary_private, backup, backup_private;
+	bool backup_active;
+	bool heartbeat;
+	uint16_t heartbeat_port;
+	uint64_t keepalive, deadtime;
+	bool has_nat_router;
+	union vs_addr nat_router;
+	char *nat_router_dev;
+	uint8_t nat_nmask;
+	bool monitor_links;
+	bool syncdaemon;
+	char *syncd_iface;
+	uint32_t syncd_id;
+	bool hard_shutdown;
+	char *active_cmd, *inactive_cmd;
+	/* The table. */
+	enum vsd_network network;
+	struct vs_timeouts timeouts;	/* tcp_timeout...; 0 = leave alone */
+	/* vsd's own. */
+	enum vsd_shutdown shutdown;
+	uint64_t reconcile_interval;	/* 0 = no periodic comparison */
+	struct vsd_virtual_conf *virtuals;
+	size_t n_virtuals;
+};
+
+/* Diagnostics of one parse: errors make it fail; notes (obsolete keys
+ * accepted and ignored) do not. Each is one line "file:line: ...".
+ */
+struct vsd_diag {
+	char **errors, **notes;
+	size_t n_errors, n_notes;
+};
+
+/* Parse path (text: its contents, or NULL to read the file). Returns 0 and
+ * a model in *out, or -1 with at least one error in diag.
+ */
+int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
+		   struct vsd_diag *diag);
+void vsd_conf_free(struct vsd_conf *c);
+void vsd_diag_free(struct vsd_diag *d);
+
+/* Resolve \n \r \t \\ (and \x = x) into out (at least strlen(in) + 1
+ * bytes); *len gets the length (the result may hold NULs). -1 for a
+ * backslash at the very end.
+ */
+int vsd_unescape(const char *in, char *out, size_t *len);
+/* The same for a regex: only \n \r \t become characters, every other
+ * backslash pair is left for regcomp() ("\." stays a literal dot).
+ */
+int vsd_unescape_regex(const char *in, char *out);
+
+/* The check port of a server, the service key of a virtual. */
+void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_service *s);
+const char *vsd_check_type_name(enum vsd_check_type t);
+
+#endif /* _VSD_CONF_H */

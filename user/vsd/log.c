@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Logging. Under systemd, stderr already goes to the journal; when
+ * JOURNAL_STREAM names our stderr, the syslog copy is skipped so every
+ * line appears once.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "log.h"
+
+static bool use_syslog, use_stderr, want_debug;
+
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(2, &st))
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_init(bool to_syslog, bool to_stderr, bool debug)
+{
+	want_debug = debug;
+	use_stderr = to_stderr;
+	use_syslog = to_syslog && !(to_stderr && stderr_is_journal());
+	if (use_syslog)
+		openlog("vsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_close(void)
+{
+	if (use_syslog)
+		closelog();
+	use_syslog = false;
+}
+
+void vsd_log(int prio, const char *fmt, ...)
+{
+	static const char *const tag[] = {
+		[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert",
+		[LOG_CRIT] = "crit", [LOG_ERR] = "error",
+		[LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
+		[LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+	};
+	char line[1024];
+	va_list ap;
+
+	if (prio == LOG_DEBUG && !want_debug)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (use_syslog)
+		syslog(prio, "%s", line);
+	if (use_stderr)
+		fprintf(stderr, "vsd: %s: %s\n", tag[prio & 7], line);
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reconciler (see reconcile.h). One pass: dump the table (one netlink
+ * dump for all services and servers), diff, apply the operations in
+ * pipelined batches, log each change. Servers are added before others are
+ * removed so a service never drops to no server in between.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "log.h"
+#include "loop.h"
+#include "reconcile.h"
+
+void want_free(struct want *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->svcs[i].dests);
+	free(w->svcs);
+	memset(w, 0, sizeof(*w));
+}
+
+/* ------------------------------------------------------------------ */
+/* Diff                                                                 */
+
+struct opv {
+	struct vs_op *ops;
+	size_t n, cap;
+	int err;
+};
+
+static struct vs_op *push(struct opv *v, enum vs_op_kind kind,
+			  const struct vs_service *key)
+{
+	struct vs_op *op;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 32;
+		struct vs_op *n = realloc(v->ops, cap * sizeof(*n));
+
+		if (!n) {
+			v->err = -ENOMEM;
+			return NULL;
+		}
+		v->ops = n;
+		v->cap = cap;
+	}
+	op = &v->ops[v->n++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->bad_dest = -1;
+	op->svc = *key;
+	op->svc.dests = NULL;
+	op->svc.n_dests = 0;
+	return op;
+}
+
+static const struct vs_service *find_svc(const struct vs_table *t,
+					 const struct vs_service *key)
+{
+	size_t i;
+
+	for (i = 0; t && i < t->n; i++)
+		if (vs_service_same(&t->svcs[i], key))
+			return &t->svcs[i];
+	return NULL;
+}
+
+static const struct vs_dest *find_dest(const struct vs_service *s,
+				       const struct vs_dest *key)
+{
+	size_t i;
+
+	for (i = 0; s && i < s->n_dests; i++)
+		if (vs_dest_same(&s->dests[i], key))
+			return &s->dests[i];
+	return NULL;
+}
+
+static bool want_has_dest(const struct want_service *ws,
+			  const struct vs_dest *d)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n_dests; i++)
+		if (vs_dest_same(&ws->dests[i].d, d))
+			return true;
+	return false;
+}
+
+static bool params_differ(const struct vs_service *want,
+			  const struct vs_service *have)
+{
+	return strcmp(want->sched, have->sched) || want->flags != have->flags ||
+	       want->timeout != have->timeout ||
+	       want->netmask != have->netmask;
+}
+
+static bool dest_differs(const struct vs_dest *want, const struct vs_dest *have)
+{
+	return want->fwd != have->fwd || want->weight != have->weight ||
+	       want->u_thresh != have->u_thresh ||
+	       want->l_thresh != have->l_thresh;
+}
+
+static void add_service(struct opv *v, const struct want_service *ws)
+{
+	struct vs_op *op = push(v, VS_OP_ADD_SERVICE, &ws->s);
+	size_t i, n = 0;
+
+	if (!op)
+		return;
+	op->svc.dests = calloc(ws->n_dests ? ws->n_dests : 1,
+			       sizeof(*op->svc.dests));
+	if (!op->svc.dests) {
+		v->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < ws->n_dests; i++)
+		if (!ws->dests[i].optional)
+			op->svc.dests[n++] = ws->dests[i].d;
+	op->svc.n_dests = n;
+}
+
+static void sync_dests(struct opv *v, const struct want_service *ws,
+		       const struct vs_service *have)
+{
+	struct vs_op *op;
+	size_t i;
+
+	for (i = 0; i < ws->n_dests; i++) {
+		const struct want_dest *wd = &ws->dests[i];
+		const struct vs_dest *hd = find_dest(have, &wd->d);
+
+		if (wd->optional || (hd && !dest_differs(&wd->d, hd)))
+			continue;
+		op = push(v, hd ? VS_OP_EDIT_DEST : VS_OP_ADD_DEST, &ws->s);
+		if (op)
+			op->dest = wd->d;
+	}
+	for (i = 0; i < have->n_dests; i++) {
+		if (want_has_dest(ws, &have->dests[i]))
+			continue;
+		op = push(v, VS_OP_DEL_DEST, &ws->s);
+		if (op)
+			op->dest = have->dests[i];
+	}
+}
+
+int rec_diff(const struct want *w, const struct vs_table *have,
+	     struct vs_op **ops, size_t *n)
+{
+	struct opv v = { 0 };
+	struct vs_op *op;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		const struct want_service *ws = &w->svcs[i];
+		const struct vs_service *hs = find_svc(have, &ws->s);
+
+		if (ws->absent)
+			continue;
+		if (!hs) {
+			add_service(&v, ws);
+			continue;
+		}
+		if (params_differ(&ws->s, hs) && (op = push(&v, VS_OP_EDIT_SERVICE,
+							       &ws->s)))
+			op->svc.set = ws->s.set;
+		sync_dests(&v, ws, hs);
+	}
+	for (i = 0; i < w->n; i++)
+		if (w->svcs[i].absent && find_svc(have, &w->svcs[i].s))
+			push(&v, VS_OP_DEL_SERVICE, &w->svcs[i].s);
+	if (v.err) {
+		rec_ops_free(v.ops, v.n);
+		return v.err;
+	}
+	*ops = v.ops;
+	*n = v.n;
+	return 0;
+}
+
+void rec_ops_free(struct vs_op *ops, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(ops[i].svc.dests);
+		vs_op_clear(&ops[i]);
+	}
+	free(ops);
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                             */
+
+static void svc_str(const struct vs_service *s, char *buf, size_t len)
+{
+	char hp[VS_HOSTPORT_MAX];
+
+	if (s->fwmark) {
+		snprintf(buf, len, "FWM %u", s->fwmark);
+		return;
+	}
+	vs_hostport_str(hp, sizeof(hp), &s->addr, s->port, s->protocol, true);
+	snprintf(buf, len, "%s %s", vs_proto_name(s->protocol), hp);
+}
+
+static void dest_str(const struct vs_dest *d, char *buf, size_t len)
+{
+	vs_hostport_str(buf, len, &d->addr, d->port, IPPROTO_TCP, true);
+}
+
+static const char *fwd_name(uint8_t fwd)
+{
+	return fwd == VS_FWD_NAT ? "masq" : "route";
+}
+
+void rec_describe(const struct vs_op *op, const struct vs_table *have,
+		  char *buf, size_t len)
+{
+	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX];
+	const struct vs_dest *hd = find_dest(find_svc(have, &op->svc), &op->dest);
+	const struct vs_service *hs = find_svc(have, &op->svc);
+
+	svc_str(&op->svc, s, sizeof(s));
+	dest_str(&op->dest, d, sizeof(d));
+	switch (op->kind) {
+	case VS_OP_ADD_SERVICE:
+		snprintf(buf, len, "%s: add service (%s, %zu servers)", s,
+			 op->svc.sched, op->svc.n_dests);
+		break;
+	case VS_OP_EDIT_SERVICE:
+		snprintf(buf, len, "%s: set scheduler %s, persistence %u/%u (was %s, %u/%u)",
+			 s, op->svc.sched, op->svc.timeout, op->svc.netmask,
+			 hs ? hs->sched : "?", hs ? hs->timeout : 0,
+			 hs ? hs->netmask : 0);
+		break;
+	case VS_OP_DEL_SERVICE:
+		snprintf(buf, len, "%s: delete service", s);
+		break;
+	case VS_OP_ADD_DEST:
+		snprintf(buf, len, "%s: add server %s %s weight %u", s, d,
+			 fwd_name(op->dest.fwd), op->dest.weight);
+		break;
+	case VS_OP_EDIT_DEST:
+		snprintf(buf, len, "%s: server %s %s weight %u (was %s weight %u%s)",
+			 s, d, fwd_name(op->dest.fwd), op->dest.weight,
+			 hd ? fwd_name(hd->fwd) : "?", hd ? hd->weight : 0,
+			 hd && (hd->u_thresh || hd->l_thresh) ? ", thresholds" : "");
+		break;
+	case VS_OP_DEL_DEST:
+		snprintf(buf, len, "%s: delete server %s", s, d);
+		break;
+	default:
+		snprintf(buf, len, "%s: operation %d", s, op->kind);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The in-memory table (--no-kernel)                                    */
+
+static struct vs_service *fake_svc(struct vs_table *t,
+				   const struct vs_service *key)
+{
+	return (struct vs_service *)find_svc(t, key);
+}
+
+static void fake_add_dest(struct vs_service *s, const struct vs_dest *d)
+{
+	struct vs_dest *n = realloc(s->dests, (s->n_dests + 1) * sizeof(*n));
+
+	if (!n)
+		return;
+	s->dests = n;
+	s->dests[s->n_dests++] = *d;
+	s->num_dests = (uint32_t)s->n_dests;
+}
+
+static void fake_one(struct vs_table *t, const struct vs_op *op)
+{
+	struct vs_service *s = fake_svc(t, &op->svc), *n;
+	struct vs_dest *d = s ? (struct vs_dest *)find_dest(s, &op->dest) : NULL;
+
+	switch (op->kind) {
+	case VS_OP_ADD_SERVICE:
+		n = realloc(t->svcs, (t->n + 1) * sizeof(*n));
+		if (!n || vs_service_copy(&n[t->n], &op->svc)) {
+			if (n)
+				t->svcs = n;
+			return;
+		}
+		t->svcs = n;
+		t->svcs[t->n].num_dests = (uint32_t)op->svc.n_dests;
+		t->n++;
+		break;
+	case VS_OP_EDIT_SERVICE:
+		if (s) {
+			strcpy(s->sched, op->svc.sched);
+			s->flags = op->svc.flags;
+			s->timeout = op->svc.timeout;
+			s->netmask = op->svc.netmask;
+		}
+		break;
+	case VS_OP_DEL_SERVICE:
+		if (s) {
+			vs_service_free(s);
+			*s = t->svcs[--t->n];
+		}
+		break;
+	case VS_OP_ADD_DEST:
+		if (s && !d)
+			fake_add_dest(s, &op->dest);
+		break;
+	case VS_OP_EDIT_DEST:
+		if (d)
+			*d = op->dest;
+		break;
+	case VS_OP_DEL_DEST:
+		if (d) {
+			*d = s->dests[--s->n_dests];
+			s->num_dests = (uint32_t)s->n_dests;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void rec_apply_fake(struct vs_table *t, const struct vs_op *ops, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fake_one(t, &ops[i]);
+}
+
+static int copy_table(struct vs_table *dst, const struct vs_table *src)
+{
+	size_t i;
+
+	dst->svcs = calloc(src->n ? src->n : 1, sizeof(*dst->svcs));
+	dst->n = 0;
+	if (!dst->svcs)
+		return -ENOMEM;
+	for (i = 0; i < src->n; i++) {
+		if (vs_service_copy(&dst->svcs[i], &src->svcs[i]))
+			return -ENOMEM;
+		dst->n++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Passes                                                               */
+
+int rec_open(struct reconciler *r, bool no_kernel)
+{
+	memset(r, 0, sizeof(*r));
+	return no_kernel ? 0 : vs_open(&r->h);
+}
+
+void rec_close(struct reconciler *r)
+{
+	vs_close(r->h);
+	vs_table_free(&r->fake);
+	vs_table_free(&r->last);
+	r->h = NULL;
+}
+
+static int dump(struct reconciler *r, struct vs_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (!r->h)
+		return copy_table(t, &r->fake);
+	return vs_dump_table(r->h, t);
+}
+
+static int apply(struct reconciler *r, struct vs_op *ops, size_t n)
+{
+	if (!r->h) {
+		rec_apply_fake(&r->fake, ops, n);
+		return 0;
+	}
+	return vs_apply(r->h, ops, n, false);
+}
+
+static void log_ops(struct reconciler *r, const struct vs_op *ops, size_t n,
+		    const struct vs_table *have, bool drift)
+{
+	char what[512];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct vs_op *op = &ops[i];
+
+		rec_describe(op, have, what, sizeof(what));
+		if (op->err) {
+			r->errors++;
+			log_err("%s: failed: %s%s%s", what, vs_strerror(op->err),
+				op->msg ? ": " : "", op->msg ? op->msg : "");
+		} else if (drift) {
+			r->corrections++;
+			log_warn("correcting a change made behind vsd's back: %s",
+				 what);
+		} else if (op->kind == VS_OP_EDIT_DEST) {
+			log_debug("%s", what);	/* ramps and load: frequent */
+		} else {
+			log_info("%s", what);
+		}
+	}
+}
+
+static int sync_timeouts(struct reconciler *r, const struct vs_timeouts *w)
+{
+	struct vs_timeouts have, set = { 0 };
+	int ret;
+
+	if (!r->h || !(w->tcp || w->tcp_fin || w->udp))
+		return 0;
+	ret = vs_get_timeouts(r->h, &have);
+	if (ret)
+		return ret;
+	if (w->tcp && w->tcp != have.tcp)
+		set.tcp = w->tcp;
+	if (w->tcp_fin && w->tcp_fin != have.tcp_fin)
+		set.tcp_fin = w->tcp_fin;
+	if (w->udp && w->udp != have.udp)
+		set.udp = w->udp;
+	if (!set.tcp && !set.tcp_fin && !set.udp)
+		return 0;
+	log_info("connection timeouts: tcp %u tcpfin %u udp %u", w->tcp,
+		 w->tcp_fin, w->udp);
+	return vs_set_timeouts(r->h, &set);
+}
+
+int rec_run(struct reconciler *r, const struct want *w, bool drift)
+{
+	struct vs_table have;
+	struct vs_op *ops = NULL;
+	size_t n = 0, i;
+	int terr, ret = dump(r, &have);
+
+	if (ret) {
+		log_err("cannot read the table: %s", vs_strerror(ret));
+		return ret;
+	}
+	ret = rec_diff(w, &have, &ops, &n);
+	if (!ret && n) {
+		ret = apply(r, ops, n);
+		if (ret >= 0)
+			log_ops(r, ops, n, &have, drift);
+		r->changes += n;
+	}
+	if (ret < 0)
+		log_err("cannot change the table: %s", vs_strerror(ret));
+	else if ((terr = sync_timeouts(r, &w->timeouts)))
+		log_err("connection timeouts: %s", vs_strerror(terr));
+	/* What status shows: the table as it is now, without a second dump. */
+	if (r->h)
+		for (i = 0; i < n; i++)
+			if (ops[i].done && !ops[i].err)
+				fake_one(&have, &ops[i]);
+	rec_ops_free(ops, n);
+	vs_table_free(&r->last);
+	if (r->h) {
+		r->last = have;
+	} else {
+		vs_table_free(&have);
+		copy_table(&r->last, &r->fake);
+	}
+	r->passes++;
+	r->last_pass_wall = loop_wall();
+	return ret;
+}
+
+int rec_remove_all(struct reconciler *r, const struct want *w)
+{
+	struct want gone = *w;
+	size_t i;
+	int ret;
+
+	gone.svcs = calloc(w->n ? w->n : 1, sizeof(*gone.svcs));
+	if (!gone.svcs)
+		return -ENOMEM;
+	for (i = 0; i < w->n; i++) {
+		gone.svcs[i] = w->svcs[i];
+		gone.svcs[i].absent = true;
+		gone.svcs[i].dests = NULL;
+		gone.svcs[i].n_dests = 0;
+	}
+	memset(&gone.timeouts, 0, sizeof(gone.timeouts));
+	ret = rec_run(r, &gone, false);
+	free(gone.svcs);
+	return ret;
+}

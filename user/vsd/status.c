@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vsd status`: every virtual service and real server with its check
+ * state, weight (wanted, configured, and what the table holds), the last
+ * transition and why; plus the daemon's own figures (reloads, table
+ * passes, check scheduling lateness and jitter, CPU). Text for people,
+ * JSON (--json) for programs, from the same walk.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+#include "addr.h"
+#include "daemon.h"
+
+struct server_view {
+	const struct member *m;
+	char addr[VS_HOSTPORT_MAX];
+	const char *state;
+	uint32_t want, table;
+	bool in_table;
+	double since;
+	const char *reason, *last;
+	size_t shared;
+};
+
+static const struct vs_dest *table_dest(const struct vsd_daemon *d,
+					const struct vs_service *key,
+					const union vs_addr *addr,
+					uint16_t port)
+{
+	const struct vs_table *t = &d->rec.last;
+	size_t i, j;
+
+	for (i = 0; i < t->n; i++) {
+		if (!vs_service_same(&t->svcs[i], key))
+			continue;
+		for (j = 0; j < t->svcs[i].n_dests; j++)
+			if (t->svcs[i].dests[j].addr.ip == addr->ip &&
+			    t->svcs[i].dests[j].port == port)
+				return &t->svcs[i].dests[j];
+	}
+	return NULL;
+}
+
+static size_t subs_of(const struct probe *p)
+{
+	const struct probe_sub *s;
+	size_t n = 0;
+
+	for (s = p ? p->subs : NULL; s; s = s->next)
+		n++;
+	return n;
+}
+
+static void view(const struct vsd_daemon *d, const struct member *m,
+		 struct server_view *v)
+{
+	const struct vs_dest *td = table_dest(d, &m->svc->key, &m->sc->addr,
+					      m->sc->port);
+	const struct probe *p = m->probe;
+
+	memset(v, 0, sizeof(*v));
+	v->m = m;
+	vs_hostport_str(v->addr, sizeof(v->addr), &m->sc->addr, m->sc->port,
+			IPPROTO_TCP, true);
+	v->state = !m->svc->vc->active ? "inactive" : !p ? "disabled" :
+		   health_name(p->h.state);
+	v->want = member_weight(m);
+	v->in_table = td != NULL;
+	v->table = td ? td->weight : 0;
+	v->since = p ? p->change_wall : d->loaded;
+	v->reason = p ? p->change_reason : "server or virtual not active";
+	v->last = p ? p->reason : "";
+	v->shared = subs_of(p);
+}
+
+static void time_str(double t, char *buf, size_t len)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void svc_str(const struct vsd_virtual_conf *vc, char *buf, size_t len)
+{
+	char hp[VS_HOSTPORT_MAX];
+
+	if (vc->fwmark) {
+		snprintf(buf, len, "FWM %u", vc->fwmark);
+		return;
+	}
+	vs_hostport_str(hp, sizeof(hp), &vc->addr, vc->port, vc->protocol, true);
+	snprintf(buf, len, "%s %s", vs_proto_name(vc->protocol), hp);
+}
+
+static uint64_t hist_pct(const struct check_stats *st, double pct)
+{
+	uint64_t total = 0, acc = 0;
+	unsigned int i;
+
+	for (i = 0; i < 12; i++)
+		total += st->late_hist[i];
+	for (i = 0; i < 12; i++) {
+		acc += st->late_hist[i];
+		if (total && (double)acc >= pct * (double)total)
+			return 64ULL << i;
+	}
+	return 0;
+}
+
+static void cpu(double *user, double *sys, double *child)
+{
+	struct rusage ru, rc;
+
+	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_CHILDREN, &rc);
+	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	*child = (double)(rc.ru_utime.tv_sec + rc.ru_stime.tv_sec) +
+		 (double)(rc.ru_utime.tv_usec + rc.ru_stime.tv_usec) / 1e6;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                 */
+
+static void text_header(const struct vsd_daemon *d, struct strbuf *o)
+{
+	const struct check_stats *st = check_get_stats();
+	const struct vsd_conf *c = d->pool->conf;
+	char loaded[32];
+	double u, s, ch;
+
+	time_str(d->loaded, loaded, sizeof(loaded));
+	cpu(&u, &s, &ch);
+	sb_printf(o, "vsd %s, pid %d, up %.0fs%s\n", VS_VERSION, (int)getpid(),
+		  loop_wall() - d->started, d->no_kernel ? ", no kernel" : "");
+	sb_printf(o, "config %s (serial %llu), loaded %s; last reload: %s\n",
+		  d->conf_path, (unsigned long long)c->serial_no, loaded,
+		  d->last_reload);
+	sb_printf(o, "table: %llu passes, %llu changes, %llu corrections, %llu errors\n",
+		  (unsigned long long)d->rec.passes,
+		  (unsigned long long)d->rec.changes,
+		  (unsigned long long)d->rec.corrections,
+		  (unsigned long long)d->rec.errors);
+	sb_printf(o, "checks: %zu running, %llu attempts, start lateness mean %.2f ms max %.2f ms, interval jitter mean %.2f ms max %.2f ms\n",
+		  check_count(), (unsigned long long)st->attempts,
+		  st->attempts ? (double)st->late_sum_us / st->attempts / 1000 : 0,
+		  (double)st->late_max_us / 1000,
+		  st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n / 1000 : 0,
+		  (double)st->jitter_max_us / 1000);
+	sb_printf(o, "cpu: %.2fs user, %.2fs system, %.2fs in check programs\n",
+		  u, s, ch);
+}
+
+static void text_virtual(const struct vsd_daemon *d,
+			 const struct pool_service *ps, struct strbuf *o)
+{
+	const struct vsd_virtual_conf *vc = ps->vc;
+	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX], since[32];
+	struct server_view v;
+	size_t i;
+
+	svc_str(vc, key, sizeof(key));
+	sb_printf(o, "\nvirtual %s: %s %s %s, check %s%s%s\n", vc->name, key,
+		  vc->sched, vc->fwd == VS_FWD_NAT ? "nat" : "direct",
+		  vsd_check_type_name(vc->check.type),
+		  vc->quiesce ? ", quiesce" : "", vc->active ? "" : ", inactive");
+	if (vc->has_sorry) {
+		vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
+				IPPROTO_TCP, true);
+		sb_printf(o, "  sorry server %s: %s\n", hp,
+			  ps->sorry_on ? "TAKING TRAFFIC" : "standby");
+	}
+	for (i = 0; i < ps->n_members; i++) {
+		view(d, &ps->members[i], &v);
+		time_str(v.since, since, sizeof(since));
+		sb_printf(o, "  %-12s %-21s %-9s weight %u/%u", v.m->sc->name,
+			  v.addr, v.state, v.want, v.m->sc->weight);
+		if (v.in_table)
+			sb_printf(o, " (table %u)", v.table);
+		else
+			sb_printf(o, " (not in table)");
+		sb_printf(o, " since %s: %s", since, v.reason);
+		if (v.shared > 1)
+			sb_printf(o, " [check shared by %zu]", v.shared);
+		if (v.m->agent)
+			sb_printf(o, " [load %.2f]", v.m->agent->load);
+		sb_printf(o, "\n");
+	}
+}
+
+void status_text(const struct vsd_daemon *d, struct strbuf *o)
+{
+	size_t i;
+
+	text_header(d, o);
+	for (i = 0; i < d->pool->n_svcs; i++)
+		text_virtual(d, &d->pool->svcs[i], o);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+
+static void json_header(const struct vsd_daemon *d, struct strbuf *o)
+{
+	const struct check_stats *st = check_get_stats();
+	double u, s, ch;
+
+	cpu(&u, &s, &ch);
+	sb_printf(o, "{\"version\":\"%s\",\"pid\":%d,\"no_kernel\":%s,\"config\":",
+		  VS_VERSION, (int)getpid(), d->no_kernel ? "true" : "false");
+	sb_json_str(o, d->conf_path);
+	sb_printf(o, ",\"serial\":%llu,\"started\":%.3f,\"loaded\":%.3f,\"reloads\":%llu,\"reload_failures\":%llu,\"last_reload\":",
+		  (unsigned long long)d->pool->conf->serial_no, d->started,
+		  d->loaded, (unsigned long long)d->reloads,
+		  (unsigned long long)d->reload_failures);
+	sb_json_str(o, d->last_reload);
+	sb_printf(o, ",\"table\":{\"passes\":%llu,\"changes\":%llu,\"corrections\":%llu,\"errors\":%llu}",
+		  (unsigned long long)d->rec.passes,
+		  (unsigned long long)d->rec.changes,
+		  (unsigned long long)d->rec.corrections,
+		  (unsigned long long)d->rec.errors);
+	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu},\"jitter_us\":{\"mean\":%.1f,\"max\":%llu}}",
+		  check_count(), (unsigned long long)st->attempts,
+		  st->attempts ? (double)st->late_sum_us / st->attempts : 0,
+		  (unsigned long long)st->late_max_us,
+		  (unsigned long long)hist_pct(st, 0.5),
+		  (unsigned long long)hist_pct(st, 0.99),
+		  st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n : 0,
+		  (unsigned long long)st->jitter_max_us);
+	sb_printf(o, ",\"cpu_s\":{\"user\":%.3f,\"system\":%.3f,\"children\":%.3f}",
+		  u, s, ch);
+}
+
+static void json_server(const struct vsd_daemon *d, const struct member *m,
+			struct strbuf *o)
+{
+	struct server_view v;
+	char a[16];
+
+	view(d, m, &v);
+	vs_addr_str(&m->sc->addr, a, sizeof(a));
+	sb_printf(o, "{\"name\":");
+	sb_json_str(o, m->sc->name);
+	sb_printf(o, ",\"address\":\"%s\",\"port\":%u,\"state\":\"%s\",\"weight\":%u,\"configured_weight\":%u,\"in_table\":%s,\"table_weight\":%u,\"ramp\":%u,\"load_weight\":%u,\"since\":%.3f,\"reason\":",
+		  a, m->sc->port, v.state, v.want, m->sc->weight,
+		  v.in_table ? "true" : "false", v.table, m->ramp,
+		  m->load_weight, v.since);
+	sb_json_str(o, v.reason);
+	sb_printf(o, ",\"last_result\":");
+	sb_json_str(o, v.last);
+	sb_printf(o, ",\"check\":{\"type\":\"%s\",\"port\":%u,\"runs\":%llu,\"fails\":%llu,\"shared_by\":%zu}",
+		  vsd_check_type_name(m->svc->vc->check.type), m->sc->check_port,
+		  (unsigned long long)(m->probe ? m->probe->runs : 0),
+		  (unsigned long long)(m->probe ? m->probe->fails : 0), v.shared);
+	if (m->agent)
+		sb_printf(o, ",\"load\":%.2f", m->agent->load);
+	sb_printf(o, "}");
+}
+
+static void json_virtual(const struct vsd_daemon *d,
+			 const struct pool_service *ps, struct strbuf *o)
+{
+	const struct vsd_virtual_conf *vc = ps->vc;
+	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX];
+	size_t i;
+
+	svc_str(vc, key, sizeof(key));
+	sb_printf(o, "{\"name\":");
+	sb_json_str(o, vc->name);
+	sb_printf(o, ",\"service\":\"%s\",\"scheduler\":\"%s\",\"forwarding\":\"%s\",\"active\":%s,\"quiesce\":%s",
+		  key, vc->sched, vc->fwd == VS_FWD_NAT ? "nat" : "direct",
+		  vc->active ? "true" : "false", vc->quiesce ? "true" : "false");
+	if (vc->has_sorry) {
+		vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
+				IPPROTO_TCP, true);
+		sb_printf(o, ",\"sorry_server\":\"%s\",\"sorry_active\":%s", hp,
+			  ps->sorry_on ? "true" : "false");
+	}
+	sb_printf(o, ",\"servers\":[");
+	for (i = 0; i < ps->n_members; i++) {
+		if (i)
+			sb_printf(o, ",");
+		json_server(d, &ps->members[i], o);
+	}
+	sb_printf(o, "]}");
+}
+
+void status_json(const struct vsd_daemon *d, struct strbuf *o)
+{
+	size_t i;
+
+	json_header(d, o);
+	sb_printf(o, ",\"virtuals\":[");
+	for (i = 0; i < d->pool->n_svcs; i++) {
+		if (i)
+			sb_printf(o, ",");
+		json_virtual(d, &d->pool->svcs[i], o);
+	}
+	sb_printf(o, "]}\n");
+}

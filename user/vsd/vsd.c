@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsd: keeps the vs table true to /etc/vs/vsd.conf, checking the real
+ * servers. This file is the command line and the start and stop of the
+ * parts, in dependency order and its reverse; Documentation/vsd.8 is the
+ * manual.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+
+#define PIDFILE_DEFAULT "/run/vsd.pid"
+
+struct opts {
+	const char *conf, *sock, *pidfile, *cmd;
+	bool test, foreground, debug, no_kernel, json;
+};
+
+static struct loop *the_loop;
+static struct vsd_daemon the_daemon;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vsd [-d] [-D] [-f FILE] [-s SOCKET] [-p PIDFILE] [--no-kernel]\n"
+		"       vsd -t [-f FILE]\n"
+		"       vsd [-s SOCKET] status [--json]\n"
+		"       vsd [-s SOCKET] reload\n"
+		"  -f, --config FILE    configuration (default %s)\n"
+		"  -t, --test           check the configuration and exit\n"
+		"  -d, --foreground     stay in the foreground, log to stderr too\n"
+		"  -D, --debug          log debug messages\n"
+		"  -s, --socket PATH    control socket (default %s)\n"
+		"  -p, --pidfile PATH   pid file (default %s)\n"
+		"      --no-kernel      keep the table in memory (tests, dry runs)\n"
+		"  -j, --json           status as JSON\n"
+		"  -h, --help, -V, --version\n",
+		VSD_CONF_DEFAULT, VSD_SOCKET_DEFAULT, PIDFILE_DEFAULT);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "test", no_argument, NULL, 't' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	*o = (struct opts){ .conf = VSD_CONF_DEFAULT, .sock = VSD_SOCKET_DEFAULT,
+			    .pidfile = PIDFILE_DEFAULT };
+	while ((c = getopt_long(argc, argv, "f:tdDs:p:jhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->conf = optarg; break;
+		case 't': o->test = true; break;
+		case 'd': o->foreground = true; break;
+		case 'D': o->debug = true; break;
+		case 's': o->sock = optarg; break;
+		case 'p': o->pidfile = optarg; break;
+		case 'K': o->no_kernel = true; break;
+		case 'j': o->json = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("vsd %s\n", VS_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv[optind++];
+	if (o->cmd && strcmp(o->cmd, "status") && strcmp(o->cmd, "reload")) {
+		fprintf(stderr, "vsd: unknown command '%s' (expected status or reload)\n",
+			o->cmd);
+		return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vsd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse, print every note and error; NULL on error. */
+static struct vsd_conf *load(const char *path)
+{
+	struct vsd_diag diag;
+	struct vsd_conf *conf;
+	size_t i;
+
+	vsd_conf_parse(path, NULL, &conf, &diag);
+	for (i = 0; i < diag.n_notes; i++)
+		fprintf(stderr, "%s\n", diag.notes[i]);
+	for (i = 0; i < diag.n_errors; i++)
+		fprintf(stderr, "%s\n", diag.errors[i]);
+	vsd_diag_free(&diag);
+	return conf;
+}
+
+static int test_config(const char *path)
+{
+	struct vsd_conf *conf = load(path);
+	size_t i, n = 0;
+
+	if (!conf)
+		return 1;
+	for (i = 0; i < conf->n_virtuals; i++)
+		n += conf->virtuals[i].n_servers;
+	printf("%s: OK, %zu virtual services, %zu real servers\n", path,
+	       conf->n_virtuals, n);
+	vsd_conf_free(conf);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Process setup                                                        */
+
+/* Locked for the daemon's life: a second vsd fails here, not later. */
+static int pidfile_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "vsd: pid file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "vsd: pid file %s is locked: is vsd running already?\n",
+			path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void pidfile_write(int fd)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("cannot write the pid file: %s", strerror(errno));
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/"))
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+/* Every check holds an fd while it runs: thousands of them need more than
+ * the usual soft limit of 1024.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void on_hup(int signo)
+{
+	struct strbuf msg = { 0 };
+
+	(void)signo;
+	daemon_reload(&the_daemon, &msg);
+	sb_free(&msg);
+}
+
+static void on_term(int signo)
+{
+	log_notice("signal %d: stopping", signo);
+	loop_stop(the_loop);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int run(const struct opts *o)
+{
+	struct vsd_conf *conf = load(o->conf);
+	int pidfd, ret, err;
+
+	if (!conf)
+		return 1;
+	pidfd = pidfile_open(o->pidfile);
+	if (pidfd < 0) {
+		vsd_conf_free(conf);
+		return 1;
+	}
+	if (!o->foreground && daemonize()) {
+		fprintf(stderr, "vsd: cannot go to the background: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	log_init(true, o->foreground, o->debug);
+	pidfile_write(pidfd);
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = 1;
+	the_loop = loop_new();
+	if (!the_loop || check_init(the_loop)) {
+		log_err("cannot start the event loop: %s", strerror(errno));
+		goto err_loop;
+	}
+	err = daemon_start(&the_daemon, the_loop, conf, o->no_kernel);
+	if (err) {
+		log_err("cannot reach the vs table: %s", vs_strerror(err));
+		goto err_check;
+	}
+	the_daemon.ctl = ctl_listen(the_loop, o->sock, daemon_command,
+				    &the_daemon, &err);
+	if (!the_daemon.ctl) {
+		log_err("control socket %s: %s", o->sock, strerror(err));
+		goto err_daemon;
+	}
+	if (loop_signal(the_loop, SIGHUP, on_hup) ||
+	    loop_signal(the_loop, SIGTERM, on_term) ||
+	    loop_signal(the_loop, SIGINT, on_term)) {
+		log_err("signals: %s", strerror(errno));
+		goto err_daemon;
+	}
+	err = loop_run(the_loop);
+	if (err)
+		log_err("event loop: %s", strerror(-err));
+	ret = err ? 1 : 0;
+err_daemon:
+	daemon_stop(&the_daemon);
+err_check:
+	check_exit();
+err_loop:
+	loop_free(the_loop);
+	unlink(o->pidfile);
+	close(pidfd);
+	log_notice("stopped");
+	log_close();
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	if (o.test)
+		return test_config(o.conf);
+	if (o.cmd && !strcmp(o.cmd, "status"))
+		return ctl_request(o.sock, o.json ? "status json" : "status");
+	if (o.cmd)
+		return ctl_request(o.sock, "reload");
+	return run(&o);
+}
