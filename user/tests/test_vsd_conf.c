@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsd's configuration parser: a whole lvs.cf as Piranha writes it is
+ * accepted with every value where it belongs; obsolete keys are reported
+ * and ignored; each malformed line is refused with exactly the
+ * "file:line: ..." message a user would need.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "conf.h"
+#include "tap.h"
+
+static const char piranha[] =
+	"# lvs.cf written by the Piranha Configuration Tool\n"
+	"serial_no = 41\n"
+	"primary = 192.168.26.9\n"
+	"primary_private = 10.11.12.9\n"
+	"service = lvs\n"
+	"backup_active = 1\n"
+	"backup = 192.168.26.8\n"
+	"backup_private = 10.11.12.8\n"
+	"heartbeat = 1\n"
+	"heartbeat_port = 1050\n"
+	"keepalive = 6\n"
+	"deadtime = 18\n"
+	"network = nat\n"
+	"nat_router = 10.11.12.10 eth1:1\n"
+	"nat_nmask = 255.255.255.0\n"
+	"debug_level = NONE\n"
+	"monitor_links = 1\n"
+	"syncdaemon = 1\n"
+	"syncd_iface = eth1\n"
+	"syncd_id = 7\n"
+	"tcp_timeout = 900\n"
+	"tcpfin_timeout = 120\n"
+	"udp_timeout = 300\n"
+	"hard_shutdown = 0\n"
+	"rsh_command = ssh\n"
+	"active_cmd = /usr/local/sbin/now-active\n"
+	"inactive_cmd = /usr/local/sbin/now-inactive\n"
+	"virtual HTTP {\n"
+	"     active = 1\n"
+	"     address = 192.168.26.10 eth0:1\n"
+	"     vip_nmask = 255.255.255.0\n"
+	"     sorry_server = 10.11.12.100\n"
+	"     port = 80\n"
+	"     persistent = 300\n"
+	"     pmask = 255.255.255.0\n"
+	"     send = \"GET / HTTP/1.0\\r\\n\\r\\n\"\n"
+	"     expect = \"HTTP\"\n"
+	"     use_regex = 0\n"
+	"     load_monitor = none\n"
+	"     scheduler = wlc\n"
+	"     protocol = tcp\n"
+	"     timeout = 6\n"
+	"     reentry = 15\n"
+	"     quiesce_server = 1\n"
+	"     server web1 {\n"
+	"         address = 10.11.12.1\n"
+	"         active = 1\n"
+	"         weight = 1\n"
+	"     }\n"
+	"     server web2 {\n"
+	"         address = 10.11.12.2\n"
+	"         active = 0\n"
+	"         weight = 2\n"
+	"     }\n"
+	"     server web3 {\n"
+	"         address = 10.11.12.3\n"
+	"         active = 1\n"
+	"         weight = 3\n"
+	"         port = 8080\n"
+	"     }\n"
+	"}\n"
+	"virtual FTP {\n"
+	"     active = 0\n"
+	"     address = 192.168.26.10 eth0:1\n"
+	"     port = 21\n"
+	"     fwmark = 21\n"
+	"     send = \"quit\\n\"\n"
+	"     expect = \"^220 \"\n"
+	"     use_regex = 1\n"
+	"     load_monitor = ruptime\n"
+	"     scheduler = rr\n"
+	"     protocol = tcp\n"
+	"     server ftp1 {\n"
+	"         address = 10.11.12.1\n"
+	"     }\n"
+	"}\n"
+	"virtual DNS {\n"
+	"     address = 192.168.26.11 eth0:2\n"
+	"     port = 53\n"
+	"     protocol = udp\n"
+	"     send_program = \"/bin/true %h\"\n"
+	"     expect = \"OK\"\n"
+	"     scheduler = sh\n"
+	"     server ns1 {\n"
+	"         address = 10.11.12.5\n"
+	"     }\n"
+	"}\n";
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static struct vsd_conf *parse(const char *text, struct vsd_diag *d)
+{
+	struct vsd_conf *c = NULL;
+
+	vsd_conf_parse("t.conf", text, &c, d);
+	return c;
+}
+
+static void test_globals(const struct vsd_conf *c)
+{
+	is_int(c->serial_no, 41, "serial_no");
+	ok(c->has_primary && c->primary.ip == ip("192.168.26.9"), "primary");
+	ok(c->primary_private.ip == ip("10.11.12.9"), "primary_private");
+	ok(c->has_backup && c->backup.ip == ip("192.168.26.8"), "backup");
+	ok(c->backup_private.ip == ip("10.11.12.8"), "backup_private");
+	ok(c->backup_active && c->heartbeat, "backup_active, heartbeat");
+	is_int(c->heartbeat_port, 1050, "heartbeat_port");
+	is_int((long long)c->keepalive, 6000, "keepalive in ms");
+	is_int((long long)c->deadtime, 18000, "deadtime in ms");
+	is_int(c->network, VSD_NET_NAT, "network nat");
+	ok(c->has_nat_router && c->nat_router.ip == ip("10.11.12.10"),
+	   "nat_router address");
+	is_str(c->nat_router_dev, "eth1:1", "nat_router device");
+	is_int(c->nat_nmask, 24, "nat_nmask as a prefix");
+	ok(c->monitor_links && c->syncdaemon, "monitor_links, syncdaemon");
+	is_str(c->syncd_iface, "eth1", "syncd_iface");
+	is_int(c->syncd_id, 7, "syncd_id");
+	ok(c->timeouts.tcp == 900 && c->timeouts.tcp_fin == 120 &&
+	   c->timeouts.udp == 300, "tcp/tcpfin/udp timeouts");
+	is_str(c->active_cmd, "/usr/local/sbin/now-active", "active_cmd");
+	is_str(c->inactive_cmd, "/usr/local/sbin/now-inactive", "inactive_cmd");
+	is_int(c->n_virtuals, 3, "three virtual services");
+}
+
+static void test_http(const struct vsd_virtual_conf *v)
+{
+	is_str(v->name, "HTTP", "virtual name");
+	ok(v->active && v->addr.ip == ip("192.168.26.10"), "VIP");
+	is_str(v->dev, "eth0:1", "VIP device");
+	is_int(v->vip_nmask, 24, "vip_nmask");
+	ok(v->has_sorry && v->sorry_addr.ip == ip("10.11.12.100") &&
+	   v->sorry_port == 80, "sorry_server takes the virtual's port");
+	ok(v->port == 80 && v->protocol == IPPROTO_TCP, "port, protocol");
+	ok(v->persistent == 300 && v->pmask == 24, "persistent, pmask");
+	ok(v->check.send_len == 18 &&
+	   !memcmp(v->check.send, "GET / HTTP/1.0\r\n\r\n", 18),
+	   "send with \\r\\n escapes resolved");
+	is_str(v->check.expect, "HTTP", "expect");
+	is_str(v->sched, "wlc", "scheduler");
+	ok(v->check.timeout == 6000 && v->check.reentry == 15000,
+	   "timeout and reentry in ms");
+	ok(v->quiesce, "quiesce_server");
+	is_int(v->check.type, VSD_CHECK_CONNECT, "send/expect is a connect check");
+	is_int(v->fwd, VS_FWD_NAT, "network nat -> masquerading");
+	is_int(v->n_servers, 3, "three servers");
+	ok(v->servers[0].addr.ip == ip("10.11.12.1") && v->servers[0].weight == 1 &&
+	   v->servers[0].port == 80 && v->servers[0].active,
+	   "web1: address, weight, port defaults to the virtual's");
+	ok(!v->servers[1].active && v->servers[1].weight == 2, "web2 inactive");
+	ok(v->servers[2].port == 8080 && v->servers[2].check_port == 8080,
+	   "web3 on port 8080, checked there");
+}
+
+static void test_ftp_dns(const struct vsd_virtual_conf *f,
+			 const struct vsd_virtual_conf *d)
+{
+	ok(!f->active && f->fwmark == 21, "FTP: inactive, fwmark 21");
+	ok(f->check.use_regex, "FTP: use_regex");
+	is_str(f->check.expect, "^220 ", "FTP: regex kept for regcomp");
+	is_int(f->load_monitor, VSD_LOAD_NONE, "ruptime: no load monitor");
+	ok(f->servers[0].port == 0 && f->servers[0].check_port == 21,
+	   "fwmark server: table port 0, checked on the virtual's port");
+	is_int(d->protocol, IPPROTO_UDP, "DNS: udp");
+	is_int(d->check.type, VSD_CHECK_PROGRAM, "send_program makes a program check");
+	is_str(d->check.program, "/bin/true %h", "send_program kept as a template");
+	is_str(d->sched, "sh", "DNS: scheduler sh");
+	ok(d->active, "active defaults to 1");
+}
+
+static void test_defaults(const struct vsd_virtual_conf *d)
+{
+	ok(d->check.timeout == 10000 && d->check.reentry == 180000,
+	   "Piranha's defaults: timeout 10 s, reentry 180 s");
+	ok(d->check.interval == 2000 && d->check.connect_timeout == 2000,
+	   "check_interval 2 s, connect_timeout = interval");
+	ok(!d->persistent && d->pmask == 32 && !d->quiesce && d->slow_start,
+	   "persistent 0, pmask /32, quiesce 0, slow_start 1");
+	is_int(d->servers[0].weight, 1, "weight defaults to 1");
+}
+
+static void test_full(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c = parse(piranha, &d);
+
+	if (!ok(c != NULL, "a full Piranha lvs.cf is accepted")) {
+		size_t i;
+
+		for (i = 0; i < d.n_errors; i++)
+			printf("#   %s\n", d.errors[i]);
+		vsd_diag_free(&d);
+		return;
+	}
+	test_globals(c);
+	test_http(&c->virtuals[0]);
+	test_ftp_dns(&c->virtuals[1], &c->virtuals[2]);
+	test_defaults(&c->virtuals[2]);
+	is_int(d.n_notes, 3, "three notes");
+	if (d.n_notes == 3) {
+		is_str(d.notes[0], "t.conf:16: key 'debug_level' is obsolete and ignored",
+		       "debug_level reported as ignored");
+		is_str(d.notes[1], "t.conf:25: key 'rsh_command' is obsolete and ignored",
+		       "rsh_command reported as ignored");
+		is_str(d.notes[2], "t.conf:70: load_monitor 'ruptime' is obsolete and ignored (no load monitoring; see load_monitor = agent)",
+		       "load_monitor ruptime reported as ignored");
+	}
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
+/* ------------------------------------------------------------------ */
+
+#define V(body) "virtual w {\n address = 1.2.3.4\n" body "}\n"
+#define SRV(body) V(" server s {\n address = 10.0.0.1\n" body " }\n")
+
+static const struct {
+	const char *text, *error;
+} bad[] = {
+	{ "foo = 1\n", "t.conf:1: unknown key 'foo'" },
+	{ V(" bar = 2\n"), "t.conf:3: unknown key 'bar'" },
+	{ V(" weight = 2\n"),
+	  "t.conf:3: key 'weight' does not belong in a virtual block (it belongs in a server block)" },
+	{ "scheduler = rr\n",
+	  "t.conf:1: key 'scheduler' does not belong in the global section (it belongs in a virtual block)" },
+	{ "heartbeat = yes\n",
+	  "t.conf:1: key 'heartbeat': bad value 'yes' (expected 0 or 1)" },
+	{ "heartbeat_port = 0\n",
+	  "t.conf:1: key 'heartbeat_port': bad value '0' (expected a UDP port 1..65535)" },
+	{ "keepalive = 2s\n",
+	  "t.conf:1: key 'keepalive': bad value '2s' (expected seconds from 0.001 to 2.592e+06, e.g. 10 or 0.5)" },
+	{ "primary = 192.168.26\n",
+	  "t.conf:1: key 'primary': bad value '192.168.26' (expected an IPv4 address)" },
+	{ "nat_nmask = 255.0.255.0\n",
+	  "t.conf:1: key 'nat_nmask': bad value '255.0.255.0' (expected a netmask such as 255.255.255.0)" },
+	{ "nat_router = 10.11.12.10 eth1:1 extra\n",
+	  "t.conf:1: key 'nat_router': bad value '10.11.12.10 eth1:1 extra' (expected an IPv4 address and optionally a device, e.g. 192.168.26.10 eth0:1)" },
+	{ "network = tunnel\n",
+	  "t.conf:1: key 'network': bad value 'tunnel' (expected nat or direct: vs has no IP-in-IP forwarding)" },
+	{ "service = fos\n",
+	  "t.conf:1: key 'service': bad value 'fos' (expected lvs: failover services (fos) are not supported)" },
+	{ "shutdown_action = drop\n",
+	  "t.conf:1: key 'shutdown_action': bad value 'drop' (expected keep or flush)" },
+	{ "serial_no = 1\nserial_no = 2\n",
+	  "t.conf:2: key 'serial_no' given twice (first on line 1)" },
+	{ V(" port = 65536\n"),
+	  "t.conf:3: key 'port': bad value '65536' (expected a port 0..65535)" },
+	{ V(" port = 0\n"),
+	  "t.conf:3: key 'port': bad value '0' (expected 1..65535 (port 0, all ports, needs persistent))" },
+	{ V(" protocol = sctp\n"),
+	  "t.conf:3: key 'protocol': bad value 'sctp' (expected tcp or udp)" },
+	{ V(" scheduler = fastest\n"),
+	  "t.conf:3: key 'scheduler': bad value 'fastest' (expected rr|wrr|lc|wlc|lblc|lblcr|dh|sh|mh)" },
+	{ V(" fwmark = 0\n"),
+	  "t.conf:3: key 'fwmark': bad value '0' (expected a firewall mark 1..4294967295)" },
+	{ V(" timeout = -1\n"),
+	  "t.conf:3: key 'timeout': bad value '-1' (expected seconds from 0 to 2.592e+06, e.g. 10 or 0.5)" },
+	{ V(" check_interval = 0.0001\n"),
+	  "t.conf:3: key 'check_interval': bad value '0.0001' (expected seconds from 0.01 to 2.592e+06, e.g. 10 or 0.5)" },
+	{ V(" load_monitor = rstat\n"),
+	  "t.conf:3: key 'load_monitor': bad value 'rstat' (expected none|agent (uptime|rup|ruptime are obsolete))" },
+	{ V(" sorry_server = 10.0.0.9:nope\n"),
+	  "t.conf:3: key 'sorry_server': bad value '10.0.0.9:nope' (expected an IPv4 address, optionally with :port)" },
+	{ V(" use_regex = 1\n expect = \"HTTP/1\\.(0|1\"\n"),
+	  "t.conf:4: key 'expect': bad value 'HTTP/1\\.(0|1' (expected a POSIX extended regex: Unmatched ( or \\()" },
+	{ V(" send = \"GET /\\\"\n"),
+	  "t.conf:3: key 'send': no closing quote in \"GET /\\\"" },
+	{ V(" send = GET /\\\n"),
+	  "t.conf:3: key 'send': bad value 'GET /\\' (expected text with \\n \\r \\t \\\\ escapes, not ending in a lone backslash)" },
+	{ V(" expect = \"ok\" trailing\n"),
+	  "t.conf:3: key 'expect': text after the closing quote: 'trailing'" },
+	{ V(" send_program = \"check %h\"\n"),
+	  "t.conf:3: key 'send_program': bad value 'check %h' (expected an absolute path, e.g. \"/usr/local/bin/check %h\")" },
+	{ V(" send_program = \"/bin/true \\\"%h\"\n"),
+	  "t.conf:3: key 'send_program': bad value '/bin/true \\\"%h' (expected a program and its arguments, quotes balanced)" },
+	{ V(" send_program = /nonexistent/check\n"),
+	  "t.conf:3: key 'send_program': bad value '/nonexistent/check' (expected an executable file as the program)" },
+	{ V(" http_url = health\n"),
+	  "t.conf:3: key 'http_url': bad value 'health' (expected a path starting with /)" },
+	{ V(" http_status = 99\n"),
+	  "t.conf:3: key 'http_status': bad value '99' (expected an HTTP status 100..599)" },
+	{ V(" protocol = udp\n check_type = http\n"),
+	  "t.conf:3: virtual 'w': an HTTP check needs protocol tcp" },
+	{ V(" check_type = tcp\n"),
+	  "t.conf:3: key 'check_type': bad value 'tcp' (expected connect|http|program|none|auto)" },
+	{ "virtual w {\n port = 80\n}\n",
+	  "t.conf:1: virtual 'w': key 'address' is missing" },
+	{ SRV(" weight = -3\n"),
+	  "t.conf:5: key 'weight': bad value '-3' (expected a weight 0..2147483647)" },
+	{ SRV(" address = 10.0.0.2\n"),
+	  "t.conf:5: key 'address' given twice (first on line 4)" },
+	{ SRV(" port = 0\n"),
+	  "t.conf:5: key 'port': bad value '0' (expected 1..65535: a server of a single-port service needs a port)" },
+	{ "network = direct\n" V(" port = 80\n server s {\n address = 10.0.0.1\n port = 8080\n }\n"),
+	  "t.conf:7: key 'port': bad value '8080' (expected 80, the virtual's port: direct routing cannot change ports)" },
+	{ V(" server s {\n address = 10.0.0.1\n }\n server s {\n address = 10.0.0.2\n }\n"),
+	  "t.conf:6: server 's' defined twice in virtual 'w' (first on line 3)" },
+	{ V(" server a {\n address = 10.0.0.1\n }\n server b {\n address = 10.0.0.1\n }\n"),
+	  "t.conf:6: server 'b' has the same address and port as server 'a' (line 3)" },
+	{ V(" server a {\n }\n"), "t.conf:3: server 'a': key 'address' is missing" },
+	{ V("") V(""), "t.conf:4: virtual 'w' defined twice (first on line 1)" },
+	{ V("") "virtual x {\n address = 1.2.3.4\n}\n",
+	  "t.conf:4: virtual 'x' is the same service as virtual 'w' (line 1)" },
+	{ V(" sorry_server = 10.0.0.1\n server a {\n address = 10.0.0.1\n }\n"),
+	  "t.conf:1: virtual 'w': sorry_server is also server 'a'" },
+	{ "}\n", "t.conf:1: '}' without an open block" },
+	{ "virtual w {\n address = 1.2.3.4\n",
+	  "t.conf:1: virtual 'w' is not closed with '}'" },
+	{ "server s {\n}\n", "t.conf:1: 'server s' outside a virtual block" },
+	{ "virtual w {\nvirtual x {\n",
+	  "t.conf:2: 'virtual x' inside another block (virtual 'w' opened on line 1 is not closed)" },
+	{ "virtual w x {\n", "t.conf:1: expected 'virtual NAME {', got 'virtual w x {'" },
+	{ "failover f {\n", "t.conf:1: failover services (Piranha's 'failover' blocks) are not supported" },
+	{ "just some words\n",
+	  "t.conf:1: expected 'key = value', 'virtual NAME {', 'server NAME {' or '}', got 'just some words'" },
+	{ "two words = 1\n", "t.conf:1: bad key 'two words' (expected one word before '=')" },
+};
+
+static void test_bad(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vsd_diag d;
+		struct vsd_conf *c = parse(bad[i].text, &d);
+		char name[128];
+
+		snprintf(name, sizeof(name), "the exact message:%.70s",
+			 strchr(bad[i].error, ' '));
+		ok(c == NULL, "malformed config %zu is refused", i + 1);
+		is_str(d.n_errors ? d.errors[0] : NULL, bad[i].error, name);
+		vsd_conf_free(c);
+		vsd_diag_free(&d);
+	}
+}
+
+static void test_misc(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c;
+
+	c = parse("# comment only\n\n   \n", &d);
+	ok(c && c->n_virtuals == 0 && !d.n_errors, "an empty file is a valid (empty) configuration");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse("check_interval = 0.25\nretries = 2\nnetwork = direct\n"
+		  V(" expect = ok # the banner\n server s { \n address = 10.0.0.1\n }\n")
+		  "virtual x {\n address = 1.2.3.5\n check_interval = 3\n}\n", &d);
+	ok(c && c->virtuals[0].check.interval == 250 &&
+	   c->virtuals[0].check.connect_timeout == 250 &&
+	   c->virtuals[0].check.retries == 2, "global timing defaults reach virtuals");
+	ok(c && c->virtuals[1].check.interval == 3000 &&
+	   c->virtuals[1].check.connect_timeout == 3000,
+	   "a virtual's own check_interval wins");
+	is_str(c ? c->virtuals[0].check.expect : NULL, "ok", "trailing ' # comment' is not part of a bare value");
+	ok(c && c->virtuals[0].fwd == VS_FWD_DR, "network direct -> route");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	vsd_conf_parse("/nonexistent/vsd.conf", NULL, &c, &d);
+	is_str(d.n_errors ? d.errors[0] : NULL,
+	       "/nonexistent/vsd.conf: cannot read: No such file or directory",
+	       "a missing file is one clear error");
+	vsd_diag_free(&d);
+
+	c = parse("foo = 1\nbar = 2\n}\n", &d);
+	is_int(d.n_errors, 3, "every error is reported, not just the first");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
+int main(void)
+{
+	test_full();
+	test_bad();
+	test_misc();
+	return tap_done();
+}

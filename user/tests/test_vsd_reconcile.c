@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsd's reconciler diff: only what differs becomes an operation (an
+ * unchanged service is never touched, a changed scheduler is an edit, not a
+ * delete and add), hand-made changes to managed services are undone,
+ * services vsd does not manage are left alone, servers not checked yet are
+ * kept as found, and applying the diff makes the next diff empty.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "reconcile.h"
+#include "tap.h"
+
+static union vs_addr A(const char *s)
+{
+	union vs_addr a = { 0 };
+
+	inet_pton(AF_INET, s, &a.ip);
+	return a;
+}
+
+static struct vs_service svc(const char *vip, uint16_t port, const char *sched)
+{
+	struct vs_service s = {
+		.af = AF_INET, .protocol = IPPROTO_TCP, .addr = A(vip),
+		.port = port, .netmask = 32,
+		.set = VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT | VS_HAS_NETMASK,
+	};
+
+	snprintf(s.sched, sizeof(s.sched), "%s", sched);
+	return s;
+}
+
+static struct vs_dest dest(const char *ip, uint16_t port, uint32_t w)
+{
+	struct vs_dest d = {
+		.addr = A(ip), .port = port, .fwd = VS_FWD_NAT, .weight = w,
+		.set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH | VS_HAS_L_THRESH,
+	};
+
+	return d;
+}
+
+/* The wanted table: web (VIP:80, rs1 w10, rs2 w10, rs3 not checked yet). */
+static struct want_dest wd[3];
+static struct want_service ws[2];
+static struct want W = { .svcs = ws, .n = 1 };
+
+static void reset_want(void)
+{
+	memset(ws, 0, sizeof(ws));
+	ws[0].s = svc("192.168.26.10", 80, "wlc");
+	ws[0].name = "web";
+	wd[0] = (struct want_dest){ .d = dest("10.11.12.1", 80, 10) };
+	wd[1] = (struct want_dest){ .d = dest("10.11.12.2", 80, 10) };
+	wd[2] = (struct want_dest){ .d = dest("10.11.12.3", 80, 10), .optional = true };
+	ws[0].dests = wd;
+	ws[0].n_dests = 3;
+	W.n = 1;
+}
+
+/* The kernel's table: web as wanted (rs3 absent) plus a foreign service. */
+static struct vs_table H;
+
+static void reset_have(void)
+{
+	static struct vs_dest d1[4], d2[1];
+
+	vs_table_free(&H);
+	H.svcs = calloc(2, sizeof(*H.svcs));
+	H.n = 2;
+	d1[0] = dest("10.11.12.1", 80, 10);
+	d1[1] = dest("10.11.12.2", 80, 10);
+	H.svcs[0] = svc("192.168.26.10", 80, "wlc");
+	H.svcs[0].dests = malloc(4 * sizeof(*d1));
+	memcpy(H.svcs[0].dests, d1, 2 * sizeof(*d1));
+	H.svcs[0].n_dests = 2;
+	d2[0] = dest("10.0.0.1", 25, 1);
+	H.svcs[1] = svc("192.168.26.20", 25, "rr");
+	H.svcs[1].dests = malloc(sizeof(d2));
+	memcpy(H.svcs[1].dests, d2, sizeof(d2));
+	H.svcs[1].n_dests = 1;
+}
+
+static size_t diff(struct vs_op **ops)
+{
+	size_t n = 0;
+
+	*ops = NULL;
+	if (rec_diff(&W, &H, ops, &n))
+		return (size_t)-1;
+	return n;
+}
+
+static void test_unchanged(void)
+{
+	struct vs_op *ops;
+
+	reset_want();
+	reset_have();
+	is_int((long long)diff(&ops), 0, "an unchanged service: no operation at all");
+	rec_ops_free(ops, 0);
+}
+
+static void test_changes(void)
+{
+	struct vs_op *ops;
+	char what[256];
+	size_t n;
+
+	reset_want();
+	reset_have();
+	wd[0].d.weight = 32;
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_EDIT_DEST && ops[0].dest.weight == 32,
+	   "a weight change is one server edit");
+	rec_describe(&ops[0], &H, what, sizeof(what));
+	is_str(what, "TCP 192.168.26.10:80: server 10.11.12.1:80 masq weight 32 (was masq weight 10)",
+	       "described with the old value");
+	rec_ops_free(ops, n);
+
+	reset_want();
+	strcpy(ws[0].s.sched, "rr");
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_EDIT_SERVICE && !strcmp(ops[0].svc.sched, "rr"),
+	   "a scheduler change is a service edit (connections and counters stay)");
+	rec_ops_free(ops, n);
+
+	reset_want();
+	ws[0].s.flags = VS_SVC_F_PERSISTENT;
+	ws[0].s.timeout = 300;
+	ws[0].s.netmask = 24;
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_EDIT_SERVICE && ops[0].svc.timeout == 300 &&
+	   ops[0].svc.netmask == 24, "persistence on is a service edit");
+	rec_ops_free(ops, n);
+}
+
+static void test_drift(void)
+{
+	struct vs_op *ops;
+	size_t n;
+
+	reset_want();
+	reset_have();
+	/* By hand: rs2 deleted, rs9 added, rs1 given a threshold. */
+	H.svcs[0].dests[1] = dest("10.11.12.9", 80, 5);
+	H.svcs[0].dests[0].u_thresh = 100;
+	n = diff(&ops);
+	ok(n == 3, "three hand-made changes, three corrections");
+	ok(n == 3 && ops[0].kind == VS_OP_EDIT_DEST && ops[0].dest.u_thresh == 0,
+	   "a threshold set by hand is cleared");
+	ok(n == 3 && ops[1].kind == VS_OP_ADD_DEST &&
+	   ops[1].dest.addr.ip == A("10.11.12.2").ip,
+	   "a server deleted by hand is added back");
+	ok(n == 3 && ops[2].kind == VS_OP_DEL_DEST &&
+	   ops[2].dest.addr.ip == A("10.11.12.9").ip,
+	   "a server added by hand is deleted, after the additions");
+	rec_apply_fake(&H, ops, n);
+	rec_ops_free(ops, n);
+	is_int((long long)diff(&ops), 0, "after applying, the next diff is empty");
+	rec_ops_free(ops, 0);
+	ok(H.n == 2 && H.svcs[1].port == 25 && H.svcs[1].n_dests == 1,
+	   "the service vsd does not manage is untouched");
+}
+
+static void test_optional(void)
+{
+	struct vs_op *ops;
+
+	reset_want();
+	reset_have();
+	H.svcs[0].dests[2] = dest("10.11.12.3", 80, 77);
+	H.svcs[0].n_dests = 3;
+	is_int((long long)diff(&ops), 0,
+	       "a server not checked yet stays as found (weight 77)");
+	rec_ops_free(ops, 0);
+	H.svcs[0].n_dests = 2;
+	is_int((long long)diff(&ops), 0, "and is not added before its first verdict");
+	rec_ops_free(ops, 0);
+}
+
+static void test_services(void)
+{
+	struct vs_op *ops;
+	size_t n;
+
+	reset_want();
+	vs_table_free(&H);
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_ADD_SERVICE && ops[0].svc.n_dests == 2,
+	   "a missing service is added with its checked servers in one step");
+	rec_apply_fake(&H, ops, n);
+	rec_ops_free(ops, n);
+	is_int((long long)diff(&ops), 0, "then nothing more to do");
+	rec_ops_free(ops, 0);
+
+	reset_have();
+	ws[1].s = svc("192.168.26.20", 25, "rr");
+	ws[1].absent = true;
+	ws[1].name = "old";
+	W.n = 2;
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_DEL_SERVICE && ops[0].svc.port == 25,
+	   "a service removed from the configuration (or inactive) is deleted");
+	rec_apply_fake(&H, ops, n);
+	rec_ops_free(ops, n);
+	is_int((long long)diff(&ops), 0, "and once gone, nothing to do");
+	rec_ops_free(ops, 0);
+	ws[0].s.port = 8080;
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_ADD_SERVICE && ops[0].svc.port == 8080,
+	   "a new key is a new service; the old key is only deleted if retired");
+	rec_ops_free(ops, n);
+	vs_table_free(&H);
+}
+
+int main(void)
+{
+	test_unchanged();
+	test_changes();
+	test_drift();
+	test_optional();
+	test_services();
+	return tap_done();
+}
