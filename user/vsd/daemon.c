@@ -16,7 +16,7 @@
 #define daemon_of(ptr, field) \
 	((struct vsd_daemon *)((char *)(ptr) - offsetof(struct vsd_daemon, field)))
 
-static void reconcile(struct vsd_daemon *d, bool drift)
+static void reconcile(struct vsd_daemon *d)
 {
 	struct want w;
 
@@ -25,7 +25,7 @@ static void reconcile(struct vsd_daemon *d, bool drift)
 		log_err("cannot build the desired table: out of memory");
 		return;
 	}
-	if (rec_run(&d->rec, &w, drift) == 0) {
+	if (rec_run(&d->rec, &w) == 0) {
 		free(d->retired);	/* deleted, or already gone */
 		d->retired = NULL;
 		d->n_retired = 0;
@@ -35,7 +35,7 @@ static void reconcile(struct vsd_daemon *d, bool drift)
 
 static void on_rec_timer(struct loop_timer *t)
 {
-	reconcile(daemon_of(t, rec_timer), false);
+	reconcile(daemon_of(t, rec_timer));
 }
 
 static void arm_drift(struct vsd_daemon *d)
@@ -52,8 +52,7 @@ static void on_drift_timer(struct loop_timer *t)
 {
 	struct vsd_daemon *d = daemon_of(t, drift_timer);
 
-	/* With a change pending, differences are ours, not someone else's. */
-	reconcile(d, !loop_timer_armed(&d->rec_timer));
+	reconcile(d);
 	arm_drift(d);
 }
 
@@ -104,7 +103,7 @@ int daemon_start(struct vsd_daemon *d, struct loop *l, struct vsd_conf *conf,
 	log_notice("started: %s, %zu virtual services, %zu real servers, %zu checks%s",
 		   d->conf_path, nv, ns, check_count(),
 		   no_kernel ? " (no kernel: the table is kept in memory)" : "");
-	reconcile(d, false);
+	reconcile(d);
 	arm_drift(d);
 	return 0;
 }
@@ -174,7 +173,7 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	d->conf_path = new->conf->path;
 	d->loaded = loop_wall();
 	d->reloads++;
-	reconcile(d, false);
+	reconcile(d);
 	arm_drift(d);
 	snprintf(d->last_reload, sizeof(d->last_reload), "reloaded (serial %llu)",
 		 (unsigned long long)new->conf->serial_no);

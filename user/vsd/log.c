@@ -7,11 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "log.h"
 
-static bool use_syslog, use_stderr, want_debug;
+static bool use_syslog, use_stderr, want_debug, stamp;
 
 static bool stderr_is_journal(void)
 {
@@ -27,9 +28,12 @@ static bool stderr_is_journal(void)
 
 void log_init(bool to_syslog, bool to_stderr, bool debug)
 {
+	bool journal = to_stderr && stderr_is_journal();
+
 	want_debug = debug;
 	use_stderr = to_stderr;
-	use_syslog = to_syslog && !(to_stderr && stderr_is_journal());
+	use_syslog = to_syslog && !journal;
+	stamp = !journal;	/* the journal stamps lines itself */
 	if (use_syslog)
 		openlog("vsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -59,6 +63,16 @@ void vsd_log(int prio, const char *fmt, ...)
 	va_end(ap);
 	if (use_syslog)
 		syslog(prio, "%s", line);
-	if (use_stderr)
+	if (use_stderr && stamp) {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		fprintf(stderr, "%02d:%02d:%02d.%03ld vsd: %s: %s\n", tm.tm_hour,
+			tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+			tag[prio & 7], line);
+	} else if (use_stderr) {
 		fprintf(stderr, "vsd: %s: %s\n", tag[prio & 7], line);
+	}
 }

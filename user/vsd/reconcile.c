@@ -392,8 +392,35 @@ static int apply(struct reconciler *r, struct vs_op *ops, size_t n)
 	return vs_apply(r->h, ops, n, false);
 }
 
+/* Was the difference op repairs made by someone else? It was if the table
+ * no longer holds what vsd left there after its previous pass.
+ */
+static bool by_hand(const struct vs_op *op, const struct vs_table *have,
+		    const struct vs_table *last)
+{
+	const struct vs_service *hs = find_svc(have, &op->svc);
+	const struct vs_service *ls = find_svc(last, &op->svc);
+	const struct vs_dest *hd = find_dest(hs, &op->dest);
+	const struct vs_dest *ld = find_dest(ls, &op->dest);
+
+	switch (op->kind) {
+	case VS_OP_ADD_SERVICE:
+		return ls != NULL;
+	case VS_OP_EDIT_SERVICE:
+		return ls && params_differ(ls, hs);
+	case VS_OP_ADD_DEST:
+		return ld != NULL;
+	case VS_OP_EDIT_DEST:
+		return ld && dest_differs(ld, hd);
+	case VS_OP_DEL_DEST:
+		return ls && !ld;
+	default:
+		return false;
+	}
+}
+
 static void log_ops(struct reconciler *r, const struct vs_op *ops, size_t n,
-		    const struct vs_table *have, bool drift)
+		    const struct vs_table *have)
 {
 	char what[512];
 	size_t i;
@@ -406,7 +433,7 @@ static void log_ops(struct reconciler *r, const struct vs_op *ops, size_t n,
 			r->errors++;
 			log_err("%s: failed: %s%s%s", what, vs_strerror(op->err),
 				op->msg ? ": " : "", op->msg ? op->msg : "");
-		} else if (drift) {
+		} else if (r->passes && by_hand(op, have, &r->last)) {
 			r->corrections++;
 			log_warn("correcting a change made behind vsd's back: %s",
 				 what);
@@ -441,7 +468,7 @@ static int sync_timeouts(struct reconciler *r, const struct vs_timeouts *w)
 	return vs_set_timeouts(r->h, &set);
 }
 
-int rec_run(struct reconciler *r, const struct want *w, bool drift)
+int rec_run(struct reconciler *r, const struct want *w)
 {
 	struct vs_table have;
 	struct vs_op *ops = NULL;
@@ -456,7 +483,7 @@ int rec_run(struct reconciler *r, const struct want *w, bool drift)
 	if (!ret && n) {
 		ret = apply(r, ops, n);
 		if (ret >= 0)
-			log_ops(r, ops, n, &have, drift);
+			log_ops(r, ops, n, &have);
 		r->changes += n;
 	}
 	if (ret < 0)
@@ -497,7 +524,7 @@ int rec_remove_all(struct reconciler *r, const struct want *w)
 		gone.svcs[i].n_dests = 0;
 	}
 	memset(&gone.timeouts, 0, sizeof(gone.timeouts));
-	ret = rec_run(r, &gone, false);
+	ret = rec_run(r, &gone);
 	free(gone.svcs);
 	return ret;
 }

@@ -64,11 +64,11 @@ struct reconciler {
 /* no_kernel: keep the table in memory. 0, or -errno from vs_open(). */
 int rec_open(struct reconciler *r, bool no_kernel);
 void rec_close(struct reconciler *r);
-/* Make the table match w. drift: this is a periodic comparison, so any
- * difference was made behind vsd's back (logged as a correction).
+/* Make the table match w. A difference in what vsd had set at its
+ * previous pass was made behind its back and is logged as a correction.
  * Returns the number of failed operations, or -errno.
  */
-int rec_run(struct reconciler *r, const struct want *w, bool drift);
+int rec_run(struct reconciler *r, const struct want *w);
 /* Delete every service of w that exists (shutdown_action = flush). */
 int rec_remove_all(struct reconciler *r, const struct want *w);
 
