@@ -502,10 +502,11 @@ static int vs_nl_zero(struct sk_buff *skb, struct genl_info *info)
 
 static int put_stats(struct sk_buff *skb, int type, const struct vs_stats *s)
 {
-	struct vs_counters c;
+	struct vs_counters c, r;
 	struct nlattr *nest;
 
 	vs_stats_read(s, &c);
+	vs_stats_rates(s, &r);
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
@@ -514,11 +515,11 @@ static int put_stats(struct sk_buff *skb, int type, const struct vs_stats *s)
 	    nla_put_u64_64bit(skb, VS_STATS_A_OUTPKTS, c.outpkts, VS_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, VS_STATS_A_INBYTES, c.inbytes, VS_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, VS_STATS_A_OUTBYTES, c.outbytes, VS_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VS_STATS_A_CPS, s->rate.conns, VS_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VS_STATS_A_INPPS, s->rate.inpkts, VS_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VS_STATS_A_OUTPPS, s->rate.outpkts, VS_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VS_STATS_A_INBPS, s->rate.inbytes, VS_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, VS_STATS_A_OUTBPS, s->rate.outbytes, VS_STATS_A_PAD)) {
+	    nla_put_u64_64bit(skb, VS_STATS_A_CPS, r.conns, VS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VS_STATS_A_INPPS, r.inpkts, VS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VS_STATS_A_OUTPPS, r.outpkts, VS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VS_STATS_A_INBPS, r.inbytes, VS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VS_STATS_A_OUTBPS, r.outbytes, VS_STATS_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

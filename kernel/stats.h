@@ -27,7 +27,7 @@ struct vs_stats {
 	struct vs_cpu_stats __percpu *cpu;
 	struct vs_counters base;	/* subtracted: set by zeroing */
 	struct vs_counters last;	/* estimator: sums at the last tick */
-	struct vs_counters rate;	/* estimator: per second */
+	struct vs_counters avg;		/* estimator: per second, << 10 */
 };
 
 int vs_stats_init(struct vs_stats *s);
@@ -35,6 +35,7 @@ void vs_stats_free(struct vs_stats *s);
 void vs_stats_read(const struct vs_stats *s, struct vs_counters *out);
 void vs_stats_zero(struct vs_stats *s);
 void vs_stats_estimate(struct vs_stats *s, unsigned int interval_ms);
+void vs_stats_rates(const struct vs_stats *s, struct vs_counters *out);
 
 static inline void vs_stats_packet(struct vs_stats *s, bool in, unsigned int len)
 {

@@ -32,12 +32,15 @@ d vsadm -a -t $VIP:8080 -r $DIRECTOR_PUB -g
 check_eq "DR to the director itself: delivered locally" "director" \
 	"$(in_ns "$client" curl -s --max-time 5 http://$VIP:8080/)"
 
-# Rates: about 3 connections a second for 8 seconds (the estimator ticks
-# every 2 s).
-for i in $(seq 24); do
-	in_ns "$client" curl -s --max-time 5 -o /dev/null http://$VIP/
-	sleep 0.33
+# Rates: a steady stream of connections, read while it flows (the
+# estimator ticks every 2 s and averages over a few ticks).
+for j in 1 2 3 4; do
+	(for i in $(seq 40); do
+		in_ns "$client" curl -s --max-time 5 -o /dev/null http://$VIP/
+	done) &
+	defer "kill $! 2>/dev/null"
 done
+sleep 8
 cps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $3 }')
 check "--rate shows the connections per second ($cps)" test "$cps" -ge 1
 inbps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $6 }')
