@@ -151,8 +151,15 @@ static void on_accept(struct loop_io *io, uint32_t events)
 	(void)events;
 	while ((fd = accept4(io->fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		if (!peer_allowed(fd) || s->n_clients >= MAX_CLIENTS ||
-		    !(c = calloc(1, sizeof(*c)))) {
+		if (!peer_allowed(fd)) {
+			static const char no[] =
+				"1\nvsd: permission denied: the control socket is root's\n";
+
+			send(fd, no, sizeof(no) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+			continue;
+		}
+		if (s->n_clients >= MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
 			close(fd);
 			continue;
 		}
@@ -281,12 +288,13 @@ int ctl_request(const char *path, const char *cmd)
 			strerror(errno));
 		return 1;
 	}
-	if (send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) < 0 ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) < 0)
-		n = -1;
-	else
-		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
-			sb_printf(&in, "%.*s", (int)n, buf);
+	/* A refused peer is answered before its command is read: whatever
+	 * became of the send, the answer is what counts.
+	 */
+	if (send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) >= 0)
+		send(fd, "\n", 1, MSG_NOSIGNAL);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		sb_printf(&in, "%.*s", (int)n, buf);
 	close(fd);
 	if (n < 0 || in.failed || !in.s || !(nl = strchr(in.s, '\n'))) {
 		fprintf(stderr, "vsd: no answer from vsd at %s%s%s\n", path,

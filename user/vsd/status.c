@@ -210,6 +210,7 @@ void status_text(const struct vsd_daemon *d, struct strbuf *o)
 static void json_header(const struct vsd_daemon *d, struct strbuf *o)
 {
 	const struct check_stats *st = check_get_stats();
+	unsigned int i;
 	double u, s, ch;
 
 	cpu(&u, &s, &ch);
@@ -226,14 +227,22 @@ static void json_header(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)d->rec.changes,
 		  (unsigned long long)d->rec.corrections,
 		  (unsigned long long)d->rec.errors);
-	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu},\"jitter_us\":{\"mean\":%.1f,\"max\":%llu}}",
+	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu,\"sum\":%llu,\"hist_le\":{",
 		  check_count(), (unsigned long long)st->attempts,
 		  st->attempts ? (double)st->late_sum_us / st->attempts : 0,
 		  (unsigned long long)st->late_max_us,
 		  (unsigned long long)hist_pct(st, 0.5),
 		  (unsigned long long)hist_pct(st, 0.99),
+		  (unsigned long long)st->late_sum_us);
+	for (i = 0; i < 11; i++)
+		sb_printf(o, "\"%llu\":%llu,", 64ULL << i,
+			  (unsigned long long)st->late_hist[i]);
+	sb_printf(o, "\"inf\":%llu", (unsigned long long)st->late_hist[11]);
+	sb_printf(o, "}},\"jitter_us\":{\"mean\":%.1f,\"max\":%llu,\"sum\":%llu,\"n\":%llu}}",
 		  st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n : 0,
-		  (unsigned long long)st->jitter_max_us);
+		  (unsigned long long)st->jitter_max_us,
+		  (unsigned long long)st->jitter_sum_us,
+		  (unsigned long long)st->jitter_n);
 	sb_printf(o, ",\"cpu_s\":{\"user\":%.3f,\"system\":%.3f,\"children\":%.3f}",
 		  u, s, ch);
 }
