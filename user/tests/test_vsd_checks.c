@@ -194,6 +194,7 @@ struct fake_srv {
 	const char *reply;
 	bool banner, udp;
 	uint16_t port;
+	int accepts;
 };
 
 struct fake_conn {
@@ -239,6 +240,7 @@ static void srv_io(struct loop_io *io, uint32_t ev)
 	fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
+	s->accepts++;
 	c = calloc(1, sizeof(*c));
 	c->srv = s;
 	c->io.fd = fd;
@@ -466,6 +468,29 @@ static void test_program(void)
 	is_str(why, "cannot run /nonexistent: No such file or directory", "reason: cannot run");
 }
 
+static void test_retries(void)
+{
+	struct vsd_check_conf c = base_conf(VSD_CHECK_CONNECT);
+	struct fake_srv s;
+	char why[160];
+
+	srv_start(&s, "500 busy\r\n", true, false);
+	set_text(&c.expect, &c.expect_len, "220");
+	c.retries = 2;
+	ok(!verdict(&c, s.port, why), "retries: a failing server still fails");
+	is_int(s.accepts, 3, "retries = 2: three attempts make one verdict");
+	srv_stop(&s);
+
+	unlink("/tmp/vsd-retry");
+	c = base_conf(VSD_CHECK_PROGRAM);
+	c.program = "/bin/sh -c \"[ -e /tmp/vsd-retry ] || { touch /tmp/vsd-retry; exit 1; }\"";
+	ok(!verdict(&c, 1, why), "a program failing once: with retries = 0 the check fails");
+	unlink("/tmp/vsd-retry");
+	c.retries = 1;
+	ok(verdict(&c, 1, why), "with retries = 1 the same single failure is absorbed");
+	unlink("/tmp/vsd-retry");
+}
+
 static void test_agent_sharing(void)
 {
 	struct vsd_check_conf c = base_conf(VSD_CHECK_AGENT), d;
@@ -511,6 +536,7 @@ int main(void)
 	test_http();
 	test_udp();
 	test_program();
+	test_retries();
 	test_agent_sharing();
 	check_exit();
 	loop_free(L);

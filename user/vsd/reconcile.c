@@ -372,6 +372,8 @@ void rec_close(struct reconciler *r)
 	vs_close(r->h);
 	vs_table_free(&r->fake);
 	vs_table_free(&r->last);
+	sb_free(&r->failed);
+	sb_free(&r->failed_prev);
 	r->h = NULL;
 }
 
@@ -419,6 +421,36 @@ static bool by_hand(const struct vs_op *op, const struct vs_table *have,
 	}
 }
 
+static void log_failure(struct reconciler *r, const char *what,
+			const struct vs_op *op)
+{
+	char line[1024];
+	size_t len;
+
+	snprintf(line, sizeof(line), "%s: failed: %s%s%s\n", what,
+		 vs_strerror(op->err), op->msg ? ": " : "",
+		 op->msg ? op->msg : "");
+	len = strlen(line);
+	sb_printf(&r->failed, "%s", line);
+	line[len - 1] = '\0';
+	if (r->failed_prev.s && strstr(r->failed_prev.s, line))
+		log_debug("%s (again)", line);
+	else
+		log_err("%s", line);
+}
+
+/* The failures of this pass become the ones not to repeat next time. */
+static void rotate_failures(struct reconciler *r)
+{
+	struct strbuf t = r->failed_prev;
+
+	r->failed_prev = r->failed;
+	r->failed = t;
+	r->failed.len = 0;
+	if (r->failed.s)
+		r->failed.s[0] = '\0';
+}
+
 static void log_ops(struct reconciler *r, const struct vs_op *ops, size_t n,
 		    const struct vs_table *have)
 {
@@ -431,8 +463,7 @@ static void log_ops(struct reconciler *r, const struct vs_op *ops, size_t n,
 		rec_describe(op, have, what, sizeof(what));
 		if (op->err) {
 			r->errors++;
-			log_err("%s: failed: %s%s%s", what, vs_strerror(op->err),
-				op->msg ? ": " : "", op->msg ? op->msg : "");
+			log_failure(r, what, op);
 		} else if (r->passes && by_hand(op, have, &r->last)) {
 			r->corrections++;
 			log_warn("correcting a change made behind vsd's back: %s",
@@ -476,9 +507,14 @@ int rec_run(struct reconciler *r, const struct want *w)
 	int terr, ret = dump(r, &have);
 
 	if (ret) {
-		log_err("cannot read the table: %s", vs_strerror(ret));
+		if (ret != r->last_err)
+			log_err("cannot read the table: %s", vs_strerror(ret));
+		r->last_err = ret;
 		return ret;
 	}
+	if (r->last_err)
+		log_notice("the table can be read again");
+	r->last_err = 0;
 	ret = rec_diff(w, &have, &ops, &n);
 	if (!ret && n) {
 		ret = apply(r, ops, n);
@@ -496,6 +532,7 @@ int rec_run(struct reconciler *r, const struct want *w)
 			if (ops[i].done && !ops[i].err)
 				fake_one(&have, &ops[i]);
 	rec_ops_free(ops, n);
+	rotate_failures(r);
 	vs_table_free(&r->last);
 	if (r->h) {
 		r->last = have;

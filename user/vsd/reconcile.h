@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <libvs.h>
 
+#include "strbuf.h"
+
 struct want_dest {
 	struct vs_dest d;
 	/* Not checked yet: keep it as the kernel has it (a restarted vsd
@@ -59,6 +61,9 @@ struct reconciler {
 	struct vs_table last;		/* the table after the last pass */
 	uint64_t passes, changes, corrections, errors;
 	double last_pass_wall;
+	/* Errors are logged when they start, not again at every pass. */
+	int last_err;
+	struct strbuf failed, failed_prev;	/* "op: error\n" lines */
 };
 
 /* no_kernel: keep the table in memory. 0, or -errno from vs_open(). */

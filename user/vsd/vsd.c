@@ -99,25 +99,30 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Parse, print every note and error; NULL on error. */
-static struct vsd_conf *load(const char *path)
+/* Parse; errors go to stderr, notes too or, for the daemon, to the log
+ * once it is open (in *keep, for the caller to free).
+ */
+static struct vsd_conf *load(const char *path, struct vsd_diag *keep)
 {
 	struct vsd_diag diag;
 	struct vsd_conf *conf;
 	size_t i;
 
 	vsd_conf_parse(path, NULL, &conf, &diag);
-	for (i = 0; i < diag.n_notes; i++)
+	for (i = 0; !keep && i < diag.n_notes; i++)
 		fprintf(stderr, "%s\n", diag.notes[i]);
 	for (i = 0; i < diag.n_errors; i++)
 		fprintf(stderr, "%s\n", diag.errors[i]);
-	vsd_diag_free(&diag);
+	if (keep && conf)
+		*keep = diag;
+	else
+		vsd_diag_free(&diag);
 	return conf;
 }
 
 static int test_config(const char *path)
 {
-	struct vsd_conf *conf = load(path);
+	struct vsd_conf *conf = load(path, NULL);
 	size_t i, n = 0;
 
 	if (!conf)
@@ -220,14 +225,20 @@ static void on_term(int signo)
 
 static int run(const struct opts *o)
 {
-	struct vsd_conf *conf = load(o->conf);
+	/* Reloads re-read the file after the daemon moved to "/". */
+	char *path = realpath(o->conf, NULL);
+	struct vsd_diag notes = { 0 };
+	struct vsd_conf *conf = load(path ? path : o->conf, &notes);
 	int pidfd, ret, err;
+	size_t i;
 
+	free(path);
 	if (!conf)
 		return 1;
 	pidfd = pidfile_open(o->pidfile);
 	if (pidfd < 0) {
 		vsd_conf_free(conf);
+		vsd_diag_free(&notes);
 		return 1;
 	}
 	if (!o->foreground && daemonize()) {
@@ -236,6 +247,9 @@ static int run(const struct opts *o)
 		return 1;
 	}
 	log_init(true, o->foreground, o->debug);
+	for (i = 0; i < notes.n_notes; i++)
+		log_notice("%s", notes.notes[i]);
+	vsd_diag_free(&notes);
 	pidfile_write(pidfd);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
