@@ -11,8 +11,8 @@
 # A firewall-mark service over 10.99.0.0/16, with every connection from
 # another client address to another destination, so the hashing and
 # caching schedulers see many keys: rs1 has an upper threshold of 2
-# connections, rs2 weight 0, rs3 and rs4 take the rest. 24 connections
-# held open: rs1 never holds more than 2, rs2 none; schedulers that do
+# connections, rs2 is quiesced (weight 0), rs3 and rs4 take the rest. 16
+# connections held open: rs1 never holds more than 2, rs2 none; schedulers that do
 # not hash refuse none, the hashing ones (no fallback) refuse exactly the
 # keys whose server cannot take them.
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +22,7 @@ require_vm
 require_cmd nginx python3 nft
 
 SCHEDS="rr wrr lc wlc lblc lblcr dh sh mh"
-N=24
+N=16
 
 load_vs || die "insmod"
 topo_nat 4 || die "topology"
@@ -42,7 +42,8 @@ for sched in $SCHEDS; do
 	SVC="-f 1"
 	d vsadm -A $SVC -s $sched
 	add_server "$SVC" 1 -x 2
-	add_server "$SVC" 2 -w 0
+	add_server "$SVC" 2
+	d vsadm -e $SVC -r 10.11.12.2:80 -m -w 0
 	add_server "$SVC" 3
 	add_server "$SVC" 4
 	for ((i = 1; i <= N; i++)); do
