@@ -39,6 +39,7 @@ conf() {
 	printf 'serial_no = %s\nvirtual web {\n\taddress = 10.1.1.1\n\tcheck_type = none\n\tserver a {\n\t\taddress = 10.2.2.%s\n\t}\n}\n' "$1" "$2"
 }
 conf 1 1 > "$tmp/vsd.conf"
+cp "$tmp/vsd.conf" "$tmp/good.conf"
 "$vsd" -d --no-kernel -f "$tmp/vsd.conf" -s "$tmp/sock" -p "$tmp/pid" > "$tmp/log" 2>&1 &
 vpid=$!
 defer "kill $vpid 2> /dev/null"
@@ -76,6 +77,18 @@ check_eq "and the running configuration stays" 2 "$(serial)"
 kill $vpid
 check "SIGTERM: vsd exits" busywait 5000 sh -c "! kill -0 $vpid 2> /dev/null"
 check "the pid file and the socket are removed" test ! -e "$tmp/pid" -a ! -e "$tmp/sock"
+
+# In the background: the starting command waits for the outcome.
+err=$("$vsd" --no-kernel -f "$tmp/good.conf" -s "$tmp/nodir/sock" -p "$tmp/pid" 2>&1)
+check_eq "a failed start in the background is reported, exit 1" \
+	"1 vsd: $tmp/nodir/sock: No such file or directory" "$? $err"
+"$vsd" --no-kernel -f "$tmp/good.conf" -s "$tmp/sock" -p "$tmp/pid"
+check_eq "a good start in the background exits 0" 0 $?
+bpid=$(cat "$tmp/pid" 2> /dev/null)
+defer "kill $bpid 2> /dev/null"
+check "the detached vsd answers" "$vsd" -s "$tmp/sock" status
+kill -TERM "$bpid"
+check "and stops on SIGTERM" busywait 5000 sh -c "! kill -0 $bpid 2> /dev/null || grep -q '^State:.*Z' /proc/$bpid/status"
 
 for m in vsd.8 vsd.conf.5; do
 	out=$(groff -man -ww -z "$VS_TOP/Documentation/$m" 2>&1)

@@ -296,7 +296,10 @@ int ctl_request(const char *path, const char *cmd)
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
 		sb_printf(&in, "%.*s", (int)n, buf);
 	close(fd);
-	if (n < 0 || in.failed || !in.s || !(nl = strchr(in.s, '\n'))) {
+	/* A peer refused without reading its command may see a reset after
+	 * the answer: the answer is what counts.
+	 */
+	if (in.failed || !in.s || !(nl = strchr(in.s, '\n'))) {
 		fprintf(stderr, "vsd: no answer from vsd at %s%s%s\n", path,
 			n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
 		sb_free(&in);

@@ -31,6 +31,7 @@ struct opts {
 
 static struct loop *the_loop;
 static struct vsd_daemon the_daemon;
+static int ready_fd = -1;	/* to the waiting parent while starting */
 
 static void usage(FILE *f)
 {
@@ -165,32 +166,53 @@ static void pidfile_write(int fd)
 		log_warn("cannot write the pid file: %s", strerror(errno));
 }
 
-static int daemonize(void)
+/*
+ * Detach, but let the command that started vsd wait for the outcome: the
+ * parent reads a pipe until the daemon writes "OK" (exit 0) or an error
+ * (printed, exit 1). Detaching comes before the loop exists because a
+ * signalfd polled by epoll keeps waking the process that registered it,
+ * not a child forked afterwards. Returns the pipe's write end.
+ */
+static int detach(void)
 {
-	pid_t pid = fork();
-	int fd;
+	char buf[512];
+	ssize_t n, len = 0;
+	int fds[2], fd;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(fds, O_CLOEXEC) || (pid = fork()) < 0)
 		return -1;
+	if (pid > 0) {
+		close(fds[1]);
+		while ((n = read(fds[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+			len += n;
+		buf[len] = '\0';
+		if (!strcmp(buf, "OK\n"))
+			_exit(0);
+		fputs(len ? buf : "vsd: the daemon died while starting\n", stderr);
+		_exit(1);
+	}
+	close(fds[0]);
+	if (setsid() < 0 || (pid = fork()) < 0)
+		_exit(1);
 	if (pid > 0)
 		_exit(0);
-	setsid();
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/"))
-		return -1;
-	fd = open("/dev/null", O_RDWR);
-	if (fd < 0)
-		return -1;
+	if (chdir("/") || (fd = open("/dev/null", O_RDWR)) < 0)
+		_exit(1);
 	dup2(fd, 0);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
-	return 0;
+	return fds[1];
+}
+
+static void detach_done(int fd)
+{
+	if (fd >= 0 && write(fd, "OK\n", 3) != 3)
+		log_warn("cannot tell the starting command: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Every check holds an fd while it runs: thousands of them need more than
@@ -223,60 +245,86 @@ static void on_term(int signo)
 
 /* ------------------------------------------------------------------ */
 
-static int run(const struct opts *o)
+/* Config, pid file and log: what must be right before anything starts. */
+static int prepare(const struct opts *o, struct vsd_conf **conf, int *pidfd)
 {
 	/* Reloads re-read the file after the daemon moved to "/". */
 	char *path = realpath(o->conf, NULL);
 	struct vsd_diag notes = { 0 };
-	struct vsd_conf *conf = load(path ? path : o->conf, &notes);
-	int pidfd, ret, err;
 	size_t i;
 
+	*conf = load(path ? path : o->conf, &notes);
 	free(path);
-	if (!conf)
-		return 1;
-	pidfd = pidfile_open(o->pidfile);
-	if (pidfd < 0) {
-		vsd_conf_free(conf);
+	if (!*conf)
+		return -1;
+	*pidfd = pidfile_open(o->pidfile);
+	if (*pidfd < 0) {
+		vsd_conf_free(*conf);
 		vsd_diag_free(&notes);
-		return 1;
-	}
-	if (!o->foreground && daemonize()) {
-		fprintf(stderr, "vsd: cannot go to the background: %s\n",
-			strerror(errno));
-		return 1;
+		return -1;
 	}
 	log_init(true, o->foreground, o->debug);
 	for (i = 0; i < notes.n_notes; i++)
 		log_notice("%s", notes.notes[i]);
 	vsd_diag_free(&notes);
-	pidfile_write(pidfd);
 	raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
 
-	ret = 1;
+/* The terminal that started vsd hears about a failed start too. */
+static void start_error(const char *what, const char *why)
+{
+	log_err("%s: %s", what, why);
+	if (ready_fd >= 0)
+		dprintf(ready_fd, "vsd: %s: %s\n", what, why);
+}
+
+static int add_signals(struct loop *l)
+{
+	return loop_signal(l, SIGHUP, on_hup) ||
+	       loop_signal(l, SIGTERM, on_term) ||
+	       loop_signal(l, SIGINT, on_term) ? -errno : 0;
+}
+
+/* The parts start in dependency order - loop, checks, table, control
+ * socket, signals - and stop in reverse.
+ */
+static int run(const struct opts *o)
+{
+	struct vsd_conf *conf;
+	int pidfd, ret = 1, err;
+
+	if (prepare(o, &conf, &pidfd))
+		return 1;
+	if (!o->foreground && (ready_fd = detach()) < 0) {
+		fprintf(stderr, "vsd: cannot detach: %s\n", strerror(errno));
+		return 1;
+	}
+	pidfile_write(pidfd);
 	the_loop = loop_new();
 	if (!the_loop || check_init(the_loop)) {
-		log_err("cannot start the event loop: %s", strerror(errno));
+		start_error("event loop", strerror(errno));
 		goto err_loop;
 	}
 	err = daemon_start(&the_daemon, the_loop, conf, o->no_kernel);
 	if (err) {
-		log_err("cannot reach the vs table: %s", vs_strerror(err));
+		start_error("the vs table", vs_strerror(err));
 		goto err_check;
 	}
 	the_daemon.ctl = ctl_listen(the_loop, o->sock, daemon_command,
 				    &the_daemon, &err);
 	if (!the_daemon.ctl) {
-		log_err("control socket %s: %s", o->sock, strerror(err));
+		start_error(o->sock, strerror(err));
 		goto err_daemon;
 	}
-	if (loop_signal(the_loop, SIGHUP, on_hup) ||
-	    loop_signal(the_loop, SIGTERM, on_term) ||
-	    loop_signal(the_loop, SIGINT, on_term)) {
-		log_err("signals: %s", strerror(errno));
+	err = add_signals(the_loop);
+	if (err) {
+		start_error("signals", strerror(-err));
 		goto err_daemon;
 	}
+	detach_done(ready_fd);
+	ready_fd = -1;
 	err = loop_run(the_loop);
 	if (err)
 		log_err("event loop: %s", strerror(-err));
@@ -289,6 +337,8 @@ err_loop:
 	loop_free(the_loop);
 	unlink(o->pidfile);
 	close(pidfd);
+	if (ready_fd >= 0)
+		close(ready_fd);
 	log_notice("stopped");
 	log_close();
 	return ret;
