@@ -110,6 +110,23 @@ web_stop() {
 	rm -f "$w/nginx.pid"
 }
 
+# web_kill I: SIGKILL to real server I's nginx (master and workers, by
+# pid), so its port closes at once - for measuring how fast vsd reacts.
+# KILLED_AT: epoch ms just before the (builtin) kill; processes are slow
+# to start in the emulated VM, so nothing is started in between.
+web_kill() {
+	local w=$VSD_TMP/web$1 pid pids t
+	[ -s "$w/nginx.pid" ] || return 0
+	pid=$(cat "$w/nginx.pid")
+	pids="$pid $(pgrep -P "$pid" | tr '\n' ' ')"
+	t=${EPOCHREALTIME/./}
+	KILLED_AT=${t:0:-3}
+	# shellcheck disable=SC2086
+	kill -KILL $pids 2> /dev/null
+	busywait 5000 sh -c "! kill -0 $pid 2> /dev/null"
+	rm -f "$w/nginx.pid"
+}
+
 # dest_weight SERVICE RS: the weight of real server RS (addr:port) in
 # SERVICE (as vsadm -L takes it, e.g. "-t 192.168.26.10:80"), or "-".
 dest_weight() {

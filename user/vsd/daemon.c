@@ -114,6 +114,12 @@ static void retire(struct vsd_daemon *d, const struct pool *old,
 {
 	size_t i;
 
+	/* Back in the configuration: no longer to be deleted. */
+	for (i = 0; i < d->n_retired; )
+		if (pool_has_key(new, &d->retired[i]))
+			d->retired[i] = d->retired[--d->n_retired];
+		else
+			i++;
 	for (i = 0; i < old->n_svcs; i++) {
 		struct vs_service *r;
 

@@ -364,6 +364,7 @@ static int copy_table(struct vs_table *dst, const struct vs_table *src)
 int rec_open(struct reconciler *r, bool no_kernel)
 {
 	memset(r, 0, sizeof(*r));
+	r->no_kernel = no_kernel;
 	return no_kernel ? 0 : vs_open(&r->h);
 }
 
@@ -379,15 +380,29 @@ void rec_close(struct reconciler *r)
 
 static int dump(struct reconciler *r, struct vs_table *t)
 {
+	struct vs_handle *h;
+	int ret;
+
 	memset(t, 0, sizeof(*t));
-	if (!r->h)
+	if (r->no_kernel)
 		return copy_table(t, &r->fake);
+	ret = r->h ? vs_dump_table(r->h, t) : -VS_ENOMODULE;
+	if (!ret)
+		return 0;
+	/* vs.ko unloaded and loaded again has a new family id: talk to it
+	 * through a new handle.
+	 */
+	vs_table_free(t);
+	if (vs_open(&h))
+		return ret;
+	vs_close(r->h);
+	r->h = h;
 	return vs_dump_table(r->h, t);
 }
 
 static int apply(struct reconciler *r, struct vs_op *ops, size_t n)
 {
-	if (!r->h) {
+	if (r->no_kernel) {
 		rec_apply_fake(&r->fake, ops, n);
 		return 0;
 	}
@@ -481,7 +496,7 @@ static int sync_timeouts(struct reconciler *r, const struct vs_timeouts *w)
 	struct vs_timeouts have, set = { 0 };
 	int ret;
 
-	if (!r->h || !(w->tcp || w->tcp_fin || w->udp))
+	if (r->no_kernel || !(w->tcp || w->tcp_fin || w->udp))
 		return 0;
 	ret = vs_get_timeouts(r->h, &have);
 	if (ret)
@@ -527,14 +542,14 @@ int rec_run(struct reconciler *r, const struct want *w)
 	else if ((terr = sync_timeouts(r, &w->timeouts)))
 		log_err("connection timeouts: %s", vs_strerror(terr));
 	/* What status shows: the table as it is now, without a second dump. */
-	if (r->h)
+	if (!r->no_kernel)
 		for (i = 0; i < n; i++)
 			if (ops[i].done && !ops[i].err)
 				fake_one(&have, &ops[i]);
 	rec_ops_free(ops, n);
 	rotate_failures(r);
 	vs_table_free(&r->last);
-	if (r->h) {
+	if (!r->no_kernel) {
 		r->last = have;
 	} else {
 		vs_table_free(&have);

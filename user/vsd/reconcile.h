@@ -56,6 +56,7 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 void rec_apply_fake(struct vs_table *t, const struct vs_op *ops, size_t n);
 
 struct reconciler {
+	bool no_kernel;
 	struct vs_handle *h;		/* NULL with --no-kernel */
 	struct vs_table fake;		/* the table with --no-kernel */
 	struct vs_table last;		/* the table after the last pass */
