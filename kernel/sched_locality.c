@@ -10,7 +10,7 @@
  *
  * The cache is bounded (LOC_MAX entries): when it is full, a destination
  * that is not cached is scheduled all the same, only not remembered, and
- * the collector is run early to evict entries idle for a while. Entries
+ * the collector is run early to evict entries idle for six minutes. Entries
  * idle for longer than the expiration are ignored by lookups at once and
  * freed by the collector, a delayed work that runs at least once a minute
  * and is cancelled before the state is freed.
@@ -149,11 +149,15 @@ static struct vs_loc_entry *find_locked(struct vs_loc_state *ls,
 	return NULL;
 }
 
-/* Full: remember nothing more, and have the collector make room. */
+/*
+ * Full: remember nothing more, and have the collector make room within a
+ * second. If every entry is in use it cannot; then it runs once a second
+ * at most, not for every packet.
+ */
 static void kick_gc(struct vs_loc_state *ls)
 {
 	if (!ls->stopped && !test_and_set_bit(LOC_F_FULL, &ls->flags))
-		mod_delayed_work(system_power_efficient_wq, &ls->gc, 0);
+		mod_delayed_work(system_power_efficient_wq, &ls->gc, HZ);
 }
 
 static void insert_locked(struct vs_loc_state *ls, const union vs_addr *addr,

@@ -15,8 +15,9 @@
 # weight (1:1:6:2); deleting a server moves only its keys (mh: few others);
 # adding it back with weight 0 moves none, giving it its weight restores
 # the map exactly; a quiesced server's keys are refused, the others'
-# unchanged; sh with net.vs.sh_fallback sends them to other servers
-# instead.
+# unchanged; the same servers added in the other order, the table built
+# at once, give the same map (another director agrees); sh with
+# net.vs.sh_fallback sends a quiesced server's keys to other servers.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/sched_lib.sh"
@@ -122,6 +123,19 @@ suite() {
 	map r
 	check "$sched: rs2 back, the map is the first one again" \
 		diff "$tmp/a" "$tmp/r"
+
+	# What another director computes: the servers added in the other
+	# order, the table built at once (a switch of scheduler) rather than
+	# server by server.
+	d vsadm -D $SVC
+	d vsadm -A $SVC -s rr
+	for i in 4 3 2 1; do
+		d vsadm -a $SVC -r "10.11.12.$i:80" -m -w "${WEIGHTS[$i]}"
+	done
+	d vsadm -E $SVC -s $sched
+	map z
+	check "$sched: servers added in reverse, table built at once: the same map" \
+		diff "$tmp/a" "$tmp/z"
 }
 
 # sh: the client's address.
