@@ -24,6 +24,7 @@
 
 #include "conn.h"
 #include "netlink.h"
+#include "proto.h"
 
 #define EXP_SLOTS 256		/* seconds ahead a slot can hold */
 #define EXP_BATCH 128		/* connections per collector lock hold */
@@ -253,6 +254,28 @@ static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
 }
 
 /* Exact near the bound: the per-CPU counter is summed when it is close. */
+/*
+ * Hash a NAT connection's reply tuple. It can only clash with a connection
+ * from the same client address and port to the same real server through
+ * another VIP: the server itself tells such connections apart only by
+ * time, so a closing one gives way to the new one (and an open one wins).
+ */
+static int hash_out(struct vs_net *vn, struct vs_conn *cp)
+{
+	int ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
+						conn_params);
+	struct vs_conn *old;
+
+	if (ret != -EEXIST || cp->in.key.protocol != IPPROTO_TCP)
+		return ret;
+	old = vs_conn_lookup(vn, &cp->out.key);
+	if (!old || !vs_tcp_reusable(READ_ONCE(old->state)))
+		return ret;
+	vs_conn_kill(vn, old);
+	return rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
+					     conn_params);
+}
+
 static bool over_limit(struct vs_net *vn)
 {
 	if (percpu_counter_compare(&vn->conn_count, READ_ONCE(vn->conn_max)) < 0)
@@ -309,8 +332,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 
 	ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->in.node, conn_params);
 	if (!ret && (flags & VS_CONN_F_NAT)) {
-		ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
-						    conn_params);
+		ret = hash_out(vn, cp);
 		if (ret)
 			rhashtable_remove_fast(&vn->conns, &cp->in.node, conn_params);
 	}

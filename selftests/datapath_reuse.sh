@@ -36,4 +36,20 @@ check "each reused port was scheduled afresh (reached all 3 servers)" \
 	test "$(awk '{ print $4 }' <<< "$out")" = 3
 check "the director saw the ports again in TIME_WAIT" \
 	grep -q "TIME_WAIT" <<< "$(in_ns "$dir" vsadm -L -n -c)"
+
+# One client port, one real server, two VIPs one after the other: the
+# second connection's replies look just like the first's to the director,
+# whose closing connection must give way rather than refuse the new one.
+VIP2=192.168.26.11
+in_ns "$dir" ip addr add $VIP2/24 dev eth0 label eth0:2
+for v in $VIP $VIP2; do
+	in_ns "$dir" vsadm -A -t $v:81 -s rr
+	in_ns "$dir" vsadm -a -t $v:81 -r 10.11.12.1:80 -m
+done
+# HTTP/1.0: the server closes first, so the client keeps no TIME_WAIT
+# of its own on that port.
+first=$(in_ns "$client" curl -0 -s --max-time 5 --local-port 42000 http://$VIP:81/)
+second=$(in_ns "$client" curl -0 -s --max-time 5 --local-port 42000 http://$VIP2:81/)
+check_eq "the same client port reaches one server through two VIPs in turn" \
+	"rs1 rs1" "$first $second"
 finish
