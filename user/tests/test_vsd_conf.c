@@ -269,7 +269,7 @@ static const struct {
 	{ V(" protocol = sctp\n"),
 	  "t.conf:3: key 'protocol': bad value 'sctp' (expected tcp or udp)" },
 	{ V(" scheduler = fastest\n"),
-	  "t.conf:3: key 'scheduler': bad value 'fastest' (expected rr|wrr|lc|wlc|lblc|lblcr|dh|sh|mh)" },
+	  "t.conf:3: key 'scheduler': bad value 'fastest' (expected rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh)" },
 	{ V(" fwmark = 0\n"),
 	  "t.conf:3: key 'fwmark': bad value '0' (expected a firewall mark 1..4294967295)" },
 	{ V(" timeout = -1\n"),

@@ -398,8 +398,12 @@ static int fn_sorry(struct parser *p, const struct keydef *k,
 	return 0;
 }
 
+/* ipvsadm's names, as vsadm takes them; a module without one refuses it
+ * when vsd applies the service, and vsd logs that.
+ */
 static const char *const scheds[] = {
-	"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "mh", NULL
+	"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq",
+	"fo", "ovf", "mh", NULL
 };
 
 static int fn_sched(struct parser *p, const struct keydef *k,
@@ -413,7 +417,8 @@ static int fn_sched(struct parser *p, const struct keydef *k,
 			strcpy(v->sched, val);
 			return 0;
 		}
-	return bad(p, k->name, val, "rr|wrr|lc|wlc|lblc|lblcr|dh|sh|mh");
+	return bad(p, k->name, val,
+		   "rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh");
 }
 
 static int fn_network(struct parser *p, const struct keydef *k,
