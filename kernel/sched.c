@@ -22,6 +22,10 @@ static const struct vs_sched_ops *const schedulers[] = {
 	&vs_sched_dh,
 	&vs_sched_sh,
 	&vs_sched_mh,
+	&vs_sched_sed,
+	&vs_sched_nq,
+	&vs_sched_fo,
+	&vs_sched_ovf,
 };
 
 const struct vs_sched_ops *vs_sched_find(const char *name)

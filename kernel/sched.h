@@ -63,6 +63,10 @@ extern const struct vs_sched_ops vs_sched_lblc;
 extern const struct vs_sched_ops vs_sched_lblcr;
 extern const struct vs_sched_ops vs_sched_dh;
 extern const struct vs_sched_ops vs_sched_sh;
+extern const struct vs_sched_ops vs_sched_sed;
+extern const struct vs_sched_ops vs_sched_nq;
+extern const struct vs_sched_ops vs_sched_fo;
+extern const struct vs_sched_ops vs_sched_ovf;
 extern const struct vs_sched_ops vs_sched_mh;
 
 #endif /* _VS_SCHED_H */

@@ -20,6 +20,8 @@ void vs_dest_array_free(struct vs_dest_array *a);
 
 /* sched_wlc.c: least (weighted) connections; lc, wlc, lblc, lblcr. */
 struct vs_dest *vs_sched_least(struct vs_service *svc, bool weighted);
+/* sched_sed.c: shortest expected delay; sed and nq. */
+struct vs_dest *vs_sched_sed_pick(struct vs_service *svc);
 
 /*
  * May a scheduler hand this server a new connection? A state may still
