@@ -215,14 +215,16 @@ static void test_full(void)
 	test_http(&c->virtuals[0]);
 	test_ftp_dns(&c->virtuals[1], &c->virtuals[2]);
 	test_defaults(&c->virtuals[2]);
-	is_int(d.n_notes, 3, "three notes");
-	if (d.n_notes == 3) {
+	is_int(d.n_notes, 4, "four notes");
+	if (d.n_notes == 4) {
 		is_str(d.notes[0], "t.conf:16: key 'debug_level' is obsolete and ignored",
 		       "debug_level reported as ignored");
 		is_str(d.notes[1], "t.conf:25: key 'rsh_command' is obsolete and ignored",
 		       "rsh_command reported as ignored");
 		is_str(d.notes[2], "t.conf:70: load_monitor 'ruptime' is obsolete and ignored (no load monitoring; see load_monitor = agent)",
 		       "load_monitor ruptime reported as ignored");
+		is_str(d.notes[3], "t.conf:9: heartbeat = 1 without 'heartbeat_key': failover stays off until a key file is configured (vsd.conf(5))",
+		       "a Piranha file without a heartbeat key loads, failover off, said so");
 	}
 	vsd_conf_free(c);
 	vsd_diag_free(&d);

@@ -30,6 +30,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "hb.h"
 #include "check_exec.h"
 
 #define MAX_TEXT	4095		/* send, expect, programs, URLs */
@@ -557,6 +558,14 @@ static const struct keydef global_keys[] = {
 	{ .name = "rsh_command", .kind = K_OBSOLETE },
 	{ .name = "active_cmd", .kind = K_TEXT, G(active_cmd) },
 	{ .name = "inactive_cmd", .kind = K_TEXT, G(inactive_cmd) },
+	{ .name = "heartbeat_key", .kind = K_TEXT, G(heartbeat_key) },
+	{ .name = "garp_repeat", .kind = K_UINT, G(garp_repeat), .min = 1, .max = 100,
+	  .expect = "a count of gratuitous ARPs" },
+	{ .name = "garp_interval", .kind = K_DURATION, G(garp_interval),
+	  SECS(10, MAX_DURATION) },
+	{ .name = "preempt", .kind = K_BOOL, G(preempt) },
+	{ .name = "sync_port", .kind = K_UINT, G(sync_port), .min = 1, .max = 65535,
+	  .expect = "a UDP port" },
 	/* vsd's own */
 	{ .name = "shutdown_action", .kind = K_ENUM, G(shutdown), .names = shutdown_names,
 	  .expect = "keep or flush" },
@@ -1115,6 +1124,61 @@ static void check_duplicates(struct parser *p)
 	}
 }
 
+/* The line a global key was given on, 0 if it was not. */
+static int global_line(const struct parser *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; global_keys[i].name; i++)
+		if (!strcmp(global_keys[i].name, key))
+			return p->seen[S_GLOBAL][i];
+	return 0;
+}
+
+/*
+ * Failover needs both directors' addresses, a key that is root's alone,
+ * and a device for every address that floats. Checked here so that
+ * `vsd -t` says so before a director is ever started with it.
+ */
+static void check_failover(struct parser *p)
+{
+	struct vsd_conf *c = p->conf;
+	int line = global_line(p, "heartbeat");
+	struct vsd_hb_key key;
+	const char *why;
+	size_t i;
+
+	if (!c->heartbeat)
+		return;
+	if (!c->has_primary || !c->has_backup)
+		at_line(p, line, "heartbeat = 1 needs both 'primary' and 'backup'");
+	if (c->has_primary_private != c->has_backup_private)
+		at_line(p, line, "'primary_private' and 'backup_private' go together");
+	if (!c->heartbeat_key) {
+		/* An lvs.cf from a Piranha router must still load. */
+		p->line = line;
+		note(p, "heartbeat = 1 without 'heartbeat_key': failover stays off until a key file is configured (vsd.conf(5))");
+		return;
+	}
+	if (vsd_hb_key_load(c->heartbeat_key, &key, &why))
+		at_line(p, global_line(p, "heartbeat_key"),
+			"key 'heartbeat_key': bad value '%s' (%s)", c->heartbeat_key, why);
+	if (c->deadtime <= c->keepalive)
+		at_line(p, global_line(p, "deadtime"),
+			"key 'deadtime': bad value '%g' (expected more than keepalive, %g s)",
+			c->deadtime / 1000.0, c->keepalive / 1000.0);
+	for (i = 0; i < c->n_virtuals; i++) {
+		const struct vsd_virtual_conf *v = &c->virtuals[i];
+
+		if (v->active && v->has_addr && (!v->dev || !*v->dev))
+			at_line(p, v->line, "virtual '%s': failover moves its address, which needs a device (address = VIP eth0:1)",
+				v->name);
+	}
+	if (c->has_nat_router && (!c->nat_router_dev || !*c->nat_router_dev))
+		at_line(p, global_line(p, "nat_router"),
+			"key 'nat_router': failover moves it, which needs a device (nat_router = IP eth1:1)");
+}
+
 /* ------------------------------------------------------------------ */
 /* Lines                                                                */
 
@@ -1297,6 +1361,10 @@ static int parser_init(struct parser *p, const char *path,
 	p->conf->heartbeat_port = DEF_HEARTBEAT_PORT;
 	p->conf->keepalive = DEF_KEEPALIVE;
 	p->conf->deadtime = DEF_DEADTIME;
+	p->conf->garp_repeat = 5;
+	p->conf->garp_interval = 1000;
+	p->conf->preempt = true;
+	p->conf->syncdaemon = true;
 	p->conf->network = VSD_NET_NAT;
 	p->conf->nat_nmask = 24;
 	p->conf->reconcile_interval = DEF_RECONCILE;
@@ -1342,6 +1410,7 @@ static void parse_text(struct parser *p, char *text)
 	inherit_timing(p);
 	check_forwarding(p);
 	check_duplicates(p);
+	check_failover(p);
 }
 
 int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,

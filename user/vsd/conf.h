@@ -93,7 +93,7 @@ struct vsd_virtual_conf {
 struct vsd_conf {
 	char *path;
 	uint64_t serial_no;
-	/* Failover (issue 7): parsed, validated and kept, not acted on yet. */
+	/* Failover (failover.c): roles, heartbeats, floating addresses. */
 	bool has_primary, has_primary_private, has_backup, has_backup_private;
 	union vs_addr primary, primary_private, backup, backup_private;
 	bool backup_active;
@@ -110,6 +110,11 @@ struct vsd_conf {
 	uint32_t syncd_id;
 	bool hard_shutdown;
 	char *active_cmd, *inactive_cmd;
+	char *heartbeat_key;		/* path of the shared HMAC key */
+	unsigned int garp_repeat;
+	uint64_t garp_interval;
+	bool preempt;
+	uint16_t sync_port;		/* 0: heartbeat_port + 1 */
 	/* The table. */
 	enum vsd_network network;
 	struct vs_timeouts timeouts;	/* tcp_timeout...; 0 = leave alone */

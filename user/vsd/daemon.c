@@ -99,6 +99,13 @@ int daemon_start(struct vsd_daemon *d, struct loop *l, struct vsd_conf *conf,
 		return -ENOMEM;
 	}
 	d->conf_path = d->pool->conf->path;
+	ret = daemon_fo_start(d, d->pool->conf);
+	if (ret) {
+		pool_free(d->pool);
+		d->pool = NULL;
+		rec_close(&d->rec);
+		return ret;
+	}
 	snprintf(d->last_reload, sizeof(d->last_reload), "started");
 	log_notice("started: %s, %zu virtual services, %zu real servers, %zu checks%s",
 		   d->conf_path, nv, ns, check_count(),
@@ -174,6 +181,7 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 		return reject(d, &diag, msg);
 	}
 	retire(d, d->pool, new);
+	daemon_fo_reload(d, d->pool->conf, new->conf);
 	pool_free(d->pool);
 	d->pool = new;
 	d->conf_path = new->conf->path;
@@ -198,6 +206,7 @@ void daemon_stop(struct vsd_daemon *d)
 	loop_timer_cancel(d->loop, &d->drift_timer);
 	ctl_close(d->ctl);
 	d->ctl = NULL;
+	daemon_fo_stop(d);
 	if (d->pool->conf->shutdown == VSD_SHUTDOWN_FLUSH &&
 	    !pool_want(d->pool, d->retired, d->n_retired, &w)) {
 		log_notice("stopping: removing the services vsd manages (shutdown_action = flush)");
@@ -227,7 +236,19 @@ int daemon_command(const char *cmd, struct strbuf *out, void *arg)
 	}
 	if (!strcmp(cmd, "reload"))
 		return daemon_reload(d, out) ? 1 : 0;
-	sb_printf(out, "vsd: unknown command '%s' (expected status, status json or reload)\n",
+	if (!strcmp(cmd, "takeover") || !strcmp(cmd, "release")) {
+		if (!d->fo) {
+			sb_printf(out, "vsd: no failover configured (heartbeat = 0)\n");
+			return 1;
+		}
+		if (cmd[0] == 't')
+			vsd_failover_takeover(d->fo);
+		else
+			vsd_failover_release(d->fo);
+		status_failover_text(d, out);
+		return 0;
+	}
+	sb_printf(out, "vsd: unknown command '%s' (expected status, status json, reload, takeover or release)\n",
 		  cmd);
 	return 2;
 }

@@ -2,13 +2,15 @@
 /*
  * The running daemon: the loop, the pool built from the configuration,
  * the reconciler that keeps the kernel table equal to what the pool wants,
- * reloads, and the control socket's commands. Failover (issue 7) would
- * hang its heartbeat on the same loop and gate rec_run() on being active.
+ * reloads, the control socket's commands, and failover (heartbeats,
+ * floating addresses, connection sync) on the same loop. Both directors
+ * keep the table, so that a takeover only moves addresses.
  */
 #ifndef _VSD_DAEMON_H
 #define _VSD_DAEMON_H
 
 #include "control.h"
+#include "failover.h"
 #include "loop.h"
 #include "pool.h"
 #include "reconcile.h"
@@ -28,6 +30,10 @@ struct vsd_daemon {
 	double started, loaded;		/* wall clock */
 	uint64_t reloads, reload_failures;
 	char last_reload[512];
+	struct vsd_failover *fo;	/* NULL without heartbeat = 1 */
+	struct vsd_float *floats;
+	size_t n_floats;
+	enum vsd_hb_node node;
 };
 
 /* Takes conf. 0, or -errno (the table could not be reached). */
@@ -41,6 +47,14 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg);
 void daemon_stop(struct vsd_daemon *d);
 /* The control socket's commands. */
 int daemon_command(const char *cmd, struct strbuf *out, void *arg);
+
+/* failover glue (daemon_fo.c) */
+int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c);
+void daemon_fo_reload(struct vsd_daemon *d, const struct vsd_conf *old,
+		      const struct vsd_conf *c);
+void daemon_fo_stop(struct vsd_daemon *d);
+void status_failover_text(const struct vsd_daemon *d, struct strbuf *out);
+void status_failover_json(const struct vsd_daemon *d, struct strbuf *out);
 
 /* status.c */
 void status_text(const struct vsd_daemon *d, struct strbuf *out);

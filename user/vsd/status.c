@@ -200,6 +200,7 @@ void status_text(const struct vsd_daemon *d, struct strbuf *o)
 	size_t i;
 
 	text_header(d, o);
+	status_failover_text(d, o);
 	for (i = 0; i < d->pool->n_svcs; i++)
 		text_virtual(d, &d->pool->svcs[i], o);
 }
@@ -306,6 +307,7 @@ void status_json(const struct vsd_daemon *d, struct strbuf *o)
 	size_t i;
 
 	json_header(d, o);
+	status_failover_json(d, o);
 	sb_printf(o, ",\"virtuals\":[");
 	for (i = 0; i < d->pool->n_svcs; i++) {
 		if (i)

@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"       vsd -t [-f FILE]\n"
 		"       vsd [-s SOCKET] status [--json]\n"
 		"       vsd [-s SOCKET] reload\n"
+		"       vsd [-s SOCKET] takeover | release\n"
 		"  -f, --config FILE    configuration (default %s)\n"
 		"  -t, --test           check the configuration and exit\n"
 		"  -d, --foreground     stay in the foreground, log to stderr too\n"
@@ -88,8 +89,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		o->cmd = argv[optind++];
-	if (o->cmd && strcmp(o->cmd, "status") && strcmp(o->cmd, "reload")) {
-		fprintf(stderr, "vsd: unknown command '%s' (expected status or reload)\n",
+	if (o->cmd && strcmp(o->cmd, "status") && strcmp(o->cmd, "reload") &&
+	    strcmp(o->cmd, "takeover") && strcmp(o->cmd, "release")) {
+		fprintf(stderr, "vsd: unknown command '%s' (expected status, reload, takeover or release)\n",
 			o->cmd);
 		return -1;
 	}
@@ -355,6 +357,6 @@ int main(int argc, char **argv)
 	if (o.cmd && !strcmp(o.cmd, "status"))
 		return ctl_request(o.sock, o.json ? "status json" : "status");
 	if (o.cmd)
-		return ctl_request(o.sock, "reload");
+		return ctl_request(o.sock, o.cmd);
 	return run(&o);
 }

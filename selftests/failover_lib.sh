@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two directors running vsd with failover, for the failover selftests
+# (source lib.sh and topo.sh first). Seed 003's NAT example: director A
+# (primary, 192.168.26.9 / 10.11.12.9) and B (backup, 192.168.26.8 /
+# 10.11.12.8) share the public and private segments; the VIP 192.168.26.10
+# (eth0:1) and the NAT router 10.11.12.10 (eth1:1) float between them.
+
+FO_TMP=$(mktemp -d)
+defer "rm -rf $FO_TMP"
+head -c 32 /dev/urandom | base64 > "$FO_TMP/hb.key"
+chmod 600 "$FO_TMP/hb.key"
+
+# fo_topology: the namespaces, the servers (echo on 7, name on 8), no
+# floating address anywhere yet.
+fo_topology() {
+	topo_nat 2 || return 1
+	dirA=$dir
+	ip -n "$dirA" addr del "$VIP/24" dev eth0
+	ip -n "$dirA" addr del "$NAT_ROUTER/24" dev eth1
+	topo_director dirB 192.168.26.8 10.11.12.8 novip || return 1
+	for i in 1 2; do
+		echo_server "$(rs_ns $i)" tcp 7
+		name_server "$(rs_ns $i)" tcp 8 "rs$i"
+	done
+	for i in 1 2; do
+		wait_port "$(rs_ns $i)" tcp 7 && wait_port "$(rs_ns $i)" tcp 8 ||
+			return 1
+	done
+}
+
+fo_virtual() { # NAME PORT [PERSISTENT]
+	printf 'virtual %s {\n\tactive = 1\n\taddress = %s eth0:1\n\tprotocol = tcp\n\tport = %s\n\tscheduler = rr\n\tcheck_type = none\n' \
+		"$1" "$VIP" "$2"
+	[ -n "$3" ] && printf '\tpersistent = %s\n' "$3"
+	for i in 1 2; do
+		printf '\tserver rs%s {\n\t\taddress = 10.11.12.%s\n\t\tactive = 1\n\t}\n' "$i" "$i"
+	done
+	printf '}\n'
+}
+
+# fo_conf FILE [KEY=VALUE...]: the directors' configuration, with extra
+# global keys.
+fo_conf() {
+	local file=$1 kv
+	shift
+	{
+		echo "serial_no = 1"
+		echo "primary = 192.168.26.9"
+		echo "primary_private = 10.11.12.9"
+		echo "backup = 192.168.26.8"
+		echo "backup_private = 10.11.12.8"
+		echo "heartbeat = 1"
+		echo "heartbeat_key = $FO_TMP/hb.key"
+		echo "keepalive = 0.1"
+		echo "deadtime = 0.5"
+		echo "garp_repeat = 3"
+		echo "garp_interval = 0.2"
+		echo "network = nat"
+		echo "nat_router = $NAT_ROUTER eth1:1"
+		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
+		fo_virtual echo 7
+		fo_virtual sticky 8 300
+	} > "$file"
+}
+
+# fo_start NAME NS CONF: vsd for director NAME (A or B) in NS.
+fo_start() {
+	local name=$1 ns=$2 conf=$3
+	in_ns "$ns" vsd -d -f "$conf" -s "$FO_TMP/$name.sock" \
+		-p "$FO_TMP/$name.pid" >> "$FO_TMP/$name.log" 2>&1 &
+	defer "fo_kill $name TERM"
+	busywait 10000 fo_up "$name" || {
+		log "vsd $name did not start:"
+		sed 's/^/#   /' "$FO_TMP/$name.log"
+		return 1
+	}
+}
+
+fo_up() {
+	fo_status "$1" > /dev/null 2>&1
+}
+
+fo_kill() { # NAME SIGNAL
+	local pid
+	pid=$(cat "$FO_TMP/$1.pid" 2> /dev/null) || return 0
+	kill -"$2" "$pid" 2> /dev/null
+	busywait 5000 sh -c "! kill -0 $pid 2> /dev/null"
+}
+
+fo_status() { # NAME [--json]
+	vsd -s "$FO_TMP/$1.sock" status "${@:2}"
+}
+
+fo_active() { # NAME: is it the active director?
+	fo_status "$1" | grep -q "^failover: .* ACTIVE"
+}
+
+fo_standby() {
+	fo_status "$1" | grep -q "^failover: .* standby"
+}
+
+fo_json() { # NAME PYTHON-EXPR on the status JSON as s
+	fo_status "$1" --json | python3 -c "import json, sys; s = json.load(sys.stdin); print($2)"
+}
+
+fo_synced() { # NAME: it received sync datagrams
+	[ "$(fo_json "$1" 's["failover"]["sync"]["received"] > 0')" = True ]
+}
+
+has_vip() { # NS
+	ip -n "$1" -4 addr show dev eth0 | grep -q " $VIP/"
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The glue between the configuration and failover.c: which director this
+ * is (the one holding the `primary` or the `backup` address), what floats
+ * (every active virtual's address on its device, and nat_router), the key,
+ * the digest of the file the peer compares with its own, and active_cmd /
+ * inactive_cmd, run without a shell on each role change.
+ */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "log.h"
+
+extern char **environ;
+
+static bool is_local(union vs_addr a)
+{
+	struct ifaddrs *list, *i;
+	bool found = false;
+
+	if (getifaddrs(&list))
+		return false;
+	for (i = list; i && !found; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr == a.ip)
+			found = true;
+	freeifaddrs(list);
+	return found;
+}
+
+static int digest_file(const char *path, uint8_t out[VSD_HB_DIGEST_LEN])
+{
+	FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t len = 0;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+
+		if (n >= 0 && (text = malloc((size_t)n + 1)) && !fseek(f, 0, SEEK_SET))
+			len = fread(text, 1, (size_t)n, f);
+		if (text && len == (size_t)n) {
+			vsd_hb_digest(text, len, out);
+			ret = 0;
+		}
+	}
+	free(text);
+	fclose(f);
+	return ret;
+}
+
+static bool add_float(struct vsd_daemon *d, const char *dev, union vs_addr a,
+		      uint8_t plen)
+{
+	struct in_addr in = { .s_addr = a.ip };
+	struct vsd_float *f;
+	size_t i;
+
+	for (i = 0; i < d->n_floats; i++)
+		if (d->floats[i].addr.s_addr == a.ip)
+			return true;	/* several virtuals share a VIP */
+	f = realloc(d->floats, (d->n_floats + 1) * sizeof(*f));
+	if (!f)
+		return false;
+	d->floats = f;
+	if (vsd_float_init(&f[d->n_floats], dev, in, plen ? plen : 32)) {
+		log_err("failover: bad device '%s'", dev);
+		return false;
+	}
+	d->n_floats++;
+	return true;
+}
+
+static int collect_floats(struct vsd_daemon *d, const struct vsd_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_virtuals; i++) {
+		const struct vsd_virtual_conf *v = &c->virtuals[i];
+
+		if (v->active && v->has_addr &&
+		    !add_float(d, v->dev, v->addr, v->vip_nmask))
+			return -EINVAL;
+	}
+	if (c->has_nat_router &&
+	    !add_float(d, c->nat_router_dev, c->nat_router, c->nat_nmask))
+		return -EINVAL;
+	return 0;
+}
+
+/* Split on blanks and run, no shell: a configured value is not a script. */
+static void run_cmd(const char *cmd)
+{
+	char *copy, *argv[32], *save = NULL, *tok;
+	size_t n = 0;
+	pid_t pid;
+
+	if (!cmd || !*cmd || !(copy = strdup(cmd)))
+		return;
+	for (tok = strtok_r(copy, " \t", &save); tok && n < 31;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	if (n && posix_spawn(&pid, argv[0], NULL, NULL, argv, environ))
+		log_err("failover: cannot run '%s': %s", cmd, strerror(errno));
+	free(copy);
+}
+
+static void role_changed(bool active, void *arg)
+{
+	struct vsd_daemon *d = arg;
+	const struct vsd_conf *c = d->pool->conf;
+
+	run_cmd(active ? c->active_cmd : c->inactive_cmd);
+}
+
+int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
+{
+	struct vsd_failover_conf fc;
+	const char *why;
+
+	if (!c->heartbeat)
+		return 0;
+	if (!c->heartbeat_key) {
+		log_err("failover: off: heartbeat = 1 needs heartbeat_key, a file with the directors' shared secret");
+		return 0;
+	}
+	memset(&fc, 0, sizeof(fc));
+	if (is_local(c->primary)) {
+		fc.self = VSD_HB_PRIMARY;
+		fc.local_pub.s_addr = c->primary.ip;
+		fc.peer_pub.s_addr = c->backup.ip;
+		fc.local_priv.s_addr = c->primary_private.ip;
+		fc.peer_priv.s_addr = c->backup_private.ip;
+	} else if (is_local(c->backup)) {
+		fc.self = VSD_HB_BACKUP;
+		fc.local_pub.s_addr = c->backup.ip;
+		fc.peer_pub.s_addr = c->primary.ip;
+		fc.local_priv.s_addr = c->backup_private.ip;
+		fc.peer_priv.s_addr = c->primary_private.ip;
+	} else {
+		log_err("failover: this host has neither the primary nor the backup address");
+		return -EADDRNOTAVAIL;
+	}
+	d->node = fc.self;
+	fc.has_private = c->has_primary_private && c->has_backup_private;
+	fc.port = c->heartbeat_port;
+	fc.sync_port = !c->syncdaemon ? 0 :
+		       c->sync_port ? c->sync_port : c->heartbeat_port + 1;
+	fc.keepalive_us = c->keepalive * 1000;
+	fc.deadtime_us = c->deadtime * 1000;
+	fc.monitor_links = c->monitor_links;
+	fc.preempt = c->preempt;
+	fc.garp_repeat = c->garp_repeat;
+	fc.garp_interval_us = c->garp_interval * 1000;
+	fc.serial = c->serial_no;
+	fc.role_changed = role_changed;
+	fc.arg = d;
+	if (vsd_hb_key_load(c->heartbeat_key, &fc.key, &why)) {
+		log_err("failover: heartbeat_key %s: %s", c->heartbeat_key, why);
+		return -EACCES;
+	}
+	if (digest_file(c->path, fc.digest))
+		return -EIO;
+	if (collect_floats(d, c))
+		return -EINVAL;
+	fc.floats = d->floats;
+	fc.n_floats = d->n_floats;
+	d->fo = vsd_failover_new(d->loop, &fc);
+	if (!d->fo)
+		return -EIO;
+	log_notice("failover: this is the %s director; %zu floating addresses",
+		   fc.self == VSD_HB_PRIMARY ? "primary" : "backup", d->n_floats);
+	return 0;
+}
+
+static bool same_failover(const struct vsd_conf *a, const struct vsd_conf *b)
+{
+	return a->heartbeat == b->heartbeat && a->primary.ip == b->primary.ip &&
+	       a->backup.ip == b->backup.ip &&
+	       a->primary_private.ip == b->primary_private.ip &&
+	       a->backup_private.ip == b->backup_private.ip &&
+	       a->heartbeat_port == b->heartbeat_port &&
+	       a->keepalive == b->keepalive && a->deadtime == b->deadtime &&
+	       a->nat_router.ip == b->nat_router.ip;
+}
+
+void daemon_fo_reload(struct vsd_daemon *d, const struct vsd_conf *old,
+		      const struct vsd_conf *c)
+{
+	uint8_t digest[VSD_HB_DIGEST_LEN];
+
+	if (!d->fo)
+		return;
+	if (!same_failover(old, c))
+		log_warn("failover: changed heartbeat or address settings take effect when vsd restarts");
+	if (!digest_file(c->path, digest))
+		vsd_failover_set_config(d->fo, c->serial_no, digest);
+}
+
+void daemon_fo_stop(struct vsd_daemon *d)
+{
+	vsd_failover_free(d->fo);
+	d->fo = NULL;
+	free(d->floats);
+	d->floats = NULL;
+	d->n_floats = 0;
+}
+
+static const char *state_name(uint8_t s)
+{
+	return s == VSD_HB_ACTIVE ? "active" : s == VSD_HB_STOPPING ? "stopping"
+							     : "standby";
+}
+
+void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
+{
+	struct vsd_failover_status st;
+	const struct vsd_sync_stats *ss;
+
+	if (!d->fo)
+		return;
+	vsd_failover_status(d->fo, &st);
+	sb_printf(o, "failover: %s director, %s (%s); links %s\n",
+		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
+		  st.active ? "ACTIVE" : "standby", st.reason ? st.reason : "starting",
+		  st.links_ok ? "up" : "DOWN");
+	sb_printf(o, "  peer: %s", st.peer_alive ? state_name(st.peer_state) : "not heard");
+	sb_printf(o, ", heard %.1f s ago (public), %.1f s ago (private)\n",
+		  st.last_heard_pub, st.last_heard_priv);
+	if (st.digest_mismatch)
+		sb_printf(o, "  CONFIGURATION MISMATCH: the peer's file differs (its serial_no %llu)\n",
+			  (unsigned long long)st.peer_serial);
+	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed\n",
+		  (unsigned long long)st.counts[VSD_HB_FORGED],
+		  (unsigned long long)st.counts[VSD_HB_REPLAYED],
+		  (unsigned long long)st.counts[VSD_HB_STALE],
+		  (unsigned long long)st.counts[VSD_HB_MALFORMED]);
+	ss = vsd_failover_sync_stats(d->fo);
+	if (ss)
+		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent\n",
+			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
+			  (unsigned long long)ss->bytes_sent,
+			  (unsigned long long)ss->received,
+			  (unsigned long long)ss->installed,
+			  (unsigned long long)ss->rejected,
+			  (unsigned long long)ss->full_syncs);
+}
+
+void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
+{
+	struct vsd_failover_status st;
+	const struct vsd_sync_stats *ss;
+
+	if (!d->fo) {
+		sb_printf(o, ",\"failover\":null");
+		return;
+	}
+	vsd_failover_status(d->fo, &st);
+	sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"links_ok\":%s,\"reason\":",
+		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
+		  st.active ? "true" : "false", st.links_ok ? "true" : "false");
+	sb_json_str(o, st.reason ? st.reason : "starting");
+	sb_printf(o, ",\"peer\":{\"alive\":%s,\"state\":\"%s\",\"serial\":%llu,\"heard_public\":%.3f,\"heard_private\":%.3f},\"config_mismatch\":%s",
+		  st.peer_alive ? "true" : "false", state_name(st.peer_state),
+		  (unsigned long long)st.peer_serial, st.last_heard_pub,
+		  st.last_heard_priv, st.digest_mismatch ? "true" : "false");
+	sb_printf(o, ",\"ignored\":{\"forged\":%llu,\"replayed\":%llu,\"stale\":%llu,\"malformed\":%llu},\"changes\":%llu",
+		  (unsigned long long)st.counts[VSD_HB_FORGED],
+		  (unsigned long long)st.counts[VSD_HB_REPLAYED],
+		  (unsigned long long)st.counts[VSD_HB_STALE],
+		  (unsigned long long)st.counts[VSD_HB_MALFORMED],
+		  (unsigned long long)st.changes);
+	ss = vsd_failover_sync_stats(d->fo);
+	if (ss)
+		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu}",
+			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
+			  (unsigned long long)ss->bytes_sent,
+			  (unsigned long long)ss->received,
+			  (unsigned long long)ss->installed,
+			  (unsigned long long)ss->rejected,
+			  (unsigned long long)ss->full_syncs);
+	sb_printf(o, "}");
+}

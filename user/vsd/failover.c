@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The failover state machine: heartbeat sockets (one per path), a tick
+ * every keepalive that sends and re-evaluates, a deadline that fires
+ * deadtime after the peer was last heard, and the activation and release
+ * sequences. See failover.h for the rules.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "failover.h"
+#include "log.h"
+
+/* Flags of ours beyond hb.h's. */
+enum {
+	F_TAKEOVER = 1 << 2,	/* asks the peer to hand the role over */
+	F_RELEASED = 1 << 3,	/* gave the role away: do not hand it back */
+};
+
+#define MAX_SKEW_US (30ULL * 1000000)
+
+struct path {
+	struct vsd_failover *f;
+	int fd;
+	struct loop_io io;
+	struct sockaddr_in peer;
+	struct vsd_hb_peer seen;
+	uint64_t last_heard;		/* monotonic us, 0 never */
+	const char *name;
+};
+
+struct vsd_failover {
+	struct loop *loop;
+	struct vsd_failover_conf c;
+	struct path paths[2];
+	size_t n_paths;
+	struct vsd_sync *sync;
+	bool active;
+	bool released;			/* by vsd release, or a link down */
+	bool want_takeover;		/* vsd takeover, or preemption */
+	bool preempted;			/* preemption done once */
+	bool peer_alive;
+	struct vsd_hb peer;
+	bool have_peer;
+	uint64_t started;
+	uint64_t seq;
+	struct loop_timer tick, dead, garp;
+	unsigned int garps_left;
+	bool digest_mismatch;
+	bool links_ok;
+	uint64_t counts[VSD_HB_SELF + 1];
+	uint64_t changes;
+	const char *reason;
+};
+
+#define fo_of(ptr, member) \
+	((struct vsd_failover *)((char *)(ptr) - offsetof(struct vsd_failover, member)))
+
+static uint64_t wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+static const char *node_name(uint8_t node)
+{
+	return node == VSD_HB_PRIMARY ? "primary" : "backup";
+}
+
+static bool links_up(const struct vsd_failover *f)
+{
+	size_t i;
+
+	if (!f->c.monitor_links)
+		return true;
+	for (i = 0; i < f->c.n_floats; i++)
+		if (!vsd_link_up(f->c.floats[i].ifname))
+			return false;
+	return true;
+}
+
+static void send_heartbeats(struct vsd_failover *f)
+{
+	struct vsd_hb m = {
+		.node = f->c.self,
+		.state = f->active ? VSD_HB_ACTIVE : VSD_HB_STANDBY,
+		.seq = ++f->seq,
+		.time_us = wall_us(),
+		.serial = f->c.serial,
+	};
+	uint8_t buf[VSD_HB_LEN];
+	size_t i;
+
+	if (f->links_ok)
+		m.flags |= VSD_HB_F_LINKS_OK;
+	if (f->sync && vsd_sync_have_full(f->sync))
+		m.flags |= VSD_HB_F_SYNCED;
+	if (f->want_takeover && !f->active)
+		m.flags |= F_TAKEOVER;
+	if (f->released)
+		m.flags |= F_RELEASED;
+	memcpy(m.digest, f->c.digest, sizeof(m.digest));
+	vsd_hb_encode(&m, &f->c.key, buf);
+	for (i = 0; i < f->n_paths; i++)
+		sendto(f->paths[i].fd, buf, sizeof(buf), MSG_DONTWAIT,
+		       (struct sockaddr *)&f->paths[i].peer,
+		       sizeof(f->paths[i].peer));
+}
+
+static void garp_cb(struct loop_timer *t)
+{
+	struct vsd_failover *f = fo_of(t, garp);
+	size_t i;
+
+	if (!f->active || !f->garps_left)
+		return;
+	for (i = 0; i < f->c.n_floats; i++)
+		vsd_float_garp(&f->c.floats[i]);
+	if (--f->garps_left)
+		loop_timer_in(f->loop, &f->garp, f->c.garp_interval_us);
+}
+
+static void announce(struct vsd_failover *f)
+{
+	f->garps_left = f->c.garp_repeat ? f->c.garp_repeat : 1;
+	loop_timer_cancel(f->loop, &f->garp);
+	garp_cb(&f->garp);
+}
+
+static void set_role(struct vsd_failover *f, bool active, const char *why)
+{
+	size_t i;
+
+	if (f->active == active)
+		return;
+	f->active = active;
+	f->reason = why;
+	f->changes++;
+	if (active) {
+		f->released = false;
+		f->want_takeover = false;
+		for (i = 0; i < f->c.n_floats; i++)
+			if (vsd_float_add(&f->c.floats[i]))
+				log_err("failover: cannot add %s %s", f->c.floats[i].dev,
+					inet_ntoa(f->c.floats[i].addr));
+		announce(f);
+		if (f->sync)
+			vsd_sync_relay(f->sync, true);
+	} else {
+		if (f->sync)
+			vsd_sync_relay(f->sync, false);
+		for (i = 0; i < f->c.n_floats; i++)
+			vsd_float_del(&f->c.floats[i]);
+	}
+	/* Tell the peer at once rather than at the next tick. */
+	send_heartbeats(f);
+	log_notice("failover: %s director is now %s: %s", node_name(f->c.self),
+		   active ? "active" : "standby", why);
+	if (f->c.role_changed)
+		f->c.role_changed(active, f->c.arg);
+}
+
+/* The peer is standing by and the role is free for us to take. */
+static bool role_free(const struct vsd_failover *f)
+{
+	const struct vsd_hb *p = &f->peer;
+
+	if (p->state == VSD_HB_ACTIVE && (p->flags & VSD_HB_F_LINKS_OK))
+		return false;
+	if (p->state == VSD_HB_ACTIVE)
+		return true;		/* it will yield: its links are down */
+	if ((p->flags & F_RELEASED) || !(p->flags & VSD_HB_F_LINKS_OK))
+		return true;
+	/* Both standing by: the primary goes, unless it gave the role away. */
+	return f->c.self == VSD_HB_PRIMARY && !f->released;
+}
+
+static void evaluate_standby(struct vsd_failover *f, uint64_t now)
+{
+	if (!f->links_ok)
+		return;
+	if (!f->peer_alive) {
+		/* At start, give a live peer one deadtime to be heard. */
+		if (now - f->started >= f->c.deadtime_us)
+			set_role(f, true, f->have_peer ? "peer silent for deadtime"
+							: "no peer heard");
+		return;
+	}
+	if (f->sync && f->peer.state == VSD_HB_ACTIVE && !vsd_sync_have_full(f->sync))
+		return;		/* not before we hold its connections */
+	if (f->c.self == VSD_HB_PRIMARY && f->c.preempt && !f->preempted &&
+	    !f->released && f->peer.state == VSD_HB_ACTIVE) {
+		f->want_takeover = true;
+		f->preempted = true;
+	}
+	if (role_free(f))
+		set_role(f, true, "the role is free");
+}
+
+static void evaluate_active(struct vsd_failover *f)
+{
+	if (!f->links_ok) {
+		f->released = true;
+		set_role(f, false, "a monitored link is down");
+		return;
+	}
+	if (!f->peer_alive)
+		return;
+	if (f->peer.state == VSD_HB_ACTIVE) {
+		if (f->c.self == VSD_HB_BACKUP) {
+			set_role(f, false, "both active: the backup yields");
+		} else {
+			log_warn("failover: both active; the primary keeps the role");
+			announce(f);
+		}
+		return;
+	}
+	if ((f->peer.flags & F_TAKEOVER) && (f->peer.flags & VSD_HB_F_LINKS_OK))
+		set_role(f, false, "the peer takes the role over");
+}
+
+static void evaluate(struct vsd_failover *f)
+{
+	uint64_t now = loop_now();
+
+	f->links_ok = links_up(f);
+	if (f->active)
+		evaluate_active(f);
+	else
+		evaluate_standby(f, now);
+	/* A standby without the active's connections asks for them. */
+	if (!f->active && f->sync && f->peer_alive &&
+	    f->peer.state == VSD_HB_ACTIVE && !vsd_sync_have_full(f->sync) &&
+	    (f->seq % 8) == 1)
+		vsd_sync_request_full(f->sync);
+}
+
+static void tick_cb(struct loop_timer *t)
+{
+	struct vsd_failover *f = fo_of(t, tick);
+
+	send_heartbeats(f);
+	evaluate(f);
+	loop_timer_in(f->loop, &f->tick, f->c.keepalive_us);
+}
+
+static void dead_cb(struct loop_timer *t)
+{
+	struct vsd_failover *f = fo_of(t, dead);
+
+	if (f->peer_alive)
+		log_warn("failover: nothing from the %s for %.1f s",
+			 node_name(!f->c.self), f->c.deadtime_us / 1e6);
+	f->peer_alive = false;
+	evaluate(f);
+}
+
+static void heard(struct vsd_failover *f, struct path *p, const struct vsd_hb *m)
+{
+	bool mismatch = memcmp(m->digest, f->c.digest, sizeof(m->digest)) ||
+			m->serial != f->c.serial;
+
+	p->last_heard = loop_now();
+	if (!f->peer_alive)
+		log_notice("failover: hearing the %s (%s path)", node_name(m->node),
+			   p->name);
+	if (mismatch && !f->digest_mismatch)
+		log_err("failover: the %s's configuration differs from ours (serial_no %llu vs %llu): failover may not work",
+			node_name(m->node), (unsigned long long)m->serial,
+			(unsigned long long)f->c.serial);
+	f->digest_mismatch = mismatch;
+	f->peer = *m;
+	f->have_peer = true;
+	f->peer_alive = true;
+	loop_timer_in(f->loop, &f->dead, f->c.deadtime_us);
+	evaluate(f);
+}
+
+static void path_cb(struct loop_io *io, uint32_t events)
+{
+	struct path *p = (struct path *)((char *)io - offsetof(struct path, io));
+	struct vsd_failover *f = p->f;
+	uint8_t buf[VSD_HB_LEN + 1];
+	enum vsd_hb_verdict v;
+	struct vsd_hb m;
+	ssize_t n;
+
+	(void)events;
+	while ((n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+		v = vsd_hb_decode(buf, (size_t)n, &f->c.key, f->c.self, &p->seen,
+				  wall_us(), MAX_SKEW_US, &m);
+		f->counts[v]++;
+		if (v == VSD_HB_OK)
+			heard(f, p, &m);
+		else if (f->counts[v] == 1 || f->counts[v] % 100 == 0)
+			log_warn("failover: %s heartbeat ignored on the %s path (%llu so far)",
+				 vsd_hb_verdict_name(v), p->name,
+				 (unsigned long long)f->counts[v]);
+	}
+}
+
+static int open_path(struct vsd_failover *f, struct path *p, struct in_addr local,
+		     struct in_addr peer, const char *name)
+{
+	struct sockaddr_in me = {
+		.sin_family = AF_INET,
+		.sin_port = htons(f->c.port),
+		.sin_addr = local,
+	};
+	int one = 1;
+
+	p->f = f;
+	p->name = name;
+	p->peer.sin_family = AF_INET;
+	p->peer.sin_port = htons(f->c.port);
+	p->peer.sin_addr = peer;
+	p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->fd < 0)
+		return -errno;
+	setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(p->fd, (struct sockaddr *)&me, sizeof(me)))
+		return -errno;
+	p->io.fd = p->fd;
+	p->io.fn = path_cb;
+	return loop_io_add(f->loop, &p->io, EPOLLIN);
+}
+
+struct vsd_failover *vsd_failover_new(struct loop *l,
+				      const struct vsd_failover_conf *c)
+{
+	struct vsd_failover *f = calloc(1, sizeof(*f));
+	int ret;
+
+	if (!f)
+		return NULL;
+	f->loop = l;
+	f->c = *c;
+	f->paths[0].fd = f->paths[1].fd = -1;
+	f->tick.fn = tick_cb;
+	f->dead.fn = dead_cb;
+	f->garp.fn = garp_cb;
+	f->started = loop_now();
+	f->seq = wall_us();	/* ahead of any earlier run of ours */
+	ret = open_path(f, &f->paths[0], c->local_pub, c->peer_pub, "public");
+	f->n_paths = 1;
+	if (!ret && c->has_private) {
+		ret = open_path(f, &f->paths[1], c->local_priv, c->peer_priv, "private");
+		f->n_paths = 2;
+	}
+	if (!ret && c->sync_port) {
+		f->sync = vsd_sync_new(l, &c->key,
+				       c->has_private ? c->peer_priv : c->peer_pub,
+				       c->sync_port);
+		if (!f->sync)
+			ret = -EIO;
+	}
+	if (ret) {
+		log_err("failover: cannot open the heartbeat paths: %s", strerror(-ret));
+		vsd_failover_free(f);
+		return NULL;
+	}
+	f->links_ok = links_up(f);
+	tick_cb(&f->tick);
+	return f;
+}
+
+void vsd_failover_free(struct vsd_failover *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	if (f->active) {
+		f->released = true;
+		set_role(f, false, "vsd stops");
+	}
+	loop_timer_cancel(f->loop, &f->tick);
+	loop_timer_cancel(f->loop, &f->dead);
+	loop_timer_cancel(f->loop, &f->garp);
+	for (i = 0; i < 2; i++) {
+		if (f->paths[i].io.fn)
+			loop_io_del(f->loop, &f->paths[i].io);
+		if (f->paths[i].fd >= 0)
+			close(f->paths[i].fd);
+	}
+	vsd_sync_free(f->sync);
+	free(f);
+}
+
+void vsd_failover_set_config(struct vsd_failover *f, uint64_t serial,
+			     const uint8_t digest[VSD_HB_DIGEST_LEN])
+{
+	f->c.serial = serial;
+	memcpy(f->c.digest, digest, VSD_HB_DIGEST_LEN);
+	send_heartbeats(f);
+}
+
+void vsd_failover_takeover(struct vsd_failover *f)
+{
+	if (f->active)
+		return;
+	f->released = false;
+	if (!f->peer_alive || role_free(f)) {
+		set_role(f, true, "vsd takeover");
+		return;
+	}
+	f->want_takeover = true;
+	send_heartbeats(f);
+}
+
+void vsd_failover_release(struct vsd_failover *f)
+{
+	f->want_takeover = false;
+	f->released = true;
+	set_role(f, false, "vsd release");
+}
+
+void vsd_failover_status(const struct vsd_failover *f,
+			 struct vsd_failover_status *st)
+{
+	uint64_t now = loop_now();
+
+	memset(st, 0, sizeof(*st));
+	st->active = f->active;
+	st->peer_alive = f->peer_alive;
+	st->peer_state = f->peer.state;
+	st->peer_flags = f->peer.flags;
+	st->peer_serial = f->peer.serial;
+	st->digest_mismatch = f->digest_mismatch;
+	st->last_heard_pub = f->paths[0].last_heard ?
+			     (now - f->paths[0].last_heard) / 1e6 : -1;
+	st->last_heard_priv = f->n_paths > 1 && f->paths[1].last_heard ?
+			      (now - f->paths[1].last_heard) / 1e6 : -1;
+	memcpy(st->counts, f->counts, sizeof(st->counts));
+	st->changes = f->changes;
+	st->links_ok = f->links_ok;
+	st->reason = f->reason;
+}
+
+const struct vsd_sync_stats *vsd_failover_sync_stats(const struct vsd_failover *f)
+{
+	return f->sync ? vsd_sync_stats(f->sync) : NULL;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Floating addresses through rtnetlink, gratuitous ARP through a packet
+ * socket, link state through the device flags.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/if_ether.h>
+#include <netpacket/packet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+
+#include "floataddr.h"
+
+int vsd_float_init(struct vsd_float *f, const char *dev, struct in_addr addr,
+		   uint8_t plen)
+{
+	size_t n = strcspn(dev, ":");
+
+	memset(f, 0, sizeof(*f));
+	if (!n || n >= sizeof(f->ifname) || strlen(dev) >= sizeof(f->dev))
+		return -1;
+	memcpy(f->ifname, dev, n);
+	strcpy(f->dev, dev);
+	f->addr = addr;
+	f->plen = plen;
+	return 0;
+}
+
+/* An rtnl_addr for f on its device; NULL if the device does not exist. */
+static struct rtnl_addr *make_addr(const struct vsd_float *f)
+{
+	unsigned int ifindex = if_nametoindex(f->ifname);
+	struct rtnl_addr *a;
+	struct nl_addr *local;
+
+	if (!ifindex)
+		return NULL;
+	a = rtnl_addr_alloc();
+	local = nl_addr_build(AF_INET, &f->addr, sizeof(f->addr));
+	if (!a || !local) {
+		rtnl_addr_put(a);
+		nl_addr_put(local);
+		return NULL;
+	}
+	nl_addr_set_prefixlen(local, f->plen);
+	rtnl_addr_set_ifindex(a, (int)ifindex);
+	rtnl_addr_set_local(a, local);
+	rtnl_addr_set_prefixlen(a, f->plen);
+	rtnl_addr_set_label(a, f->dev);
+	nl_addr_put(local);
+	return a;
+}
+
+static int change(const struct vsd_float *f, bool add)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct rtnl_addr *a = make_addr(f);
+	int ret = -ENODEV;
+
+	if (!sk || !a)
+		goto out;
+	ret = nl_connect(sk, NETLINK_ROUTE);
+	if (ret < 0)
+		goto out;
+	ret = add ? rtnl_addr_add(sk, a, NLM_F_REPLACE) : rtnl_addr_delete(sk, a, 0);
+	/* Already there, or already gone: what we wanted. */
+	if (ret == -NLE_EXIST || ret == -NLE_NOADDR || ret == -NLE_OBJ_NOTFOUND)
+		ret = 0;
+out:
+	rtnl_addr_put(a);
+	nl_socket_free(sk);
+	return ret;
+}
+
+int vsd_float_add(const struct vsd_float *f)
+{
+	return change(f, true);
+}
+
+int vsd_float_del(const struct vsd_float *f)
+{
+	return change(f, false);
+}
+
+struct find_ctx {
+	const struct vsd_float *f;
+	unsigned int ifindex;
+	bool found;
+};
+
+static void find_cb(struct nl_object *obj, void *arg)
+{
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	struct find_ctx *ctx = arg;
+	struct nl_addr *local = rtnl_addr_get_local(a);
+
+	if (rtnl_addr_get_ifindex(a) == (int)ctx->ifindex && local &&
+	    nl_addr_get_family(local) == AF_INET &&
+	    !memcmp(nl_addr_get_binary_addr(local), &ctx->f->addr, 4))
+		ctx->found = true;
+}
+
+bool vsd_float_present(const struct vsd_float *f)
+{
+	struct find_ctx ctx = { .f = f, .ifindex = if_nametoindex(f->ifname) };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *cache = NULL;
+
+	if (sk && ctx.ifindex && !nl_connect(sk, NETLINK_ROUTE) &&
+	    !rtnl_addr_alloc_cache(sk, &cache))
+		nl_cache_foreach(cache, find_cb, &ctx);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return ctx.found;
+}
+
+struct garp {
+	struct arphdr h;
+	uint8_t sha[ETH_ALEN];
+	uint8_t spa[4];
+	uint8_t tha[ETH_ALEN];
+	uint8_t tpa[4];
+} __attribute__((packed));
+
+static int hwaddr(int fd, const char *ifname, uint8_t mac[ETH_ALEN])
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	return 0;
+}
+
+int vsd_float_garp(const struct vsd_float *f)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ARP),
+		.sll_halen = ETH_ALEN,
+	};
+	struct garp p = {
+		.h.ar_hrd = htons(ARPHRD_ETHER),
+		.h.ar_pro = htons(ETH_P_IP),
+		.h.ar_hln = ETH_ALEN,
+		.h.ar_pln = 4,
+		.h.ar_op = htons(ARPOP_REQUEST),
+	};
+	int fd, ret;
+
+	to.sll_ifindex = (int)if_nametoindex(f->ifname);
+	if (!to.sll_ifindex)
+		return -ENODEV;
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	if (fd < 0)
+		return -errno;
+	ret = hwaddr(fd, f->ifname, p.sha);
+	if (!ret) {
+		memset(to.sll_addr, 0xff, ETH_ALEN);
+		memcpy(p.spa, &f->addr, 4);
+		memcpy(p.tpa, &f->addr, 4);
+		if (sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0)
+			ret = -errno;
+	}
+	close(fd);
+	return ret;
+}
+
+bool vsd_link_up(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up = false;
+
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr))
+		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return up;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Floating addresses (issue 7): the VIPs and the NAT router address that
+ * move with the active role. Added and removed through rtnetlink
+ * (libnl-route-3) with Piranha's "eth0:1" names as labels, announced with
+ * gratuitous ARP, and the links under them watched.
+ */
+#ifndef _VSD_FLOATADDR_H
+#define _VSD_FLOATADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct vsd_float {
+	char dev[32];		/* "eth0:1" as configured */
+	char ifname[16];	/* "eth0" */
+	struct in_addr addr;
+	uint8_t plen;
+};
+
+/* Fill f from "eth0:1" and an address; -1 if dev is no device name. */
+int vsd_float_init(struct vsd_float *f, const char *dev, struct in_addr addr,
+		   uint8_t plen);
+/* Add or remove it; 0 also when already there / already gone. */
+int vsd_float_add(const struct vsd_float *f);
+int vsd_float_del(const struct vsd_float *f);
+/* Is it on its device now? */
+bool vsd_float_present(const struct vsd_float *f);
+/* One gratuitous ARP for it (an ARP request for itself, broadcast). */
+int vsd_float_garp(const struct vsd_float *f);
+/* Is the device up and running (carrier)? */
+bool vsd_link_up(const char *ifname);
+
+#endif /* _VSD_FLOATADDR_H */

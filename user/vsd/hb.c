@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Heartbeat messages: layout, HMAC-SHA256, replay and clock checks.
+ *
+ *   0  "VSHB"      4  version (1)  5  node  6  state  7  flags
+ *   8  seq (be64)  16 time_us (be64)  24 serial (be64)  32 digest[32]
+ *   64 HMAC-SHA256 of bytes 0..63 [32]
+ */
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "hb.h"
+
+#define HB_VERSION 1
+#define HB_SIGNED 64
+
+static const uint8_t hb_magic[4] = { 'V', 'S', 'H', 'B' };
+
+int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		goto err;
+	}
+	if (st.st_uid != 0 || (st.st_mode & 077)) {
+		*why = "must be owned by root and readable by root only (0600)";
+		goto err;
+	}
+	n = read(fd, key->bytes, sizeof(key->bytes));
+	if (n < 0) {
+		*why = strerror(errno);
+		goto err;
+	}
+	while (n > 0 && (key->bytes[n - 1] == '\n' || key->bytes[n - 1] == '\r'))
+		n--;
+	if (n < VSD_HB_KEY_MIN) {
+		*why = "shorter than 16 bytes";
+		goto err;
+	}
+	key->len = n;
+	close(fd);
+	return 0;
+err:
+	close(fd);
+	return -1;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
+void vsd_hmac(const struct vsd_hb_key *key, const void *buf, size_t len,
+	      uint8_t out[32])
+{
+	unsigned int n = 32;
+
+	HMAC(EVP_sha256(), key->bytes, (int)key->len, buf, len, out, &n);
+}
+
+static void mac(const struct vsd_hb_key *key, const uint8_t *buf,
+		uint8_t out[32])
+{
+	vsd_hmac(key, buf, HB_SIGNED, out);
+}
+
+void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_key *key,
+		   uint8_t out[VSD_HB_LEN])
+{
+	memcpy(out, hb_magic, 4);
+	out[4] = HB_VERSION;
+	out[5] = m->node;
+	out[6] = m->state;
+	out[7] = m->flags;
+	put64(out + 8, m->seq);
+	put64(out + 16, m->time_us);
+	put64(out + 24, m->serial);
+	memcpy(out + 32, m->digest, VSD_HB_DIGEST_LEN);
+	mac(key, out, out + HB_SIGNED);
+}
+
+enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
+				  const struct vsd_hb_key *key, uint8_t self,
+				  struct vsd_hb_peer *path, uint64_t now_us,
+				  uint64_t max_skew_us, struct vsd_hb *m)
+{
+	uint8_t want[32];
+	uint64_t seq, t;
+
+	if (len != VSD_HB_LEN || memcmp(buf, hb_magic, 4) || buf[4] != HB_VERSION)
+		return VSD_HB_MALFORMED;
+	mac(key, buf, want);
+	if (CRYPTO_memcmp(want, buf + HB_SIGNED, 32))
+		return VSD_HB_FORGED;
+	if (buf[5] == self)
+		return VSD_HB_SELF;
+	seq = get64(buf + 8);
+	if (seq <= path->last_seq)
+		return VSD_HB_REPLAYED;
+	t = get64(buf + 16);
+	if ((t > now_us ? t - now_us : now_us - t) > max_skew_us)
+		return VSD_HB_STALE;
+	path->last_seq = seq;
+	m->node = buf[5];
+	m->state = buf[6];
+	m->flags = buf[7];
+	m->seq = seq;
+	m->time_us = t;
+	m->serial = get64(buf + 24);
+	memcpy(m->digest, buf + 32, VSD_HB_DIGEST_LEN);
+	return VSD_HB_OK;
+}
+
+const char *vsd_hb_verdict_name(enum vsd_hb_verdict v)
+{
+	static const char *const names[] = {
+		[VSD_HB_OK] = "ok",
+		[VSD_HB_MALFORMED] = "malformed",
+		[VSD_HB_FORGED] = "forged",
+		[VSD_HB_REPLAYED] = "replayed",
+		[VSD_HB_STALE] = "stale",
+		[VSD_HB_SELF] = "from ourselves",
+	};
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+}
+
+void vsd_hb_digest(const void *text, size_t len, uint8_t out[VSD_HB_DIGEST_LEN])
+{
+	unsigned int n = VSD_HB_DIGEST_LEN;
+
+	EVP_Digest(text, len, out, &n, EVP_sha256(), NULL);
+}

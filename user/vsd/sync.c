@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection sync between two directors.
+ *
+ * A datagram: "VSSY", version, type, 2 reserved, seq (be64), time_us
+ * (be64), payload length (be16), 6 reserved, then the payload (VS_A_CONN
+ * netlink attributes exactly as the kernel gave them, back to back) and an
+ * HMAC-SHA256 of all the rest. Types: events, full-sync request, full-sync
+ * data, full-sync end. Sequence numbers start at the sender's clock, so a
+ * restarted sender is still ahead of what its peer saw before.
+ */
+
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+#include <openssl/crypto.h>
+#include <linux/vs.h>
+
+#include "log.h"
+#include "sync.h"
+
+#define SY_HDR 32
+#define SY_MAC 32
+#define SY_MAX 1400
+#define SY_PAYLOAD (SY_MAX - SY_HDR - SY_MAC)
+#define SY_FLUSH_US 20000
+#define SY_MAX_SKEW_US (60ULL * 1000000)
+
+#define sync_of(ptr, member) \
+	((struct vsd_sync *)((char *)(ptr) - offsetof(struct vsd_sync, member)))
+
+enum sy_type { SY_EVENTS = 1, SY_REQUEST, SY_FULL, SY_END };
+
+static const uint8_t sy_magic[4] = { 'V', 'S', 'S', 'Y' };
+
+struct batch {
+	uint8_t type;
+	size_t len;
+	uint8_t buf[SY_MAX];
+};
+
+struct vsd_sync {
+	struct loop *loop;
+	struct vsd_hb_key key;
+	struct sockaddr_in peer;
+	int udp;
+	struct loop_io udp_io;
+	struct nl_sock *events;		/* the "sync" group */
+	struct loop_io events_io;
+	struct nl_sock *dump;		/* a full dump in progress */
+	struct loop_io dump_io;
+	struct nl_sock *ctl;		/* VS_CMD_NEW_CONN */
+	int family, group;
+	bool relaying, have_full;
+	uint64_t seq, peer_seq;
+	struct batch out;
+	struct loop_timer flush;
+	struct vsd_sync_stats stats;
+};
+
+static uint64_t wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
+static void send_batch(struct vsd_sync *s, struct batch *b)
+{
+	uint8_t *p = b->buf;
+	uint16_t len = htobe16((uint16_t)b->len);
+	size_t total = SY_HDR + b->len + SY_MAC;
+
+	memset(p, 0, SY_HDR);
+	memcpy(p, sy_magic, 4);
+	p[4] = 1;
+	p[5] = b->type;
+	put64(p + 8, ++s->seq);
+	put64(p + 16, wall_us());
+	memcpy(p + 24, &len, 2);
+	vsd_hmac(&s->key, p, SY_HDR + b->len, p + SY_HDR + b->len);
+	if (sendto(s->udp, p, total, 0, (struct sockaddr *)&s->peer,
+		   sizeof(s->peer)) == (ssize_t)total) {
+		s->stats.sent++;
+		s->stats.bytes_sent += total;
+	}
+	b->len = 0;
+}
+
+static void flush_cb(struct loop_timer *t)
+{
+	struct vsd_sync *s = sync_of(t, flush);
+
+	if (s->out.len)
+		send_batch(s, &s->out);
+}
+
+/* Queue one VS_A_CONN attribute (header included) into a batch. */
+static void queue(struct vsd_sync *s, uint8_t type, const struct nlattr *a)
+{
+	size_t n = nla_total_size(nla_len(a));
+
+	if (n > SY_PAYLOAD)
+		return;
+	if (s->out.len && (s->out.type != type || s->out.len + n > SY_PAYLOAD))
+		send_batch(s, &s->out);
+	s->out.type = type;
+	memcpy(s->out.buf + SY_HDR + s->out.len, a, nla_len(a) + NLA_HDRLEN);
+	memset(s->out.buf + SY_HDR + s->out.len + nla_len(a) + NLA_HDRLEN, 0,
+	       n - nla_len(a) - NLA_HDRLEN);
+	s->out.len += n;
+	if (type == SY_EVENTS && !loop_timer_armed(&s->flush))
+		loop_timer_in(s->loop, &s->flush, SY_FLUSH_US);
+}
+
+static void send_control(struct vsd_sync *s, uint8_t type)
+{
+	struct batch b = { .type = type };
+
+	if (s->out.len)
+		send_batch(s, &s->out);
+	send_batch(s, &b);
+}
+
+/* The VS_A_CONN of a kernel message, or NULL. */
+static struct nlattr *conn_attr(struct nl_msg *msg)
+{
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
+
+	return nla_find(genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), VS_A_CONN);
+}
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct vsd_sync *s = arg;
+	struct nlattr *a = conn_attr(msg);
+
+	if (a && s->relaying) {
+		s->stats.events++;
+		queue(s, SY_EVENTS, a);
+	}
+	return NL_OK;
+}
+
+static void events_cb(struct loop_io *io, uint32_t ev)
+{
+	struct vsd_sync *s = sync_of(io, events_io);
+
+	(void)ev;
+	nl_recvmsgs_default(s->events);
+}
+
+static int dump_cb(struct nl_msg *msg, void *arg)
+{
+	struct vsd_sync *s = arg;
+	struct nlattr *a = conn_attr(msg);
+
+	if (a)
+		queue(s, SY_FULL, a);
+	return NL_OK;
+}
+
+static void dump_end(struct vsd_sync *s)
+{
+	loop_io_del(s->loop, &s->dump_io);
+	nl_socket_free(s->dump);
+	s->dump = NULL;
+	send_control(s, SY_END);
+	s->stats.full_syncs++;
+}
+
+/* One step of a full dump per wakeup: heartbeats must not wait for it. */
+static void dump_io_cb(struct loop_io *io, uint32_t ev)
+{
+	struct vsd_sync *s = sync_of(io, dump_io);
+	int ret;
+
+	(void)ev;
+	ret = nl_recvmsgs_default(s->dump);
+	if (ret == -NLE_AGAIN)
+		return;
+	dump_end(s);
+}
+
+static void start_full_dump(struct vsd_sync *s)
+{
+	if (s->dump)
+		return;
+	s->dump = nl_socket_alloc();
+	if (!s->dump || genl_connect(s->dump) ||
+	    genl_send_simple(s->dump, s->family, VS_CMD_GET_CONN, VS_GENL_VERSION,
+			     NLM_F_DUMP) < 0) {
+		nl_socket_free(s->dump);
+		s->dump = NULL;
+		return;
+	}
+	nl_socket_modify_cb(s->dump, NL_CB_VALID, NL_CB_CUSTOM, dump_cb, s);
+	nl_socket_set_nonblocking(s->dump);
+	nl_socket_set_buffer_size(s->dump, 1 << 20, 0);
+	s->dump_io.fd = nl_socket_get_fd(s->dump);
+	s->dump_io.fn = dump_io_cb;
+	loop_io_add(s->loop, &s->dump_io, EPOLLIN);
+}
+
+/* Install the connections of one datagram; NEW_CONN skips the unknown. */
+static void install(struct vsd_sync *s, const uint8_t *payload, size_t len)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(len + 256);
+	struct nlattr *list;
+	int ret;
+
+	if (!msg)
+		return;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s->family, 0, 0,
+			 VS_CMD_NEW_CONN, VS_GENL_VERSION))
+		goto out;
+	list = nla_nest_start(msg, VS_A_CONNS);
+	if (!list || nlmsg_append(msg, (void *)payload, len, 0) < 0)
+		goto out;
+	nla_nest_end(msg, list);
+	ret = nl_send_sync(s->ctl, msg);
+	msg = NULL;
+	if (ret < 0)
+		s->stats.skipped++;
+	else
+		s->stats.installed++;
+out:
+	nlmsg_free(msg);
+}
+
+static void udp_cb(struct loop_io *io, uint32_t ev)
+{
+	struct vsd_sync *s = sync_of(io, udp_io);
+	uint8_t buf[SY_MAX], mac[32];
+	uint64_t seq, t, now = wall_us();
+	ssize_t n;
+	size_t len;
+
+	(void)ev;
+	n = recv(s->udp, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < SY_HDR + SY_MAC || memcmp(buf, sy_magic, 4) || buf[4] != 1)
+		goto reject;
+	len = (size_t)buf[24] << 8 | buf[25];
+	if (SY_HDR + len + SY_MAC != (size_t)n)
+		goto reject;
+	vsd_hmac(&s->key, buf, SY_HDR + len, mac);
+	seq = get64(buf + 8);
+	t = get64(buf + 16);
+	if (CRYPTO_memcmp(mac, buf + SY_HDR + len, 32) || seq <= s->peer_seq ||
+	    (t > now ? t - now : now - t) > SY_MAX_SKEW_US)
+		goto reject;
+	s->peer_seq = seq;
+	s->stats.received++;
+	switch (buf[5]) {
+	case SY_EVENTS:
+	case SY_FULL:
+		if (!s->relaying && len)
+			install(s, buf + SY_HDR, len);
+		break;
+	case SY_REQUEST:
+		if (s->relaying)
+			start_full_dump(s);
+		break;
+	case SY_END:
+		s->have_full = true;
+		break;
+	}
+	return;
+reject:
+	if (n >= 0)
+		s->stats.rejected++;
+}
+
+static int resolve(struct vsd_sync *s)
+{
+	s->ctl = nl_socket_alloc();
+	s->events = nl_socket_alloc();
+	if (!s->ctl || !s->events || genl_connect(s->ctl) || genl_connect(s->events))
+		return -1;
+	s->family = genl_ctrl_resolve(s->ctl, VS_GENL_NAME);
+	s->group = genl_ctrl_resolve_grp(s->ctl, VS_GENL_NAME, VS_GENL_MCGRP_SYNC);
+	if (s->family < 0 || s->group < 0)
+		return -1;
+	nl_socket_disable_seq_check(s->events);
+	nl_socket_modify_cb(s->events, NL_CB_VALID, NL_CB_CUSTOM, event_cb, s);
+	nl_socket_set_nonblocking(s->events);
+	nl_socket_set_buffer_size(s->events, 4 << 20, 0);
+	return 0;
+}
+
+struct vsd_sync *vsd_sync_new(struct loop *l, const struct vsd_hb_key *key,
+			      struct in_addr peer, uint16_t port)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct vsd_sync *s = calloc(1, sizeof(*s));
+	int one = 1;
+
+	if (!s)
+		return NULL;
+	s->loop = l;
+	s->key = *key;
+	s->peer.sin_family = AF_INET;
+	s->peer.sin_port = htons(port);
+	s->peer.sin_addr = peer;
+	s->seq = wall_us();
+	s->flush.fn = flush_cb;
+	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->udp < 0 ||
+	    setsockopt(s->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s->udp, (struct sockaddr *)&me, sizeof(me)) || resolve(s)) {
+		vsd_sync_free(s);
+		return NULL;
+	}
+	s->udp_io.fd = s->udp;
+	s->udp_io.fn = udp_cb;
+	s->events_io.fd = nl_socket_get_fd(s->events);
+	s->events_io.fn = events_cb;
+	if (loop_io_add(l, &s->udp_io, EPOLLIN) ||
+	    loop_io_add(l, &s->events_io, EPOLLIN)) {
+		vsd_sync_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void vsd_sync_free(struct vsd_sync *s)
+{
+	if (!s)
+		return;
+	loop_timer_cancel(s->loop, &s->flush);
+	if (s->dump) {
+		loop_io_del(s->loop, &s->dump_io);
+		nl_socket_free(s->dump);
+	}
+	if (s->events_io.fn)
+		loop_io_del(s->loop, &s->events_io);
+	if (s->udp_io.fn)
+		loop_io_del(s->loop, &s->udp_io);
+	nl_socket_free(s->events);
+	nl_socket_free(s->ctl);
+	if (s->udp >= 0)
+		close(s->udp);
+	free(s);
+}
+
+int vsd_sync_relay(struct vsd_sync *s, bool on)
+{
+	int ret;
+
+	if (on == s->relaying)
+		return 0;
+	ret = on ? nl_socket_add_membership(s->events, s->group)
+		 : nl_socket_drop_membership(s->events, s->group);
+	if (ret < 0)
+		return ret;
+	s->relaying = on;
+	if (!on && s->out.len)
+		send_batch(s, &s->out);
+	return 0;
+}
+
+void vsd_sync_request_full(struct vsd_sync *s)
+{
+	s->have_full = false;
+	send_control(s, SY_REQUEST);
+}
+
+bool vsd_sync_have_full(const struct vsd_sync *s)
+{
+	return s->have_full;
+}
+
+const struct vsd_sync_stats *vsd_sync_stats(const struct vsd_sync *s)
+{
+	return &s->stats;
+}
