@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Failover's edges (failover_lib.sh topology):
+# - the active director's public link down: heartbeats still cross the
+#   private path, so no takeover and no split brain; with monitor_links
+#   the active director yields and the backup takes over;
+# - forged, replayed and stale heartbeats change nothing and are counted;
+# - both directors report a configuration mismatch (serial_no differs);
+# - without preempt a returning primary stays standby, and vsd takeover /
+#   vsd release switch by hand.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
+. "$(dirname "$0")/failover_lib.sh"
+require_vm
+require_cmd python3
+
+load_vs || die "insmod"
+fo_topology || die "topology"
+fo_conf "$FO_TMP/a.conf" preempt=0
+fo_conf "$FO_TMP/b.conf" preempt=0
+fo_start A "$dirA" "$FO_TMP/a.conf" || die "vsd A"
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+check "the primary becomes active" busywait 10000 fo_active A
+check "the backup stands by" busywait 5000 fo_standby B
+
+# Forgeries, at the backup's public address.
+forge() { "$VS_TOP/selftests/hb_forge.py" "$FO_TMP/hb.key" 192.168.26.8 539 "$1"; }
+for kind in forged replayed stale; do in_ns "$client" bash -c "$(declare -f forge); VS_TOP=$VS_TOP FO_TMP=$FO_TMP forge $kind"; done
+check_eq "forged, replayed and stale heartbeats are counted" "1 1 1" \
+	"$(fo_json B '"%d %d %d" % (s["failover"]["ignored"]["forged"], s["failover"]["ignored"]["replayed"], s["failover"]["ignored"]["stale"])')"
+check "and change nothing" fo_standby B
+check "the primary is still active" fo_active A
+
+# The public link of the active director goes down.
+ip -n "$dirA" link set eth0 down
+sleep 2
+check "private path alone: no takeover" fo_standby B
+check "the primary is still active" fo_active A
+check "the backup still hears the primary" \
+	test "$(fo_json B 's["failover"]["peer"]["alive"]')" = True
+ip -n "$dirA" link set eth0 up
+
+# With monitor_links the active director yields when a link goes down.
+fo_kill A TERM
+fo_kill B TERM
+check "a stopped active director releases its addresses" \
+	sh -c "! ip -n $dirA -4 addr show dev eth0 | grep -q ' $VIP/'"
+fo_conf "$FO_TMP/a.conf" preempt=0 monitor_links=1
+fo_conf "$FO_TMP/b.conf" preempt=0 monitor_links=1
+fo_start A "$dirA" "$FO_TMP/a.conf" || die "vsd A"
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+busywait 10000 fo_active A
+ip -n "$dirA" link set eth0 down
+check "monitor_links: the primary yields" busywait 10000 fo_standby A
+check "monitor_links: the backup takes over" busywait 10000 fo_active B
+check "and holds the VIP" has_vip "$dirB"
+ip -n "$dirA" link set eth0 up
+sleep 2
+check "preempt = 0: the primary, back, stays standby" fo_standby A
+check "vsd takeover on the primary" vsd -s "$FO_TMP/A.sock" takeover
+check "the primary is active" busywait 10000 fo_active A
+check "the backup gave way" busywait 10000 fo_standby B
+check "vsd release on the primary" vsd -s "$FO_TMP/A.sock" release
+check "the backup takes the role" busywait 10000 fo_active B
+
+# Different files: both say so.
+fo_kill B TERM
+fo_conf "$FO_TMP/b.conf" preempt=0 monitor_links=1
+sed -i 's/^serial_no = 1$/serial_no = 2/' "$FO_TMP/b.conf"
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+check "the primary reports the configuration mismatch" busywait 5000 \
+	sh -c "vsd -s $FO_TMP/A.sock status | grep -q 'CONFIGURATION MISMATCH'"
+check "so does the backup" busywait 5000 \
+	sh -c "vsd -s $FO_TMP/B.sock status | grep -q 'CONFIGURATION MISMATCH'"
+finish
