@@ -30,6 +30,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "conf_keys.h"
 #include "hb.h"
 #include "check_exec.h"
 
@@ -52,35 +53,6 @@
 #define DEF_LOAD_INTERVAL	20000
 #define DEF_RECONCILE		5000
 #define DEF_HTTP_STATUS		200
-
-enum kind {
-	K_BOOL,		/* 0 or 1 */
-	K_UINT,		/* integer in [min, max] */
-	K_DURATION,	/* seconds with up to 3 decimals, in [min, max] ms */
-	K_IPV4,
-	K_NETMASK,	/* dotted mask or prefix length */
-	K_ENUM,		/* one of names[], stored as its index */
-	K_TEXT,		/* raw text (escapes resolved when the block ends) */
-	K_FUNC,		/* fn */
-	K_OBSOLETE,	/* accepted, reported, ignored */
-};
-
-struct parser;
-struct keydef;
-typedef int (*key_fn)(struct parser *p, const struct keydef *k,
-		      const char *val, void *obj);
-
-struct keydef {
-	const char *name;
-	enum kind kind;
-	size_t off, size;		/* the field; size 0: none */
-	size_t has_off;			/* bool set when given; 0: none */
-	size_t aux_off;			/* K_FUNC: a second field (device) */
-	uint64_t min, max;
-	const char *const *names;
-	const char *expect;		/* for K_UINT, K_ENUM, K_FUNC */
-	key_fn fn;
-};
 
 enum scope { S_GLOBAL, S_VIRTUAL, S_SERVER, S_COUNT };
 
@@ -503,6 +475,37 @@ static int fn_host(struct parser *p, const struct keydef *k,
 	return 0;
 }
 
+/* "127.0.0.1 10.0.0.0/8": the networks the web panel answers. */
+static int fn_web_allow(struct parser *p, const struct keydef *k,
+			const char *val, void *obj)
+{
+	struct vsd_conf *c = obj;
+	char *copy = strdup(val), *tok, *save = NULL, *slash;
+	unsigned int n = 0;
+	union vs_addr a;
+	uint8_t plen;
+	int ret = 0;
+
+	for (tok = copy ? strtok_r(copy, " \t,", &save) : NULL; tok && !ret;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		slash = strchr(tok, '/');
+		if (slash)
+			*slash++ = '\0';
+		plen = 32;
+		if (n == VSD_WEB_ALLOW_MAX || vs_parse_ipv4(tok, &a) ||
+		    (slash && vs_parse_netmask(slash, &plen)))
+			ret = -1;
+		else
+			c->web_allow[n++] = (struct vsd_cidr){ .ip = a.ip, .plen = plen };
+	}
+	free(copy);
+	if (ret || !n)
+		return bad(p, k->name, val,
+			   "up to 16 IPv4 addresses or networks, e.g. 127.0.0.1 192.168.1.0/24");
+	c->n_web_allow = n;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Key tables                                                           */
 
@@ -520,8 +523,6 @@ static const char *const check_names[] = {
 };
 #define CHECK_AUTO 4
 
-/* Keys handled in struct parser rather than the model. */
-#define PARSER_KEY ((size_t)-1)
 
 static const struct keydef global_keys[] = {
 	{ .name = "serial_no", .kind = K_UINT, G(serial_no), .max = UINT64_MAX },
@@ -576,6 +577,15 @@ static const struct keydef global_keys[] = {
 	{ .name = "connect_timeout", .kind = K_DURATION, .off = PARSER_KEY,
 	  SECS(10, MAX_DURATION) },
 	{ .name = "retries", .kind = K_UINT, .off = PARSER_KEY, .max = 100 },
+	/* the web panel (web.c) */
+	{ .name = "web_port", .kind = K_UINT, G(web_port), .min = 1, .max = 65535,
+	  .expect = "a TCP port", HAS(struct vsd_conf, has_web_port) },
+	{ .name = "web_listen", .kind = K_IPV4, G(web_listen),
+	  HAS(struct vsd_conf, has_web_listen) },
+	{ .name = "web_allow", .kind = K_FUNC, .fn = fn_web_allow },
+	{ .name = "web_cert", .kind = K_TEXT, G(web_cert) },
+	{ .name = "web_key", .kind = K_TEXT, G(web_key) },
+	{ .name = "web_passwd_file", .kind = K_TEXT, G(web_passwd_file) },
 	{ .name = NULL }
 };
 
@@ -641,6 +651,11 @@ static const struct keydef *const tables[S_COUNT] = {
 static const char *const scope_names[S_COUNT] = {
 	"the global section", "a virtual block", "a server block"
 };
+
+const struct keydef *vsd_conf_keys(enum vsd_key_scope scope)
+{
+	return tables[scope];
+}
 
 static size_t table_len(const struct keydef *t)
 {
@@ -1179,6 +1194,21 @@ static void check_failover(struct parser *p)
 			"key 'nat_router': failover moves it, which needs a device (nat_router = IP eth1:1)");
 }
 
+/* TLS needs both halves; a half-configured panel would fall back to
+ * plain HTTP, which is what the certificate was meant to prevent.
+ */
+static void check_web(struct parser *p)
+{
+	struct vsd_conf *c = p->conf;
+
+	if (!c->web_cert != !c->web_key)
+		at_line(p, global_line(p, c->web_cert ? "web_cert" : "web_key"),
+			"'web_cert' and 'web_key' go together (TLS needs both)");
+	if (c->web_passwd_file && c->web_passwd_file[0] != '/')
+		bad_value(p, global_line(p, "web_passwd_file"), "web_passwd_file",
+			  c->web_passwd_file, "an absolute path");
+}
+
 /* ------------------------------------------------------------------ */
 /* Lines                                                                */
 
@@ -1369,6 +1399,11 @@ static int parser_init(struct parser *p, const char *path,
 	p->conf->nat_nmask = 24;
 	p->conf->reconcile_interval = DEF_RECONCILE;
 	p->conf->shutdown = VSD_SHUTDOWN_KEEP;
+	p->conf->web_port = VSD_WEB_PORT;
+	p->conf->web_listen.ip = htonl(INADDR_LOOPBACK);
+	p->conf->web_allow[0] = (struct vsd_cidr){ .ip = htonl(0x7f000000), .plen = 8 };
+	p->conf->n_web_allow = 1;
+	p->conf->web_passwd_file = strdup(VSD_WEB_PASSWD_DEFAULT);
 	return 0;
 }
 
@@ -1411,6 +1446,7 @@ static void parse_text(struct parser *p, char *text)
 	check_forwarding(p);
 	check_duplicates(p);
 	check_failover(p);
+	check_web(p);
 }
 
 int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
@@ -1506,5 +1542,9 @@ void vsd_conf_free(struct vsd_conf *c)
 	free(c->syncd_iface);
 	free(c->active_cmd);
 	free(c->inactive_cmd);
+	free(c->heartbeat_key);
+	free(c->web_cert);
+	free(c->web_key);
+	free(c->web_passwd_file);
 	free(c);
 }

@@ -16,6 +16,9 @@
 #include <libvs.h>
 
 #define VSD_CONF_DEFAULT "/etc/vs/vsd.conf"
+#define VSD_WEB_PASSWD_DEFAULT "/etc/vs/vsd.passwd"
+#define VSD_WEB_PORT 3636
+#define VSD_WEB_ALLOW_MAX 16
 
 enum vsd_network { VSD_NET_NAT, VSD_NET_DIRECT };
 enum vsd_shutdown { VSD_SHUTDOWN_KEEP, VSD_SHUTDOWN_FLUSH };
@@ -90,6 +93,12 @@ struct vsd_virtual_conf {
 	size_t n_servers;
 };
 
+/* An IPv4 network, address in network byte order. */
+struct vsd_cidr {
+	uint32_t ip;
+	uint8_t plen;
+};
+
 struct vsd_conf {
 	char *path;
 	uint64_t serial_no;
@@ -121,6 +130,14 @@ struct vsd_conf {
 	/* vsd's own. */
 	enum vsd_shutdown shutdown;
 	uint64_t reconcile_interval;	/* 0 = no periodic comparison */
+	/* The web panel (web.c): on when web_port or web_listen is given. */
+	bool has_web_port, has_web_listen;
+	uint16_t web_port;
+	union vs_addr web_listen;
+	struct vsd_cidr web_allow[VSD_WEB_ALLOW_MAX];
+	unsigned int n_web_allow;
+	char *web_cert, *web_key;	/* PEM files: TLS when both given */
+	char *web_passwd_file;
 	struct vsd_virtual_conf *virtuals;
 	size_t n_virtuals;
 };
@@ -154,5 +171,10 @@ int vsd_unescape_regex(const char *in, char *out);
 /* The check port of a server, the service key of a virtual. */
 void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_service *s);
 const char *vsd_check_type_name(enum vsd_check_type t);
+
+static inline bool vsd_web_enabled(const struct vsd_conf *c)
+{
+	return c->has_web_port || c->has_web_listen;
+}
 
 #endif /* _VSD_CONF_H */
