@@ -12,6 +12,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "web.h"
 
 #define daemon_of(ptr, field) \
 	((struct vsd_daemon *)((char *)(ptr) - offsetof(struct vsd_daemon, field)))
@@ -189,6 +190,8 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	d->reloads++;
 	reconcile(d);
 	arm_drift(d);
+	if (d->web)
+		web_reloaded(d->web);
 	snprintf(d->last_reload, sizeof(d->last_reload), "reloaded (serial %llu)",
 		 (unsigned long long)new->conf->serial_no);
 	log_notice("reloaded %s (serial %llu): %zu virtual services, %zu real servers, %zu checks",
@@ -204,6 +207,8 @@ void daemon_stop(struct vsd_daemon *d)
 
 	loop_timer_cancel(d->loop, &d->rec_timer);
 	loop_timer_cancel(d->loop, &d->drift_timer);
+	web_stop(d->web);
+	d->web = NULL;
 	ctl_close(d->ctl);
 	d->ctl = NULL;
 	daemon_fo_stop(d);

@@ -25,6 +25,7 @@ struct vsd_daemon {
 	struct loop_timer rec_timer;	/* a change to apply */
 	struct loop_timer drift_timer;	/* the periodic comparison */
 	struct ctl_server *ctl;
+	struct vsd_web *web;		/* NULL unless web_port/web_listen */
 	const char *conf_path;
 	bool no_kernel;
 	double started, loaded;		/* wall clock */

@@ -16,17 +16,20 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <termios.h>
 
 #include "conf.h"
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
+#include "web.h"
+#include "web_int.h"
 
 #define PIDFILE_DEFAULT "/run/vsd.pid"
 
 struct opts {
-	const char *conf, *sock, *pidfile, *cmd;
-	bool test, foreground, debug, no_kernel, json;
+	const char *conf, *sock, *pidfile, *cmd, *role, *user;
+	bool test, foreground, debug, no_kernel, json, delete;
 };
 
 static struct loop *the_loop;
@@ -41,6 +44,7 @@ static void usage(FILE *f)
 		"       vsd [-s SOCKET] status [--json]\n"
 		"       vsd [-s SOCKET] reload\n"
 		"       vsd [-s SOCKET] takeover | release\n"
+		"       vsd [-f FILE] passwd [USER] [--role admin|read | --delete]\n"
 		"  -f, --config FILE    configuration (default %s)\n"
 		"  -t, --test           check the configuration and exit\n"
 		"  -d, --foreground     stay in the foreground, log to stderr too\n"
@@ -49,6 +53,8 @@ static void usage(FILE *f)
 		"  -p, --pidfile PATH   pid file (default %s)\n"
 		"      --no-kernel      keep the table in memory (tests, dry runs)\n"
 		"  -j, --json           status as JSON\n"
+		"      --role ROLE      passwd: admin (default) or read (look only)\n"
+		"      --delete         passwd: remove the user\n"
 		"  -h, --help, -V, --version\n",
 		VSD_CONF_DEFAULT, VSD_SOCKET_DEFAULT, PIDFILE_DEFAULT);
 }
@@ -64,6 +70,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "role", required_argument, NULL, 'R' },
+		{ "delete", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -82,6 +90,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'p': o->pidfile = optarg; break;
 		case 'K': o->no_kernel = true; break;
 		case 'j': o->json = true; break;
+		case 'R': o->role = optarg; break;
+		case 'X': o->delete = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("vsd %s\n", VS_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -90,11 +100,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (optind < argc)
 		o->cmd = argv[optind++];
 	if (o->cmd && strcmp(o->cmd, "status") && strcmp(o->cmd, "reload") &&
-	    strcmp(o->cmd, "takeover") && strcmp(o->cmd, "release")) {
-		fprintf(stderr, "vsd: unknown command '%s' (expected status, reload, takeover or release)\n",
+	    strcmp(o->cmd, "takeover") && strcmp(o->cmd, "release") &&
+	    strcmp(o->cmd, "passwd")) {
+		fprintf(stderr, "vsd: unknown command '%s' (expected status, reload, takeover, release or passwd)\n",
 			o->cmd);
 		return -1;
 	}
+	if (o->cmd && !strcmp(o->cmd, "passwd") && optind < argc)
+		o->user = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "vsd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
@@ -136,6 +149,69 @@ static int test_config(const char *path)
 	       conf->n_virtuals, n);
 	vsd_conf_free(conf);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* vsd passwd                                                           */
+
+/* One line from the terminal without echo, or from a pipe (scripts). */
+static int read_password(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	bool tty = isatty(0) && !tcgetattr(0, &old);
+	size_t n;
+
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	if (!fgets(buf, (int)len, stdin))
+		buf[0] = '\0';
+	if (tty) {
+		tcsetattr(0, TCSAFLUSH, &old);
+		fprintf(stderr, "\n");
+	}
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n ? 0 : -1;
+}
+
+static int passwd(const struct opts *o)
+{
+	struct vsd_conf *conf = load(o->conf, NULL);
+	const char *user = o->user ? o->user : "admin";
+	char pw[256], again[256], err[512];
+	int ret = 1;
+
+	if (!conf)
+		return 1;
+	if (o->delete) {
+		pw[0] = '\0';
+	} else if (read_password("New password: ", pw, sizeof(pw)) ||
+		   (isatty(0) && (read_password("Again: ", again, sizeof(again)) ||
+				  strcmp(pw, again)))) {
+		fprintf(stderr, "vsd: %s\n", pw[0] ? "the passwords differ" : "no password given");
+		goto out;
+	} else if (strlen(pw) < 8) {
+		fprintf(stderr, "vsd: a password needs at least 8 characters\n");
+		goto out;
+	}
+	if (web_passwd_set(conf->web_passwd_file, user,
+			   o->delete ? NULL : o->role ? o->role : "admin", pw,
+			   err, sizeof(err)))
+		fprintf(stderr, "vsd: %s\n", err);
+	else
+		ret = 0;
+	if (!ret)
+		printf("%s: %s %s\n", conf->web_passwd_file, o->delete ? "removed" : "set", user);
+out:
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(again, sizeof(again));
+	vsd_conf_free(conf);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -320,6 +396,11 @@ static int run(const struct opts *o)
 		start_error(o->sock, strerror(err));
 		goto err_daemon;
 	}
+	the_daemon.web = web_start(&the_daemon, &err);
+	if (err) {
+		start_error("web panel", strerror(-err));
+		goto err_daemon;
+	}
 	err = add_signals(the_loop);
 	if (err) {
 		start_error("signals", strerror(-err));
@@ -354,6 +435,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.test)
 		return test_config(o.conf);
+	if (o.cmd && !strcmp(o.cmd, "passwd"))
+		return passwd(&o);
 	if (o.cmd && !strcmp(o.cmd, "status"))
 		return ctl_request(o.sock, o.json ? "status json" : "status");
 	if (o.cmd)

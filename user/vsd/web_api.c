@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The JSON API under /api/ (Documentation/vsd-web.rst): the pages use
+ * nothing else, so a script can do all they do. Everything but login needs
+ * a session; a change (POST) also needs the session's CSRF token in
+ * X-CSRF-Token, an Origin (when the browser sends one) of this server,
+ * and the admin role.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "log.h"
+#include "web_int.h"
+
+struct route {
+	const char *name;
+	bool post;		/* a change: CSRF token, admin */
+	void (*fn)(struct web_call *c, const struct json *req);
+};
+
+static const char *passwd_path(const struct web_call *c)
+{
+	return c->w->d->pool->conf->web_passwd_file;
+}
+
+static const char *role_name(enum web_role r)
+{
+	return r == WEB_ADMIN ? "admin" : "read";
+}
+
+/* ------------------------------------------------------------------ */
+/* Sessions                                                             */
+
+static void session_json(struct web_call *c)
+{
+	sb_printf(&c->out, "{\"user\":");
+	sb_json_str(&c->out, c->s->user);
+	sb_printf(&c->out, ",\"role\":\"%s\",\"csrf\":\"%s\",\"tls\":%s}\n",
+		  role_name(c->s->role), c->s->csrf, c->w->tls ? "true" : "false");
+}
+
+/* The browser tells where a request comes from; a page of another site
+ * must not drive this one (SameSite cookies and the token say so too).
+ */
+static bool same_origin(const struct web_call *c)
+{
+	char want[300];
+
+	if (!c->origin)
+		return true;	/* not a browser: the token decides */
+	snprintf(want, sizeof(want), "%s://%s", c->w->tls ? "https" : "http",
+		 c->host ? c->host : "");
+	return !strcmp(c->origin, want);
+}
+
+static bool is_json(const struct web_call *c)
+{
+	return c->content_type && !strncmp(c->content_type, "application/json", 16);
+}
+
+static void login(struct web_call *c, const struct json *req)
+{
+	const char *user = json_str(req, "user"), *pass = json_str(req, "password");
+	const char *why;
+	unsigned int st;
+
+	if (!user || !pass) {
+		web_error(c, 400, "expected {\"user\": ..., \"password\": ...}");
+		return;
+	}
+	st = web_auth_login(c->w->auth, passwd_path(c), c->client_ip, user, pass,
+			    &c->s, &c->retry_after, &why);
+	if (st != 200) {
+		log_warn("web: login of '%s' from %s refused: %s", user, c->client, why);
+		if (st == 429)
+			web_error(c, st, "%s from %s: try again in %u s", why,
+				  c->client, c->retry_after);
+		else
+			web_error(c, st, "%s", why);
+		return;
+	}
+	log_notice("web: %s (%s) logged in from %s", c->s->user,
+		   role_name(c->s->role), c->client);
+	snprintf(c->set_cookie, sizeof(c->set_cookie),
+		 "vsd_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200%s",
+		 c->s->token, c->w->tls ? "; Secure" : "");
+	session_json(c);
+}
+
+static void logout(struct web_call *c, const struct json *req)
+{
+	(void)req;
+	log_notice("web: %s logged out", c->s->user);
+	web_auth_logout(c->w->auth, c->s);
+	c->s = NULL;
+	snprintf(c->set_cookie, sizeof(c->set_cookie),
+		 "vsd_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		 c->w->tls ? "; Secure" : "");
+	sb_printf(&c->out, "{\"ok\":true}\n");
+}
+
+static void session(struct web_call *c, const struct json *req)
+{
+	(void)req;
+	session_json(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+
+static void status(struct web_call *c, const struct json *req)
+{
+	(void)req;
+	status_json(c->w->d, &c->out);
+}
+
+static void history(struct web_call *c, const struct json *req)
+{
+	(void)req;
+	web_hist_json(c->w->hist, &c->out);
+}
+
+static void config(struct web_call *c, const struct json *req)
+{
+	(void)req;
+	web_config_json(c->w->d, &c->out);
+}
+
+static const char *virtual_name(const struct pool *p, const struct vs_service *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_svcs; i++)
+		if (vs_service_same(&p->svcs[i].key, s))
+			return p->svcs[i].vc->name;
+	return NULL;
+}
+
+static void stats_json(struct strbuf *o, const struct vs_stats *st)
+{
+	sb_printf(o, "\"cps\":%llu,\"inpps\":%llu,\"outpps\":%llu,\"inbps\":%llu,\"outbps\":%llu",
+		  (unsigned long long)st->cps, (unsigned long long)st->inpps,
+		  (unsigned long long)st->outpps, (unsigned long long)st->inbps,
+		  (unsigned long long)st->outbps);
+}
+
+static void dest_json(struct strbuf *o, const struct vs_dest *d)
+{
+	char hp[VS_HOSTPORT_MAX];
+
+	vs_hostport_str(hp, sizeof(hp), &d->addr, d->port, IPPROTO_TCP, true);
+	sb_printf(o, "{\"address\":\"%s\",\"forward\":\"%s\",\"weight\":%u,\"active\":%u,\"inactive\":%u,",
+		  hp, d->fwd == VS_FWD_DR ? "route" : "masq", d->weight,
+		  d->active_conns, d->inact_conns);
+	stats_json(o, &d->stats);
+	sb_printf(o, "}");
+}
+
+static void service_json(struct strbuf *o, const struct pool *p,
+			 const struct vs_service *s)
+{
+	const char *name = virtual_name(p, s);
+	char hp[VS_HOSTPORT_MAX];
+	size_t j;
+
+	if (s->fwmark)
+		snprintf(hp, sizeof(hp), "FWM %u", s->fwmark);
+	else
+		vs_hostport_str(hp + 4, sizeof(hp) - 4, &s->addr, s->port,
+				s->protocol, true);
+	if (!s->fwmark)
+		memcpy(hp, s->protocol == IPPROTO_UDP ? "UDP " : "TCP ", 4);
+	sb_printf(o, "{\"virtual\":");
+	if (name)
+		sb_json_str(o, name);
+	else
+		sb_printf(o, "null");
+	sb_printf(o, ",\"service\":\"%s\",\"scheduler\":", hp);
+	sb_json_str(o, s->sched);
+	sb_printf(o, ",\"persistent\":%u,\"conns\":%llu,", s->flags & VS_SVC_F_PERSISTENT ? s->timeout : 0,
+		  (unsigned long long)s->stats.conns);
+	stats_json(o, &s->stats);
+	sb_printf(o, ",\"servers\":[");
+	for (j = 0; j < s->n_dests; j++) {
+		sb_printf(o, j ? "," : "");
+		dest_json(o, &s->dests[j]);
+	}
+	sb_printf(o, "]}");
+}
+
+/* The routing table as it is now, vsd's services named. */
+static void table(struct web_call *c, const struct json *req)
+{
+	const struct vs_table *t = web_hist_table(c->w->hist);
+	size_t i;
+
+	(void)req;
+	sb_printf(&c->out, "{\"kernel\":%s,\"services\":[", c->w->d->no_kernel ? "false" : "true");
+	for (i = 0; i < t->n; i++) {
+		sb_printf(&c->out, i ? "," : "");
+		service_json(&c->out, c->w->d->pool, &t->svcs[i]);
+	}
+	sb_printf(&c->out, "]}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                              */
+
+static void reload(struct web_call *c, const struct json *req)
+{
+	struct strbuf msg = { 0 };
+	int ret;
+
+	(void)req;
+	log_notice("web: %s asked for a reload from %s", c->s->user, c->client);
+	ret = daemon_reload(c->w->d, &msg);
+	c->status = ret ? 400 : 200;
+	sb_printf(&c->out, "{\"ok\":%s,\"message\":", ret ? "false" : "true");
+	sb_json_str(&c->out, msg.s ? msg.s : "");
+	sb_printf(&c->out, "}\n");
+	sb_free(&msg);
+}
+
+static void role(struct web_call *c, const struct json *req)
+{
+	struct vsd_daemon *d = c->w->d;
+	bool take = !strcmp(c->path, "/api/takeover");
+
+	(void)req;
+	if (!d->fo) {
+		web_error(c, 409, "no failover configured (heartbeat = 0 or no heartbeat_key)");
+		return;
+	}
+	log_notice("web: %s asked for %s from %s", c->s->user,
+		   take ? "a takeover" : "a release", c->client);
+	if (take)
+		vsd_failover_takeover(d->fo);
+	else
+		vsd_failover_release(d->fo);
+	sb_printf(&c->out, "{\"ok\":true");
+	status_failover_json(d, &c->out);
+	sb_printf(&c->out, "}\n");
+}
+
+static void save(struct web_call *c, const struct json *req)
+{
+	web_save(c, req);
+}
+
+static const struct route routes[] = {
+	{ "session", false, session },
+	{ "status", false, status },
+	{ "table", false, table },
+	{ "history", false, history },
+	{ "config", false, config },
+	{ "logout", true, logout },
+	{ "config", true, save },
+	{ "reload", true, reload },
+	{ "takeover", true, role },
+	{ "release", true, role },
+	{ NULL, false, NULL }
+};
+
+/* ------------------------------------------------------------------ */
+
+static struct json *body_json(struct web_call *c)
+{
+	char err[128];
+	struct json *j;
+
+	if (!is_json(c)) {
+		web_error(c, 415, "expected a body of Content-Type application/json");
+		return NULL;
+	}
+	j = json_parse(c->body, c->body_len, err, sizeof(err));
+	if (!j)
+		web_error(c, 400, "%s", err);
+	else if (j->type != JSON_OBJ)
+		web_error(c, 400, "expected a JSON object");
+	else
+		return j;
+	json_free(j);
+	return NULL;
+}
+
+static const struct route *find_route(const char *name, bool post)
+{
+	const struct route *r;
+
+	for (r = routes; r->name; r++)
+		if (!strcmp(r->name, name) && r->post == post)
+			return r;
+	return NULL;
+}
+
+/* A change: the token, the origin, the role, then the body. */
+static struct json *change_allowed(struct web_call *c)
+{
+	if (!same_origin(c)) {
+		web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
+		return NULL;
+	}
+	if (!web_auth_csrf_ok(c->s, c->csrf)) {
+		web_error(c, 403, "missing or wrong CSRF token (header X-CSRF-Token, from GET /api/session)");
+		return NULL;
+	}
+	if (c->s->role != WEB_ADMIN) {
+		web_error(c, 403, "%s may only look: changes need the admin role", c->s->user);
+		return NULL;
+	}
+	return c->body_len ? body_json(c) : json_parse("{}", 2, NULL, 0);
+}
+
+void web_api(struct web_call *c)
+{
+	const char *name = c->path + 5;
+	bool post = !strcmp(c->method, "POST");
+	const struct route *r;
+	struct json *req = NULL;
+
+	c->type = "application/json";
+	if (!post && strcmp(c->method, "GET") && strcmp(c->method, "HEAD")) {
+		web_error(c, 405, "method %s not allowed (GET or POST)", c->method);
+		return;
+	}
+	if (!strcmp(name, "login") && post) {
+		if (!same_origin(c))
+			web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
+		else if ((req = body_json(c)))
+			login(c, req);
+		json_free(req);
+		return;
+	}
+	c->s = web_auth_session(c->w->auth, passwd_path(c), c->cookie);
+	r = find_route(name, post);
+	if (!c->s) {
+		web_error(c, 401, "not logged in");
+	} else if (!r) {
+		web_error(c, find_route(name, !post) ? 405 : 404, "no %s /api/%s",
+			  c->method, name);
+	} else if (!post) {
+		r->fn(c, NULL);
+	} else if ((req = change_allowed(c))) {
+		r->fn(c, req);
+	}
+	json_free(req);
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Saving from the panel. The edits are made to the document of the
+ * running configuration (conf_write.h), serial_no goes up by one, and the
+ * text is judged by vsd_conf_parse() under the file's own name - the
+ * parser `vsd -t` and reloads use - so a bad value is refused with the
+ * very "file:line: ..." message a hand edit would get, and nothing is
+ * written. A good text replaces the file atomically (the old one kept as
+ * FILE.bak) and is applied by daemon_reload(), as SIGHUP would.
+ *
+ * Two guards against losing someone else's work: the client names the
+ * serial it edited (another save since makes it 409), and a file changed
+ * on disk but not reloaded is not overwritten.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "conf_write.h"
+#include "log.h"
+#include "web_int.h"
+
+/* ------------------------------------------------------------------ */
+/* GET /api/config                                                      */
+
+static void kv_json(const struct conf_block *b, struct strbuf *o)
+{
+	size_t i;
+
+	sb_printf(o, "{");
+	for (i = 0; i < b->n_kv; i++) {
+		sb_printf(o, i ? "," : "");
+		sb_json_str(o, b->kv[i].key);
+		sb_printf(o, ":");
+		sb_json_str(o, b->kv[i].val);
+	}
+	sb_printf(o, "}");
+}
+
+static void block_json(const struct conf_block *b, struct strbuf *o)
+{
+	size_t i;
+
+	sb_printf(o, "{\"name\":");
+	sb_json_str(o, b->name);
+	sb_printf(o, ",\"keys\":");
+	kv_json(b, o);
+	sb_printf(o, ",\"servers\":[");
+	for (i = 0; i < b->n_blocks; i++) {
+		sb_printf(o, i ? "," : "");
+		block_json(&b->blocks[i], o);
+	}
+	sb_printf(o, "]}");
+}
+
+void web_config_json(const struct vsd_daemon *d, struct strbuf *o)
+{
+	const struct vsd_conf *c = d->pool->conf;
+	struct conf_block root;
+	size_t i;
+
+	if (conf_doc_from_model(c, &root)) {
+		o->failed = true;
+		return;
+	}
+	sb_printf(o, "{\"path\":");
+	sb_json_str(o, d->conf_path);
+	sb_printf(o, ",\"serial\":%llu,\"global\":", (unsigned long long)c->serial_no);
+	kv_json(&root, o);
+	sb_printf(o, ",\"virtuals\":[");
+	for (i = 0; i < root.n_blocks; i++) {
+		sb_printf(o, i ? "," : "");
+		block_json(&root.blocks[i], o);
+	}
+	sb_printf(o, "]}\n");
+	conf_block_free(&root);
+}
+
+/* ------------------------------------------------------------------ */
+/* Edits                                                                */
+
+/* A JSON value as the file would hold it; NULL for null (the default). */
+static int value_str(const struct json *v, char *buf, size_t len,
+		     const char **out)
+{
+	if (v->type == JSON_NULL)
+		*out = NULL;
+	else if (v->type == JSON_STR)
+		*out = v->str;
+	else if (v->type == JSON_BOOL)
+		*out = v->b ? "1" : "0";
+	else if (v->type == JSON_NUM && snprintf(buf, len, "%.15g", v->num) > 0)
+		*out = buf;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_keys(struct conf_block *b, const struct json *keys, char *err,
+		    size_t errlen)
+{
+	const char *val;
+	char num[64];
+	size_t i;
+
+	if (!keys || keys->type != JSON_OBJ) {
+		snprintf(err, errlen, "expected \"keys\": {\"key\": \"value\" or null, ...}");
+		return -1;
+	}
+	for (i = 0; i < keys->n; i++) {
+		if (!strcmp(keys->keys[i], "serial_no")) {
+			snprintf(err, errlen, "serial_no is vsd's to set: each save adds one");
+			return -1;
+		}
+		if (value_str(&keys->items[i], num, sizeof(num), &val)) {
+			snprintf(err, errlen, "key '%s': expected a string, a number, true, false or null",
+				 keys->keys[i]);
+			return -1;
+		}
+		if (conf_kv_set(b, keys->keys[i], val)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The block an op names: the global section, a virtual, or a server. */
+static struct conf_block *target(struct conf_block *root, const struct json *op,
+				 struct conf_block **parent, const char **name,
+				 char *err, size_t errlen)
+{
+	const char *v = json_str(op, "virtual"), *s = json_str(op, "server");
+	struct conf_block *vb;
+
+	*parent = NULL;
+	*name = NULL;
+	if (!v) {
+		if (s)
+			snprintf(err, errlen, "\"server\" needs \"virtual\"");
+		return s ? NULL : root;
+	}
+	vb = conf_block_find(root, v);
+	*parent = root;
+	*name = v;
+	if (!s || !vb) {
+		if (!vb && s)
+			snprintf(err, errlen, "no virtual '%s'", v);
+		return vb;
+	}
+	*parent = vb;
+	*name = s;
+	return conf_block_find(vb, s);
+}
+
+static int add_op(struct conf_block *parent, struct conf_block *b,
+		  const char *name, const struct json *op, char *err, size_t errlen)
+{
+	const char *what = parent && parent->name ? "server" : "virtual";
+
+	if (!name || b) {
+		snprintf(err, errlen, name ? "%s '%s' exists already" :
+			 "add needs \"virtual\" (and \"server\" for a server)", what, name);
+		return -1;
+	}
+	b = conf_block_add(parent, name);
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return json_get(op, "keys") ? set_keys(b, json_get(op, "keys"), err, errlen) : 0;
+}
+
+static int rename_op(struct conf_block *parent, struct conf_block *b,
+		     const struct json *op, char *err, size_t errlen)
+{
+	const char *to = json_str(op, "name");
+	char *copy;
+
+	if (!parent || !to) {
+		snprintf(err, errlen, "rename needs a virtual (or server) and \"name\"");
+		return -1;
+	}
+	if (conf_block_find(parent, to)) {
+		snprintf(err, errlen, "'%s' exists already", to);
+		return -1;
+	}
+	copy = strdup(to);
+	if (!copy)
+		return -1;
+	free(b->name);
+	b->name = copy;
+	return 0;
+}
+
+static int apply_op(struct conf_block *root, const struct json *op, char *err,
+		    size_t errlen)
+{
+	const char *kind = json_str(op, "op"), *name;
+	struct conf_block *parent, *b;
+
+	err[0] = '\0';
+	b = target(root, op, &parent, &name, err, errlen);
+	if (err[0])
+		return -1;
+	if (kind && !strcmp(kind, "add"))
+		return add_op(parent, b, name, op, err, errlen);
+	if (!b) {
+		snprintf(err, errlen, "no %s '%s'", parent == root ? "virtual" : "server", name);
+		return -1;
+	}
+	if (kind && !strcmp(kind, "set"))
+		return set_keys(b, json_get(op, "keys"), err, errlen);
+	if (kind && !strcmp(kind, "rename"))
+		return rename_op(parent, b, op, err, errlen);
+	if (kind && !strcmp(kind, "delete") && parent)
+		return conf_block_del(parent, name);
+	snprintf(err, errlen, "unknown op '%s' (expected set, add, delete or rename)",
+		 kind ? kind : "");
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks                                                               */
+
+/* The file on disk still holds what vsd runs: nothing there to lose. */
+static int disk_unchanged(struct web_call *c, const struct vsd_conf *running)
+{
+	struct strbuf a = { 0 }, b = { 0 };
+	struct vsd_conf *disk;
+	struct vsd_diag diag;
+	char err[256];
+	int ret = -1;
+
+	if (vsd_conf_parse(c->w->d->conf_path, NULL, &disk, &diag)) {
+		web_error(c, 409, "%s does not load as it is now (%s): fix it, or reload, before saving here",
+			  c->w->d->conf_path, diag.n_errors ? diag.errors[0] : "?");
+		vsd_diag_free(&diag);
+		return -1;
+	}
+	vsd_diag_free(&diag);
+	if (vsd_conf_write(disk, &a, err, sizeof(err)) ||
+	    vsd_conf_write(running, &b, err, sizeof(err)))
+		web_error(c, 500, "%s", err);
+	else if (strcmp(a.s, b.s))
+		web_error(c, 409, "%s was changed on disk (serial_no %llu) since vsd loaded it: reload it first, or those changes would be lost",
+			  c->w->d->conf_path, (unsigned long long)disk->serial_no);
+	else
+		ret = 0;
+	vsd_conf_free(disk);
+	sb_free(&a);
+	sb_free(&b);
+	return ret;
+}
+
+/* The line of text a "file:N: ..." message points at. */
+static void context_json(struct strbuf *o, const char *path, const char *msg,
+			 const char *text)
+{
+	size_t n = strlen(path);
+	const char *l = text, *nl;
+	long line, i;
+
+	if (strncmp(msg, path, n) || msg[n] != ':' || (line = strtol(msg + n + 1, NULL, 10)) < 1) {
+		sb_printf(o, "null");
+		return;
+	}
+	for (i = 1; i < line && l; i++)
+		l = (nl = strchr(l, '\n')) ? nl + 1 : NULL;
+	nl = l ? strchr(l, '\n') : NULL;
+	sb_printf(o, "{\"line\":%ld,\"text\":", line);
+	if (l) {
+		char *copy = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
+
+		sb_json_str(o, copy);
+		free(copy);
+	} else {
+		sb_printf(o, "null");
+	}
+	sb_printf(o, "}");
+}
+
+static void refuse(struct web_call *c, const struct vsd_diag *diag, const char *text)
+{
+	const char *path = c->w->d->conf_path;
+	size_t i;
+
+	sb_free(&c->out);
+	c->status = 400;
+	sb_printf(&c->out, "{\"error\":");
+	sb_json_str(&c->out, diag->n_errors ? diag->errors[0] : "out of memory");
+	sb_printf(&c->out, ",\"errors\":[");
+	for (i = 0; i < diag->n_errors; i++) {
+		sb_printf(&c->out, i ? "," : "");
+		sb_json_str(&c->out, diag->errors[i]);
+	}
+	sb_printf(&c->out, "],\"context\":[");
+	for (i = 0; i < diag->n_errors; i++) {
+		sb_printf(&c->out, i ? "," : "");
+		context_json(&c->out, path, diag->errors[i], text);
+	}
+	sb_printf(&c->out, "],\"written\":false}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* POST /api/config                                                     */
+
+static int edit(struct web_call *c, const struct json *req, struct strbuf *text)
+{
+	const struct vsd_conf *running = c->w->d->pool->conf;
+	const struct json *ops = json_get(req, "ops");
+	struct conf_block root;
+	char err[512], serial[24];
+	size_t i;
+	int ret = -1;
+
+	if (!ops || ops->type != JSON_ARR) {
+		web_error(c, 400, "expected {\"serial\": N, \"ops\": [...]}");
+		return -1;
+	}
+	if (conf_doc_from_model(running, &root)) {
+		web_error(c, 500, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < ops->n; i++)
+		if (apply_op(&root, &ops->items[i], err, sizeof(err))) {
+			web_error(c, 400, "op %zu: %s", i + 1, err);
+			goto out;
+		}
+	snprintf(serial, sizeof(serial), "%llu", (unsigned long long)running->serial_no + 1);
+	if (conf_kv_set(&root, "serial_no", serial) ||
+	    conf_doc_render(&root, text, err, sizeof(err)))
+		web_error(c, 400, "%s", err);
+	else
+		ret = 0;
+out:
+	conf_block_free(&root);
+	return ret;
+}
+
+static int validate(struct web_call *c, const char *text, struct vsd_diag *notes)
+{
+	struct vsd_conf *conf;
+
+	if (vsd_conf_parse(c->w->d->conf_path, text, &conf, notes)) {
+		refuse(c, notes, text);
+		vsd_diag_free(notes);
+		return -1;
+	}
+	vsd_conf_free(conf);
+	return 0;
+}
+
+static void saved(struct web_call *c, const struct vsd_diag *notes)
+{
+	struct vsd_daemon *d = c->w->d;
+	struct strbuf msg = { 0 };
+	int ret = daemon_reload(d, &msg);
+	size_t i;
+
+	c->status = ret ? 500 : 200;
+	sb_printf(&c->out, "{\"ok\":%s,\"written\":true,\"serial\":%llu,\"message\":",
+		  ret ? "false" : "true", (unsigned long long)d->pool->conf->serial_no);
+	sb_json_str(&c->out, msg.s ? msg.s : "");
+	sb_printf(&c->out, ",\"notes\":[");
+	for (i = 0; i < notes->n_notes; i++) {
+		sb_printf(&c->out, i ? "," : "");
+		sb_json_str(&c->out, notes->notes[i]);
+	}
+	sb_printf(&c->out, "]}\n");
+	sb_free(&msg);
+}
+
+void web_save(struct web_call *c, const struct json *req)
+{
+	const struct vsd_conf *running = c->w->d->pool->conf;
+	const struct json *serial = json_get(req, "serial");
+	const char *path = c->w->d->conf_path;
+	struct strbuf text = { 0 };
+	struct vsd_diag notes;
+	char err[512];
+
+	if (!serial || serial->type != JSON_NUM) {
+		web_error(c, 400, "expected {\"serial\": N, \"ops\": [...]}: the serial_no the edits were made to");
+		return;
+	}
+	if (serial->num != (double)running->serial_no) {
+		web_error(c, 409, "the configuration changed since (serial_no is %llu now, not %.0f): look again before saving",
+			  (unsigned long long)running->serial_no, serial->num);
+		return;
+	}
+	if (disk_unchanged(c, running) || edit(c, req, &text) ||
+	    validate(c, text.s, &notes)) {
+		sb_free(&text);
+		return;
+	}
+	if (atomic_write(path, text.s, text.len, 0644, true, err, sizeof(err))) {
+		web_error(c, 500, "%s (nothing written)", err);
+	} else {
+		log_notice("web: %s saved %s (serial %llu) from %s", c->s->user, path,
+			   (unsigned long long)running->serial_no + 1, c->client);
+		saved(c, &notes);
+	}
+	vsd_diag_free(&notes);
+	sb_free(&text);
+}
