@@ -1,0 +1,264 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The web panel's API on the host (vsd --no-kernel, nothing touches this
+# host's kernel), over real HTTP from real local addresses:
+#
+#   127.0.0.1 (allowed) ──┐
+#   127.0.0.3 (allowed) ──┼──> vsd web_listen 127.0.0.1:PORT, web_allow 127.0.0.1 127.0.0.3
+#   127.0.0.2 (refused) ──┘
+#
+# `vsd passwd` stores a slow salted hash in a 0600 file; every page is
+# behind the allow list; the API needs a session; a wrong password is
+# refused and repeated failures are rate-limited (even the right password
+# then waits); a change without the CSRF token, with a wrong one or from
+# another origin is refused; a read-only user cannot change; a bad value
+# is refused with the parser's own file:line message and the file is left
+# alone; a good change is written atomically (new inode renamed over, the
+# old one kept as .bak), its serial_no bumped and applied (vsd status shows
+# it); a stale serial or a file changed on disk is not overwritten; a
+# password change ends sessions; logout ends them; TLS marks the cookie
+# Secure.
+. "$(dirname "$0")/lib.sh"
+require_cmd python3 openssl curl
+
+vsd=$VS_TOP/build/bin/vsd
+client="python3 $VS_TOP/selftests/vsd_web_client.py"
+[ -x "$vsd" ] || make -s -C "$VS_TOP/user" > /dev/null 2>&1 || die "build vsd"
+tmp=$(mktemp -d)
+defer "rm -rf $tmp"
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# jget EXPR: a Python expression on the JSON of stdin (as j).
+jget() {
+	python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"
+}
+
+# req [client options] METHOD PATH [BODY]: "STATUS\nBODY" from $url
+req() {
+	$client "$@" 2>&1
+}
+
+# The status line alone, and the body alone.
+status_of() { head -1 <<< "$1"; }
+body_of() { tail -n +2 <<< "$1"; }
+
+port=$(free_port)
+url=http://127.0.0.1:$port
+conf=$tmp/vsd.conf
+cat > "$conf" << EOF
+# A hand-written file, with a comment.
+serial_no = 1
+web_port = $port
+web_listen = 127.0.0.1
+web_allow = 127.0.0.1 127.0.0.3
+web_passwd_file = $tmp/passwd
+virtual web {
+	address = 10.1.1.1
+	port = 80
+	check_type = none
+	server a {
+		address = 10.2.2.1
+	}
+}
+EOF
+
+# ---------------------------------------------------------------- passwd
+out=$(printf 'short\n' | "$vsd" -f "$conf" passwd admin 2>&1)
+check_eq "vsd passwd refuses a short password" \
+	"1 vsd: a password needs at least 8 characters" "$? $out"
+check "and writes nothing" test ! -e "$tmp/passwd"
+printf 'correct horse\n' | "$vsd" -f "$conf" passwd admin > /dev/null
+printf 'just looking\n' | "$vsd" -f "$conf" passwd viewer --role read > /dev/null
+check_eq "the password file is root's alone (0600)" "600" "$(stat -c %a "$tmp/passwd")"
+check "it holds crypt(3) hashes ($(cut -d'$' -f2 "$tmp/passwd" | head -1)), not the passwords" \
+	sh -c "grep -q '^admin:admin:\\\$y\\\$' '$tmp/passwd' && grep -q '^viewer:read:\\\$y\\\$' '$tmp/passwd' && ! grep -q 'horse\\|looking' '$tmp/passwd'"
+h1=$(grep '^admin:' "$tmp/passwd")
+printf 'correct horse\n' | "$vsd" -f "$conf" passwd admin > /dev/null
+check "the same password again gets a new salt" test "$h1" != "$(grep '^admin:' "$tmp/passwd")"
+out=$(printf 'whatever12\n' | "$vsd" -f "$conf" passwd 'bad:user' 2>&1)
+check_eq "a bad user name is refused" \
+	"1 vsd: bad user name 'bad:user' (expected 1 to 63 letters, digits, '_', '-' or '.')" "$? $out"
+
+# ---------------------------------------------------------------- start
+"$vsd" -d --no-kernel -f "$conf" -s "$tmp/sock" -p "$tmp/pid" > "$tmp/log" 2>&1 &
+vpid=$!
+defer "kill $vpid 2> /dev/null"
+check "vsd starts with the panel" busywait 5000 "$vsd" -s "$tmp/sock" status
+check "and logs where it serves" grep -q "web: panel on http://127.0.0.1:$port/" "$tmp/log"
+
+# ---------------------------------------------------------------- allow list
+for path in / /help /panel.js /api/session; do
+	out=$(req --src 127.0.0.2 "$url" GET "$path")
+	check_eq "127.0.0.2 (not in web_allow) is refused $path" \
+		'403 {"error":"forbidden: 127.0.0.2 is not in web_allow"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
+done
+out=$(req --src 127.0.0.2 "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "and cannot even try a login" 403 "$(status_of "$out")"
+out=$(req "$url" GET /)
+check "127.0.0.1 gets the panel" grep -q '<title>vsd - LVS director</title>' <<< "$out"
+check_eq "the help page too" 200 "$(status_of "$(req "$url" GET /help)")"
+
+# ---------------------------------------------------------------- auth
+for p in status table history config session; do
+	check_eq "GET /api/$p without a session: 401" 401 "$(status_of "$(req "$url" GET /api/$p)")"
+done
+out=$(req "$url" POST /api/config '{"serial":1,"ops":[]}')
+check_eq "POST /api/config without a session: 401" 401 "$(status_of "$out")"
+out=$(req --jar "$tmp/bad" "$url" POST /api/login '{"user":"admin","password":"wrong horse"}')
+check_eq "a wrong password is refused" \
+	'401 {"error":"wrong user name or password"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
+out=$(req "$url" POST /api/login '{"user":"nobody","password":"correct horse"}')
+check_eq "an unknown user gets the same answer" 401 "$(status_of "$out")"
+out=$(req --type text/plain "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "a login that is not JSON (a cross-site form) is refused" 415 "$(status_of "$out")"
+
+# Rate limit, from 127.0.0.3: five failures, then even the right password waits.
+codes=""
+for i in 1 2 3 4 5; do
+	codes="$codes $(status_of "$(req --src 127.0.0.3 "$url" POST /api/login '{"user":"admin","password":"guess'$i'"}')")"
+done
+check_eq "five wrong passwords from 127.0.0.3: five 401" " 401 401 401 401 401" "$codes"
+out=$(req --src 127.0.0.3 --header Retry-After "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "the sixth try, right password and all, is held back: 429" 429 "$(status_of "$out")"
+check "with a Retry-After of some seconds" test "$(body_of "$out")" -ge 1
+check "and the log names the address" grep -q "login of 'admin' from 127.0.0.3 refused: too many failed logins" "$tmp/log"
+out=$(req --jar "$tmp/jar" --header Set-Cookie "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "127.0.0.1 is not held back by 127.0.0.3's failures: 200" 200 "$(status_of "$out")"
+cookie=$(body_of "$out")
+check "the session cookie is HttpOnly and SameSite=Strict" \
+	grep -q '^vsd_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200$' <<< "$cookie"
+out=$(req --jar "$tmp/jar" "$url" GET /api/session)
+check_eq "the session knows its user and role" "200 admin admin" \
+	"$(status_of "$out") $(body_of "$out" | jget 'j["user"], j["role"]' | tr -d "(),'")"
+
+# ---------------------------------------------------------------- CSRF
+sum() { sha256sum "$conf" | cut -d' ' -f1; }
+before=$(sum)
+edit='{"serial":1,"ops":[{"op":"set","virtual":"web","keys":{"port":"8080"}}]}'
+out=$(req --jar "$tmp/jar" "$url" POST /api/config "$edit")
+check_eq "a change without the CSRF token is refused" 403 "$(status_of "$out")"
+out=$(req --jar "$tmp/jar" --token "$(printf '%064d' 0)" "$url" POST /api/config "$edit")
+check_eq "a change with a wrong token is refused" 403 "$(status_of "$out")"
+out=$(req --jar "$tmp/jar" --csrf --origin http://evil.example "$url" POST /api/config "$edit")
+check_eq "a change from another origin is refused, token or not" 403 "$(status_of "$out")"
+out=$(req --jar "$tmp/jar" --csrf --origin http://evil.example "$url" POST /api/logout '{}')
+check_eq "logout too (it changes state)" 403 "$(status_of "$out")"
+check_eq "the file was not touched" "$before" "$(sum)"
+
+# ---------------------------------------------------------------- read-only
+req --jar "$tmp/vjar" "$url" POST /api/login '{"user":"viewer","password":"just looking"}' > /dev/null
+check_eq "a read-only user may look" 200 "$(status_of "$(req --jar "$tmp/vjar" "$url" GET /api/config)")"
+out=$(req --jar "$tmp/vjar" --csrf "$url" POST /api/config "$edit")
+check_eq "but not change" 403 "$(status_of "$out")"
+check_eq "nor reload" 403 "$(status_of "$(req --jar "$tmp/vjar" --csrf "$url" POST /api/reload '{}')")"
+
+# ---------------------------------------------------------------- saving
+# Hand edited, not reloaded: the panel must not overwrite it.
+cp "$conf" "$tmp/orig"
+sed -i 's/^serial_no = 1$/serial_no = 1\ntcp_timeout = 600/' "$conf"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$edit")
+check_eq "a file changed on disk and not reloaded is not overwritten: 409" 409 "$(status_of "$out")"
+check "saying so" grep -q "was changed on disk (serial_no 1) since vsd loaded it" <<< "$out"
+cp "$tmp/orig" "$conf"
+
+ino=$(stat -c %i "$conf")
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$edit")
+check_eq "a good change is saved" "200 True 2" \
+	"$(status_of "$out") $(body_of "$out" | jget 'j["ok"], j["serial"]' | tr -d "(),'")"
+check_eq "serial_no went up by one in the file" "serial_no = 2" "$(grep '^serial_no' "$conf")"
+check "the file was replaced by a rename (a new inode)" test "$(stat -c %i "$conf")" != "$ino"
+check_eq "the old file is kept as vsd.conf.bak (its inode)" "$ino" "$(stat -c %i "$conf.bak")"
+check "vsd.conf.bak is the hand-written file" cmp -s "$tmp/orig" "$conf.bak"
+check "no temporary file is left" sh -c "! ls '$tmp'/vsd.conf.tmp.* 2> /dev/null"
+check "vsd -t accepts what was written" "$vsd" -t -f "$conf"
+json=$("$vsd" -s "$tmp/sock" status --json)
+check_eq "and it is applied: vsd status shows serial 2 and the new port" "2 TCP 10.1.1.1:8080" \
+	"$(jget 'j["serial"], j["virtuals"][0]["service"]' <<< "$json" | tr -d "(),'")"
+
+# A bad value: the parser's message, nothing written.
+before=$(sum)
+bad='{"serial":2,"ops":[{"op":"set","virtual":"web","keys":{"port":"99999"}}]}'
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$bad")
+msg=$(body_of "$out" | jget 'j["error"]')
+# vsd -t on the same text gives the same message: the file with the edit.
+sed 's/^\tport = 8080$/\tport = 99999/; s/^serial_no = 2$/serial_no = 3/' "$conf" > "$tmp/t.conf"
+want=$("$vsd" -t -f "$tmp/t.conf" 2>&1)
+check_eq "a bad port is refused (400)" 400 "$(status_of "$out")"
+check_eq "with the message vsd -t gives, file and line" "${want#"$tmp/t.conf"}" "${msg#"$conf"}"
+check "naming the file" grep -q "^$conf:[0-9]*: key 'port': bad value '99999' (expected a port 0..65535)$" <<< "$msg"
+check_eq "and the line it would be on" "	port = 99999" \
+	"$(body_of "$out" | jget 'j["context"][0]["text"]')"
+check_eq "the file is untouched" "$before" "$(sum)"
+check_eq "the running serial is still 2" 2 "$("$vsd" -s "$tmp/sock" status --json | jget 'j["serial"]')"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":2,"ops":[{"op":"set","keys":{"network":"tunnel"}}]}')
+check_eq "a bad global value too" \
+	"$conf:6: key 'network': bad value 'tunnel' (expected nat or direct: vs has no IP-in-IP forwarding)" \
+	"$(body_of "$out" | jget 'j["error"]')"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":2,"ops":[{"op":"set","virtual":"web","keys":{"send":"a\nvirtual x {"}}]}')
+check "a value with a newline cannot inject lines" \
+	grep -q "key 'send': bad value (control characters cannot be written" <<< "$out"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config '{"serial":2,"ops":[{"op":"delete","virtual":"nope"}]}')
+check_eq "deleting what is not there" "400 op 1: no virtual 'nope'" \
+	"$(status_of "$out") $(body_of "$out" | jget 'j["error"]')"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config '{"serial":2,"ops":[')
+check "bad JSON is refused with its position" grep -q '^400$' <<< "$(status_of "$out")"
+check_eq "everything refused left the file alone" "$before" "$(sum)"
+
+# Add, (de)activate, delete, as the panel does.
+add='{"serial":2,"ops":[{"op":"add","virtual":"shop","keys":{"address":"10.1.1.2","port":"443","check_type":"none"}},
+{"op":"add","virtual":"shop","server":"s1","keys":{"address":"10.2.2.7","weight":"3"}},
+{"op":"set","virtual":"web","server":"a","keys":{"active":"0"}}]}'
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$add")
+check_eq "a new virtual with a real server is saved" 200 "$(status_of "$out")"
+st=$("$vsd" -s "$tmp/sock" status)
+check "vsd status shows it up in the table" grep -q "^  s1 .*10.2.2.7:443 .*up .*weight 3/3 (table 3)" <<< "$st"
+check "and the deactivated server out of it" grep -q "^  a .*disabled .*(not in table)" <<< "$st"
+out=$(req --jar "$tmp/jar" "$url" GET /api/table)
+check "the API's table has it" grep -q '"virtual":"shop","service":"TCP 10.1.1.2:443"' <<< "$out"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$add")
+check_eq "an edit of an old serial is refused: 409" 409 "$(status_of "$out")"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config '{"serial":3,"ops":[{"op":"delete","virtual":"shop"}]}')
+check_eq "deleting it" "200 4" "$(status_of "$out") $(body_of "$out" | jget 'j["serial"]')"
+check "takes it out of the table" sh -c "! '$vsd' -s '$tmp/sock' status | grep -q shop"
+
+# ---------------------------------------------------------------- sessions end
+printf 'another horse\n' | "$vsd" -f "$conf" passwd viewer --role read > /dev/null
+check_eq "a changed password ends the user's sessions" 401 \
+	"$(status_of "$(req --jar "$tmp/vjar" "$url" GET /api/session)")"
+check_eq "not other users' sessions" 200 "$(status_of "$(req --jar "$tmp/jar" "$url" GET /api/session)")"
+check_eq "logout" 200 "$(status_of "$(req --jar "$tmp/jar" --csrf "$url" POST /api/logout '{}')")"
+check_eq "ends the session" 401 "$(status_of "$(req --jar "$tmp/jar" "$url" GET /api/status)")"
+chmod 644 "$tmp/passwd"
+out=$(req "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "a password file others can read is refused" \
+	"503 the password file is readable by others: chmod 600 it" \
+	"$(status_of "$out") $(body_of "$out" | jget 'j["error"]')"
+chmod 600 "$tmp/passwd"
+kill $vpid
+check "vsd stops" busywait 5000 sh -c "! kill -0 $vpid 2> /dev/null"
+
+# ---------------------------------------------------------------- TLS
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" > /dev/null 2>&1
+port2=$(free_port)
+sed -e "s/^web_port = .*/web_port = $port2/" "$conf" > "$tmp/tls.conf"
+printf 'web_cert = %s\nweb_key = %s\n' "$tmp/cert.pem" "$tmp/key.pem" >> "$tmp/tls.conf"
+"$vsd" -d --no-kernel -f "$tmp/tls.conf" -s "$tmp/sock2" -p "$tmp/pid2" > "$tmp/log2" 2>&1 &
+tpid=$!
+defer "kill $tpid 2> /dev/null"
+check "vsd starts with TLS" busywait 5000 "$vsd" -s "$tmp/sock2" status
+out=$(req --header Set-Cookie "https://127.0.0.1:$port2" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "a login over TLS" 200 "$(status_of "$out")"
+check "gets a Secure cookie" grep -q 'HttpOnly; SameSite=Strict; Max-Age=43200; Secure$' <<< "$(body_of "$out")"
+check "plain HTTP is not served on the TLS port" sh -c "! curl -s -m 5 http://127.0.0.1:$port2/ | grep -q html"
+printf 'web_cert = %s\n' "$tmp/cert.pem" > "$tmp/half.conf"
+out=$("$vsd" -t -f "$tmp/half.conf" 2>&1)
+check_eq "vsd -t: a certificate without its key is an error" \
+	"$tmp/half.conf:1: 'web_cert' and 'web_key' go together (TLS needs both)" "$out"
+finish
