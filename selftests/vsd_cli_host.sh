@@ -30,7 +30,7 @@ check_eq "a missing file" "$tmp/nonexistent.conf: cannot read: No such file or d
 "$vsd" --frobnicate > /dev/null 2>&1
 check_eq "an unknown option exits 2" 2 $?
 err=$("$vsd" restart 2>&1)
-check_eq "an unknown command exits 2 and says so" "2 vsd: unknown command 'restart' (expected status, reload, takeover or release)" "$? $err"
+check_eq "an unknown command exits 2 and says so" "2 vsd: unknown command 'restart' (expected status, reload, takeover, release or passwd)" "$? $err"
 err=$("$vsd" -s "$tmp/none.sock" status 2>&1)
 check_eq "status without a daemon exits 1" "1 vsd: cannot reach vsd at $tmp/none.sock: No such file or directory" "$? $err"
 

@@ -209,7 +209,9 @@ function plot(hist) {
 		});
 		if (d) el('path', { d, fill: 'none', stroke: color, 'stroke-width': 2 });
 		const last = s.conns.length ? s.conns[s.conns.length - 1] : null;
-		legend.append(h('span', {}, h('span', { class: 'swatch', style: 'background:' + color }),
+		const swatch = h('span', { class: 'swatch' });
+		swatch.style.background = color;	// CSSOM: no style attribute under the CSP
+		legend.append(h('span', {}, swatch,
 			s.virtual + '/' + s.server + ' ' + s.address + ': ' + (last === null ? '-' : last)));
 	});
 	$('plot').replaceChildren(svg, legend);
@@ -531,7 +533,11 @@ function wire() {
 		const s = n && findVirtual(current).servers.find((x) => x.name === n);
 		if (s) save([toggleOp(s.keys, { virtual: current, server: n })], () => editVirtual(current));
 	});
-	window.addEventListener('hashchange', () => { $('message').hidden = true; route(); });
+	// A message stays until the person goes elsewhere: a save that moves
+	// to another view still shows what happened.
+	for (const a of document.querySelectorAll('header a, nav.sub a'))
+		a.addEventListener('click', () => { $('message').hidden = true; });
+	window.addEventListener('hashchange', route);
 }
 
 async function start() {
