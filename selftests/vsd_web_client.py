@@ -14,6 +14,9 @@ login answer. Options:
   --type T        Content-Type of BODY (default application/json)
   --src IP        connect from this local address (allow list tests)
   --header NAME   print this response header instead of the body
+  --until CODE    send the request again, on a new connection, until the
+                  answer is CODE (at most --repeat times, default 100);
+                  print the last answer
 """
 import argparse
 import http.client
@@ -32,6 +35,8 @@ def main():
     ap.add_argument('--type', default='application/json')
     ap.add_argument('--src')
     ap.add_argument('--header')
+    ap.add_argument('--until', type=int)
+    ap.add_argument('--repeat', type=int, default=100)
     ap.add_argument('url')
     ap.add_argument('method')
     ap.add_argument('path')
@@ -40,15 +45,6 @@ def main():
 
     u = urllib.parse.urlsplit(a.url)
     src = (a.src, 0) if a.src else None
-    if u.scheme == 'https':
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE      # the test's own certificate
-        conn = http.client.HTTPSConnection(u.hostname, u.port, timeout=20,
-                                           source_address=src, context=ctx)
-    else:
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20,
-                                          source_address=src)
     jar = {}
     if a.jar:
         try:
@@ -68,9 +64,22 @@ def main():
     body = a.body.encode() if a.body is not None else None
     if body is not None:
         headers['Content-Type'] = a.type
-    conn.request(a.method, a.path, body=body, headers=headers)
-    r = conn.getresponse()
-    data = r.read().decode(errors='replace')
+    for _ in range(a.repeat if a.until else 1):
+        if u.scheme == 'https':
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE      # the test's own certificate
+            conn = http.client.HTTPSConnection(u.hostname, u.port, timeout=20,
+                                               source_address=src, context=ctx)
+        else:
+            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20,
+                                              source_address=src)
+        conn.request(a.method, a.path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read().decode(errors='replace')
+        conn.close()
+        if r.status == a.until:
+            break
     cookie = r.getheader('Set-Cookie')
     if a.jar and cookie and a.path == '/api/login' and r.status == 200:
         jar = {'cookie': cookie.split(';')[0], 'csrf': json.loads(data)['csrf']}

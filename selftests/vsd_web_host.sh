@@ -17,8 +17,11 @@
 # alone; a good change is written atomically (new inode renamed over, the
 # old one kept as .bak), its serial_no bumped and applied (vsd status shows
 # it); a stale serial or a file changed on disk is not overwritten; a
-# password change ends sessions; logout ends them; TLS marks the cookie
-# Secure.
+# password change ends sessions; logout ends them, a read-only user's
+# too; a password file not root's is refused; the limit on logins from
+# all addresses says so; a second vsd cannot share the panel's port; a
+# panel added by a reload waits for a restart and says so; TLS marks the
+# cookie Secure.
 . "$(dirname "$0")/lib.sh"
 require_cmd python3 openssl curl
 
@@ -82,6 +85,24 @@ check "the same password again gets a new salt" test "$h1" != "$(grep '^admin:' 
 out=$(printf 'whatever12\n' | "$vsd" -f "$conf" passwd 'bad:user' 2>&1)
 check_eq "a bad user name is refused" \
 	"1 vsd: bad user name 'bad:user' (expected 1 to 63 letters, digits, '_', '-' or '.')" "$? $out"
+ino=$(stat -c %i "$tmp/passwd")
+cp "$tmp/passwd" "$tmp/passwd.before"
+out=$("$vsd" -f "$conf" passwd nobody --delete 2>&1)
+check_eq "deleting a user that does not exist fails" \
+	"1 vsd: no user 'nobody' in $tmp/passwd" "$? $out"
+check "and leaves the file alone (same inode, same text)" \
+	sh -c "test $ino = \$(stat -c %i '$tmp/passwd') && cmp -s '$tmp/passwd.before' '$tmp/passwd'"
+out=$(printf '%0255d\n' 0 | "$vsd" -f "$conf" passwd long 2>&1)
+check_eq "a password of 255 bytes is refused, not cut" \
+	"1 vsd: a password can have at most 254 bytes" "$? $out"
+out=$(printf '%0300d' 0 | "$vsd" -f "$conf" passwd long 2>&1)
+check_eq "one of 300 without a newline too" "1 vsd: a password can have at most 254 bytes" "$? $out"
+check "and no user is set" cmp -s "$tmp/passwd.before" "$tmp/passwd"
+out=$(printf '%0254d\n' 0 | "$vsd" -f "$conf" passwd long 2>&1)
+check_eq "254 bytes are a password" "0 $tmp/passwd: set long" "$? $out"
+out=$("$vsd" -f "$conf" passwd long --delete 2>&1)
+check_eq "deleting a user that exists" "0 $tmp/passwd: removed long" "$? $out"
+check "leaves the others" cmp -s "$tmp/passwd.before" "$tmp/passwd"
 
 # ---------------------------------------------------------------- start
 "$vsd" -d --no-kernel -f "$conf" -s "$tmp/sock" -p "$tmp/pid" > "$tmp/log" 2>&1 &
@@ -89,6 +110,12 @@ vpid=$!
 defer "kill $vpid 2> /dev/null"
 check "vsd starts with the panel" busywait 5000 "$vsd" -s "$tmp/sock" status
 check "and logs where it serves" grep -q "web: panel on http://127.0.0.1:$port/" "$tmp/log"
+# No SO_REUSEPORT: the kernel would split the connections between the two.
+out=$("$vsd" --no-kernel -f "$conf" -s "$tmp/sock3" -p "$tmp/pid3" 2>&1)
+check_eq "a second vsd on the same web port does not start, and says why" \
+	"1 vsd: web panel: cannot listen on 127.0.0.1:$port: Address already in use" "$? $out"
+"$vsd" -s "$tmp/sock3" status > /dev/null 2>&1 && kill "$(cat "$tmp/pid3")"
+check "the first one still serves" grep -q '<title>' <<< "$(req "$url" GET /)"
 
 # ---------------------------------------------------------------- allow list
 for path in / /help /panel.js /api/session; do
@@ -125,6 +152,9 @@ check_eq "five wrong passwords from 127.0.0.3: five 401" " 401 401 401 401 401" 
 out=$(req --src 127.0.0.3 --header Retry-After "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
 check_eq "the sixth try, right password and all, is held back: 429" 429 "$(status_of "$out")"
 check "with a Retry-After of some seconds" test "$(body_of "$out")" -ge 1
+out=$(req --src 127.0.0.3 "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check "saying the address failed too often" \
+	grep -q '^{"error":"too many failed logins from 127.0.0.3: try again in [0-9]* s","retry_after":[0-9]*}$' <<< "$(body_of "$out")"
 check "and the log names the address" grep -q "login of 'admin' from 127.0.0.3 refused: too many failed logins" "$tmp/log"
 out=$(req --jar "$tmp/jar" --header Set-Cookie "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
 check_eq "127.0.0.1 is not held back by 127.0.0.3's failures: 200" 200 "$(status_of "$out")"
@@ -134,6 +164,15 @@ check "the session cookie is HttpOnly and SameSite=Strict" \
 out=$(req --jar "$tmp/jar" "$url" GET /api/session)
 check_eq "the session knows its user and role" "200 admin admin" \
 	"$(status_of "$out") $(body_of "$out" | jget 'j["user"], j["role"]' | tr -d "(),'")"
+out=$(req --jar "$tmp/jar" "$url" GET /api/login)
+check_eq "GET /api/login, logged in: 405" \
+	'405 {"error":"method GET not allowed (POST /api/login)"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
+out=$(req "$url" GET /api/login)
+check_eq "and not logged in" \
+	'405 {"error":"method GET not allowed (POST /api/login)"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/status '{}')
+check_eq "a route of the other method: 405" \
+	'405 {"error":"method POST not allowed (GET /api/status)"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
 
 # ---------------------------------------------------------------- CSRF
 sum() { sha256sum "$conf" | cut -d' ' -f1; }
@@ -155,6 +194,12 @@ check_eq "a read-only user may look" 200 "$(status_of "$(req --jar "$tmp/vjar" "
 out=$(req --jar "$tmp/vjar" --csrf "$url" POST /api/config "$edit")
 check_eq "but not change" 403 "$(status_of "$out")"
 check_eq "nor reload" 403 "$(status_of "$(req --jar "$tmp/vjar" --csrf "$url" POST /api/reload '{}')")"
+req --jar "$tmp/vjar2" "$url" POST /api/login '{"user":"viewer","password":"just looking"}' > /dev/null
+out=$(req --jar "$tmp/vjar2" "$url" POST /api/logout '{}')
+check_eq "a read-only user's logout needs the CSRF token" 403 "$(status_of "$out")"
+out=$(req --jar "$tmp/vjar2" --csrf "$url" POST /api/logout '{}')
+check_eq "with it, a read-only user logs out" '200 {"ok":true}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
+check_eq "which ends its session" 401 "$(status_of "$(req --jar "$tmp/vjar2" "$url" GET /api/session)")"
 
 # ---------------------------------------------------------------- saving
 # Hand edited, not reloaded: the panel must not overwrite it.
@@ -240,8 +285,43 @@ check_eq "a password file others can read is refused" \
 	"503 the password file is readable by others: chmod 600 it" \
 	"$(status_of "$out") $(body_of "$out" | jget 'j["error"]')"
 chmod 600 "$tmp/passwd"
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$tmp/passwd"
+	out=$(req "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+	check_eq "a password file of another user (who could make himself admin) is refused" \
+		"503 the password file is not root's: chown root it" \
+		"$(status_of "$out") $(body_of "$out" | jget 'j["error"]')"
+	check "logged as an error" grep -q "web: $tmp/passwd belongs to uid 65534, not root" "$tmp/log"
+	chown 0 "$tmp/passwd"
+	check_eq "root's again, it is read again" 200 \
+		"$(status_of "$(req "$url" POST /api/login '{"user":"admin","password":"correct horse"}')")"
+else
+	skip "a password file not root's (needs root to chown it)"
+fi
+# Every login counts against the limit of all addresses, successes too.
+out=$(req --until 429 --repeat 300 "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
+check_eq "logins beyond the limit of all addresses: 429" 429 "$(status_of "$out")"
+check "saying it is that limit, not the address's" \
+	grep -q '^{"error":"too many logins from all addresses: try again in [0-9]* s","retry_after":[0-9]*}$' <<< "$(body_of "$out")"
+check "the log too" grep -q "login of 'admin' from 127.0.0.1 refused: too many logins from all addresses$" "$tmp/log"
 kill $vpid
 check "vsd stops" busywait 5000 sh -c "! kill -0 $vpid 2> /dev/null"
+
+# ---------------------------------------------------------------- reload
+# A panel added by a reload waits for a restart, and says so.
+port3=$(free_port)
+sed '/^web_/d' "$conf" > "$tmp/noweb.conf"
+"$vsd" -d --no-kernel -f "$tmp/noweb.conf" -s "$tmp/sock4" -p "$tmp/pid4" > "$tmp/log4" 2>&1 &
+npid=$!
+defer "kill $npid 2> /dev/null"
+check "vsd starts without a panel" busywait 5000 "$vsd" -s "$tmp/sock4" status
+sed -i "s|^serial_no = .*|&\nweb_port = $port3\nweb_passwd_file = $tmp/passwd|" "$tmp/noweb.conf"
+check "a reload adds web_port" "$vsd" -s "$tmp/sock4" reload
+check "the log says it waits for a restart" busywait 5000 grep -q \
+	"web: changes of web_port, web_listen, web_cert and web_key take effect when vsd restarts" "$tmp/log4"
+check "and no panel is served" sh -c "! curl -s -m 5 http://127.0.0.1:$port3/ > /dev/null"
+kill $npid
+check "vsd stops" busywait 5000 sh -c "! kill -0 $npid 2> /dev/null"
 
 # ---------------------------------------------------------------- TLS
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \

@@ -190,8 +190,7 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	d->reloads++;
 	reconcile(d);
 	arm_drift(d);
-	if (d->web)
-		web_reloaded(d->web);
+	web_reloaded(d);
 	snprintf(d->last_reload, sizeof(d->last_reload), "reloaded (serial %llu)",
 		 (unsigned long long)new->conf->serial_no);
 	log_notice("reloaded %s (serial %llu): %zu virtual services, %zu real servers, %zu checks",

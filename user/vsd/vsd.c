@@ -154,7 +154,11 @@ static int test_config(const char *path)
 /* ------------------------------------------------------------------ */
 /* vsd passwd                                                           */
 
-/* One line from the terminal without echo, or from a pipe (scripts). */
+#define PASSWORD_MAX	254	/* bytes; a longer line is refused, not cut */
+
+/* One line from the terminal without echo, or from a pipe (scripts):
+ * 0, -1 when empty, -2 when longer than len - 2 bytes.
+ */
 static int read_password(const char *prompt, char *buf, size_t len)
 {
 	struct termios old, quiet;
@@ -176,6 +180,8 @@ static int read_password(const char *prompt, char *buf, size_t len)
 	n = strlen(buf);
 	if (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
+	else if (n == len - 1)
+		return -2;	/* no room left for the newline */
 	return n ? 0 : -1;
 }
 
@@ -183,17 +189,22 @@ static int passwd(const struct opts *o)
 {
 	struct vsd_conf *conf = load(o->conf, NULL);
 	const char *user = o->user ? o->user : "admin";
-	char pw[256], again[256], err[512];
-	int ret = 1;
+	char pw[PASSWORD_MAX + 2], again[PASSWORD_MAX + 2], err[512];
+	int ret = 1, r = 0;
 
 	if (!conf)
 		return 1;
 	if (o->delete) {
 		pw[0] = '\0';
-	} else if (read_password("New password: ", pw, sizeof(pw)) ||
-		   (isatty(0) && (read_password("Again: ", again, sizeof(again)) ||
+	} else if ((r = read_password("New password: ", pw, sizeof(pw))) ||
+		   (isatty(0) && ((r = read_password("Again: ", again, sizeof(again))) ||
 				  strcmp(pw, again)))) {
-		fprintf(stderr, "vsd: %s\n", pw[0] ? "the passwords differ" : "no password given");
+		if (r == -2)
+			fprintf(stderr, "vsd: a password can have at most %d bytes\n",
+				PASSWORD_MAX);
+		else
+			fprintf(stderr, "vsd: %s\n", pw[0] ? "the passwords differ" :
+				"no password given");
 		goto out;
 	} else if (strlen(pw) < 8) {
 		fprintf(stderr, "vsd: a password needs at least 8 characters\n");
@@ -371,6 +382,7 @@ static int add_signals(struct loop *l)
 static int run(const struct opts *o)
 {
 	struct vsd_conf *conf;
+	char why[512];
 	int pidfd, ret = 1, err;
 
 	if (prepare(o, &conf, &pidfd))
@@ -396,9 +408,9 @@ static int run(const struct opts *o)
 		start_error(o->sock, strerror(err));
 		goto err_daemon;
 	}
-	the_daemon.web = web_start(&the_daemon, &err);
+	the_daemon.web = web_start(&the_daemon, &err, why, sizeof(why));
 	if (err) {
-		start_error("web panel", strerror(-err));
+		start_error("web panel", why);
 		goto err_daemon;
 	}
 	err = add_signals(the_loop);

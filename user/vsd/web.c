@@ -9,13 +9,16 @@
  * .htaccess protected only some of its pages).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 
 #include "log.h"
@@ -250,6 +253,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	*ctx = NULL;
 }
 
+/* MHD's last word, for the reason when MHD_start_daemon() fails */
+static char mhd_said[256];
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char buf[512];
@@ -261,6 +267,9 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	log_warn("web: %s", buf);
+	if (n && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	snprintf(mhd_said, sizeof(mhd_said), "%s", buf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -284,21 +293,43 @@ static char *read_pem(const char *path)
 	return buf;
 }
 
-static struct MHD_Daemon *start_mhd(struct vsd_web *w, const struct vsd_conf *conf,
-				    const char *cert, const char *key)
+/*
+ * The listening socket is vsd's own, so that a failure has its errno: MHD
+ * reports any as EADDRNOTAVAIL. SO_REUSEADDR (a restart need not wait for
+ * the old connections' TIME_WAIT) but not SO_REUSEPORT: a second vsd on
+ * the same port fails here instead of sharing the connections.
+ */
+static int listen_socket(const struct vsd_conf *conf)
 {
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET, .sin_port = htons(conf->web_port),
 		.sin_addr.s_addr = conf->web_listen.ip,
 	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int on = 1, err;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(fd, SOMAXCONN)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static struct MHD_Daemon *start_mhd(struct vsd_web *w, int fd,
+				    const char *cert, const char *key)
+{
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL },
-		{ MHD_OPTION_SOCK_ADDR, 0, &sin },
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
 		{ MHD_OPTION_CONNECTION_LIMIT, MAX_CONNS, NULL },
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_PER_IP, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_S, NULL },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
-		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
 		{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key },
 		{ MHD_OPTION_END, 0, NULL },
@@ -310,38 +341,59 @@ static struct MHD_Daemon *start_mhd(struct vsd_web *w, const struct vsd_conf *co
 				MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
-static int listen_mhd(struct vsd_web *w, const struct vsd_conf *conf)
+/* 0, or -errno and why (for the log and the starting command). */
+static int listen_mhd(struct vsd_web *w, const struct vsd_conf *conf,
+		      const char *addr, char *why, size_t len)
 {
 	char *cert = NULL, *key = NULL;
 	const union MHD_DaemonInfo *di;
+	int fd, err;
 
 	if (w->tls) {
 		cert = read_pem(conf->web_cert);
 		key = read_pem(conf->web_key);
 		if (!cert || !key) {
-			log_err("web: cannot read %s: %s", !cert ? conf->web_cert :
-				conf->web_key, strerror(errno));
+			snprintf(why, len, "cannot read %s: %s", !cert ? conf->web_cert :
+				 conf->web_key, strerror(errno));
 			free(cert);
 			free(key);
 			return -EIO;
 		}
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			log_err("web: this libmicrohttpd has no TLS");
+			snprintf(why, len, "this libmicrohttpd has no TLS");
 			free(cert);
 			free(key);
 			return -ENOTSUP;
 		}
 	}
-	w->mhd = start_mhd(w, conf, cert, key);
+	fd = listen_socket(conf);
+	if (fd < 0) {
+		snprintf(why, len, "cannot listen on %s:%u: %s", addr, conf->web_port,
+			 strerror(-fd));
+		free(cert);
+		free(key);
+		return fd;
+	}
+	mhd_said[0] = '\0';
+	w->mhd = start_mhd(w, fd, cert, key);
 	free(cert);
 	free(key);
-	if (!w->mhd)
-		return -EADDRNOTAVAIL;
+	if (!w->mhd) {
+		/* MHD may have closed it already; nothing else runs meanwhile */
+		if (fcntl(fd, F_GETFD) >= 0)
+			close(fd);
+		snprintf(why, len, "libmicrohttpd cannot serve on %s:%u%s%s", addr,
+			 conf->web_port, mhd_said[0] ? ": " : "", mhd_said);
+		return -EIO;
+	}
 	di = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	w->io.fd = di ? di->epoll_fd : -1;
 	w->io.fn = on_io;
 	w->timer.fn = on_timer;
-	return w->io.fd < 0 ? -EIO : loop_io_add(w->d->loop, &w->io, EPOLLIN);
+	err = w->io.fd < 0 ? -EIO : loop_io_add(w->d->loop, &w->io, EPOLLIN);
+	if (err)
+		snprintf(why, len, "cannot poll libmicrohttpd: %s", strerror(-err));
+	return err;
 }
 
 static struct vsd_web *web_new(struct vsd_daemon *d, const struct vsd_conf *conf)
@@ -365,7 +417,7 @@ static struct vsd_web *web_new(struct vsd_daemon *d, const struct vsd_conf *conf
 	return w;
 }
 
-struct vsd_web *web_start(struct vsd_daemon *d, int *err)
+struct vsd_web *web_start(struct vsd_daemon *d, int *err, char *why, size_t len)
 {
 	const struct vsd_conf *conf = d->pool->conf;
 	struct vsd_web *w;
@@ -377,12 +429,12 @@ struct vsd_web *web_start(struct vsd_daemon *d, int *err)
 	w = web_new(d, conf);
 	if (!w) {
 		*err = -ENOMEM;
+		snprintf(why, len, "%s", strerror(ENOMEM));
 		return NULL;
 	}
-	*err = listen_mhd(w, conf);
 	inet_ntop(AF_INET, &conf->web_listen.ip, a, sizeof(a));
+	*err = listen_mhd(w, conf, a, why, len);
 	if (*err) {
-		log_err("web: cannot serve on %s:%u", a, conf->web_port);
 		web_stop(w);
 		return NULL;
 	}
@@ -396,11 +448,14 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-void web_reloaded(struct vsd_web *w)
+void web_reloaded(struct vsd_daemon *d)
 {
-	const struct vsd_conf *c = w->d->pool->conf;
+	const struct vsd_conf *c = d->pool->conf;
+	const struct vsd_web *w = d->web;
 
-	if (!vsd_web_enabled(c) || c->web_port != w->port ||
+	/* no panel running: one added waits for a restart too */
+	if (!w ? vsd_web_enabled(c) :
+	    !vsd_web_enabled(c) || c->web_port != w->port ||
 	    c->web_listen.ip != w->listen || !same_str(c->web_cert, w->cert) ||
 	    !same_str(c->web_key, w->key))
 		log_warn("web: changes of web_port, web_listen, web_cert and web_key take effect when vsd restarts");

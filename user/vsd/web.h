@@ -11,15 +11,19 @@
 #ifndef _VSD_WEB_H
 #define _VSD_WEB_H
 
+#include <stddef.h>
+
 struct vsd_daemon;
 struct vsd_web;
 
-/* NULL and *err = 0 when the panel is not configured; NULL and -errno
- * (message logged) when it cannot start.
+/* NULL and *err = 0 when the panel is not configured; NULL, -errno and
+ * why (for the caller to log) when it cannot start.
  */
-struct vsd_web *web_start(struct vsd_daemon *d, int *err);
+struct vsd_web *web_start(struct vsd_daemon *d, int *err, char *why, size_t len);
 void web_stop(struct vsd_web *w);
-/* After a reload: say which settings wait for a restart. */
-void web_reloaded(struct vsd_web *w);
+/* After a reload (d->web NULL or not): say which settings wait for a
+ * restart.
+ */
+void web_reloaded(struct vsd_daemon *d);
 
 #endif /* _VSD_WEB_H */

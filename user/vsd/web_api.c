@@ -3,8 +3,8 @@
  * The JSON API under /api/ (Documentation/vsd-web.rst): the pages use
  * nothing else, so a script can do all they do. Everything but login needs
  * a session; a change (POST) also needs the session's CSRF token in
- * X-CSRF-Token, an Origin (when the browser sends one) of this server,
- * and the admin role.
+ * X-CSRF-Token and an Origin (when the browser sends one) of this server,
+ * and every change but logout the admin role.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -16,7 +16,8 @@
 
 struct route {
 	const char *name;
-	bool post;		/* a change: CSRF token, admin */
+	bool post;		/* a change: CSRF token, same origin */
+	bool admin;		/* ... and the admin role */
 	void (*fn)(struct web_call *c, const struct json *req);
 };
 
@@ -74,9 +75,11 @@ static void login(struct web_call *c, const struct json *req)
 			    &c->s, &c->retry_after, &why);
 	if (st != 200) {
 		log_warn("web: login of '%s' from %s refused: %s", user, c->client, why);
-		if (st == 429)
+		if (why == web_limit_addr)
 			web_error(c, st, "%s from %s: try again in %u s", why,
 				  c->client, c->retry_after);
+		else if (st == 429)
+			web_error(c, st, "%s: try again in %u s", why, c->retry_after);
 		else
 			web_error(c, st, "%s", why);
 		return;
@@ -250,17 +253,18 @@ static void save(struct web_call *c, const struct json *req)
 }
 
 static const struct route routes[] = {
-	{ "session", false, session },
-	{ "status", false, status },
-	{ "table", false, table },
-	{ "history", false, history },
-	{ "config", false, config },
-	{ "logout", true, logout },
-	{ "config", true, save },
-	{ "reload", true, reload },
-	{ "takeover", true, role },
-	{ "release", true, role },
-	{ NULL, false, NULL }
+	{ "session", false, false, session },
+	{ "status", false, false, status },
+	{ "table", false, false, table },
+	{ "history", false, false, history },
+	{ "config", false, false, config },
+	/* a read user may end its own session */
+	{ "logout", true, false, logout },
+	{ "config", true, true, save },
+	{ "reload", true, true, reload },
+	{ "takeover", true, true, role },
+	{ "release", true, true, role },
+	{ NULL, false, false, NULL }
 };
 
 /* ------------------------------------------------------------------ */
@@ -295,8 +299,8 @@ static const struct route *find_route(const char *name, bool post)
 	return NULL;
 }
 
-/* A change: the token, the origin, the role, then the body. */
-static struct json *change_allowed(struct web_call *c)
+/* A change: the origin, the token, the role (if r needs it), the body. */
+static struct json *change_allowed(struct web_call *c, const struct route *r)
 {
 	if (!same_origin(c)) {
 		web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
@@ -306,7 +310,7 @@ static struct json *change_allowed(struct web_call *c)
 		web_error(c, 403, "missing or wrong CSRF token (header X-CSRF-Token, from GET /api/session)");
 		return NULL;
 	}
-	if (c->s->role != WEB_ADMIN) {
+	if (r->admin && c->s->role != WEB_ADMIN) {
 		web_error(c, 403, "%s may only look: changes need the admin role", c->s->user);
 		return NULL;
 	}
@@ -325,8 +329,12 @@ void web_api(struct web_call *c)
 		web_error(c, 405, "method %s not allowed (GET or POST)", c->method);
 		return;
 	}
-	if (!strcmp(name, "login") && post) {
-		if (!same_origin(c))
+	if (!strcmp(name, "login")) {
+		/* no session needed, so the same answer with one or without */
+		if (!post)
+			web_error(c, 405, "method %s not allowed (POST /api/login)",
+				  c->method);
+		else if (!same_origin(c))
 			web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
 		else if ((req = body_json(c)))
 			login(c, req);
@@ -338,11 +346,14 @@ void web_api(struct web_call *c)
 	if (!c->s) {
 		web_error(c, 401, "not logged in");
 	} else if (!r) {
-		web_error(c, find_route(name, !post) ? 405 : 404, "no %s /api/%s",
-			  c->method, name);
+		if (find_route(name, !post))
+			web_error(c, 405, "method %s not allowed (%s /api/%s)",
+				  c->method, post ? "GET" : "POST", name);
+		else
+			web_error(c, 404, "no %s /api/%s", c->method, name);
 	} else if (!post) {
 		r->fn(c, NULL);
-	} else if ((req = change_allowed(c))) {
+	} else if ((req = change_allowed(c, r))) {
 		r->fn(c, req);
 	}
 	json_free(req);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who may use the panel. Users are lines "user:role:hash" in
- * web_passwd_file (root's alone: a file others can read is refused), the
+ * web_passwd_file (root's alone: a file others can read, or owned by
+ * another user than root or vsd's own, is refused), the
  * hash made by crypt(3) with libxcrypt's preferred method (yescrypt on
  * Debian 12): slow and salted, so a stolen file is not a password list.
  * `vsd passwd` writes it.
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "log.h"
@@ -51,6 +53,9 @@ struct bucket {
 	double tokens;
 	uint64_t at;
 };
+
+const char web_limit_addr[] = "too many failed logins";
+const char web_limit_all[] = "too many logins from all addresses";
 
 struct web_auth {
 	struct user users[MAX_USERS];
@@ -122,7 +127,8 @@ static bool changed(const struct stat *a, const struct stat *b)
 {
 	return a->st_ino != b->st_ino || a->st_dev != b->st_dev ||
 	       a->st_size != b->st_size || a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
-	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec || a->st_mode != b->st_mode;
+	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec || a->st_mode != b->st_mode ||
+	       a->st_uid != b->st_uid;
 }
 
 /* Read the file again when it changed since the last look. */
@@ -148,6 +154,13 @@ static void refresh(struct web_auth *a, const char *path)
 		a->problem = "the password file is readable by others: chmod 600 it";
 		log_err("web: %s is readable by others: no one can log in until it is chmod 600",
 			path);
+		return;
+	}
+	/* another user could write it: make himself admin */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		a->problem = "the password file is not root's: chown root it";
+		log_err("web: %s belongs to uid %u, not root: no one can log in until it is chown root",
+			path, (unsigned int)st.st_uid);
 		return;
 	}
 	f = fopen(path, "re");
@@ -306,9 +319,12 @@ unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 
 	*s = NULL;
 	*retry_after = 0;
-	if (!take(b, IP_BURST, IP_REFILL_US, now, retry_after) ||
-	    !take(&a->all, ALL_BURST, ALL_REFILL_US, now, retry_after)) {
-		*why = "too many failed logins";
+	if (!take(b, IP_BURST, IP_REFILL_US, now, retry_after)) {
+		*why = web_limit_addr;
+		return 429;
+	}
+	if (!take(&a->all, ALL_BURST, ALL_REFILL_US, now, retry_after)) {
+		*why = web_limit_all;
 		return 429;
 	}
 	refresh(a, passwd);
@@ -380,19 +396,25 @@ static bool valid_user(const char *u)
 	return true;
 }
 
-/* Every line but user's, then (unless deleting) user's new one. */
+/* Every line but user's, then (unless deleting) user's new one; *found
+ * whether user had a line.
+ */
 static int new_file(const char *path, const char *user, const char *line,
-		    struct strbuf *out)
+		    struct strbuf *out, bool *found)
 {
 	FILE *f = fopen(path, "re");
 	char buf[1024];
 	size_t n = strlen(user);
 
+	*found = false;
 	if (!f && errno != ENOENT)
 		return -1;
-	while (f && fgets(buf, sizeof(buf), f))
+	while (f && fgets(buf, sizeof(buf), f)) {
 		if (strncmp(buf, user, n) || buf[n] != ':')
 			sb_printf(out, "%s", buf);
+		else
+			*found = true;
+	}
 	if (f)
 		fclose(f);
 	if (line)
@@ -421,6 +443,7 @@ int web_passwd_set(const char *path, const char *user, const char *role,
 {
 	struct strbuf out = { 0 };
 	char *hash = NULL, *line = NULL;
+	bool found;
 	int ret = -1;
 
 	if (!valid_user(user)) {
@@ -438,8 +461,12 @@ int web_passwd_set(const char *path, const char *user, const char *role,
 		line = NULL;
 		goto out;
 	}
-	if (new_file(path, user, line, &out) || out.failed) {
+	if (new_file(path, user, line, &out, &found) || out.failed) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!role && !found) {
+		snprintf(err, errlen, "no user '%s' in %s", user, path);
 		goto out;
 	}
 	/* root's alone, before the new hash is in it */
