@@ -597,6 +597,16 @@ int vs_conn_fill(struct sk_buff *skb, const struct vs_conn *cp)
 	return 0;
 }
 
+/* What vs_conn_fill() puts, so a sync event takes no more than it needs. */
+static size_t conn_fill_size(void)
+{
+	return nla_total_size(0) +			/* VS_A_CONN */
+	       3 * nla_total_size(sizeof(union vs_addr)) +
+	       4 * nla_total_size(sizeof(u16)) +	/* af, ports */
+	       3 * nla_total_size(sizeof(u8)) +		/* protocol, state, fwd */
+	       3 * nla_total_size(sizeof(u32));		/* fwmark, expires, flags */
+}
+
 static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 		    const struct vs_conn *cp)
 {
@@ -618,6 +628,7 @@ static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
 /*
  * Tell the sync group (a director's vsd relaying to its backup) about a
  * connection; nothing is built while nobody listens. Runs in any context.
+ * A listener that falls behind gets ENOBUFS and must resynchronize.
  */
 void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp)
 {
@@ -626,11 +637,12 @@ void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp)
 
 	if (!vs_nl_sync_wanted(vn->net))
 		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC | __GFP_NOWARN);
+	/* Exact size: a burst queues thousands of these at the listener. */
+	skb = genlmsg_new(conn_fill_size(), GFP_ATOMIC | __GFP_NOWARN);
 	if (!skb)
 		return;
 	hdr = vs_nl_sync_put(skb);
-	if (!hdr || vs_conn_fill(skb, cp)) {
+	if (!hdr || WARN_ON_ONCE(vs_conn_fill(skb, cp))) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -108,9 +108,32 @@ static void keyfile(void)
 	unlink(path);
 }
 
+/* Datagrams reordered on the way are taken once each; replays never. */
+static void window(void)
+{
+	struct vsd_seq_window w = { 0 };
+	int taken = 0;
+	uint64_t i;
+
+	ok(vsd_seq_accept(&w, 10000), "a first sequence number is taken");
+	ok(!vsd_seq_accept(&w, 10000), "and refused a second time");
+	ok(vsd_seq_accept(&w, 10003), "a later one is taken");
+	ok(vsd_seq_accept(&w, 10001), "an earlier one not seen yet too (reordered)");
+	ok(!vsd_seq_accept(&w, 10001), "but only once");
+	ok(vsd_seq_accept(&w, 10002), "the gap fills");
+	ok(!vsd_seq_accept(&w, 10003 - VSD_SEQ_WINDOW), "one a whole window below the highest is refused");
+	ok(vsd_seq_accept(&w, 10003 + VSD_SEQ_WINDOW), "a jump ahead is taken");
+	ok(!vsd_seq_accept(&w, 10003), "what fell out of the window is refused");
+	ok(vsd_seq_accept(&w, 10004), "the oldest still in the window is taken");
+	for (i = 10004; i <= 10003 + VSD_SEQ_WINDOW; i++)
+		taken += vsd_seq_accept(&w, i);
+	is_int(taken, VSD_SEQ_WINDOW - 2, "every unseen one in the window is taken once");
+}
+
 int main(void)
 {
 	messages();
+	window();
 	keyfile();
 	return tap_done();
 }

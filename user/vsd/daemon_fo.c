@@ -246,13 +246,14 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)st.counts[VSD_HB_MALFORMED]);
 	ss = vsd_failover_sync_stats(d->fo);
 	if (ss)
-		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent\n",
+		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent, %llu overruns\n",
 			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
 			  (unsigned long long)ss->bytes_sent,
 			  (unsigned long long)ss->received,
 			  (unsigned long long)ss->installed,
 			  (unsigned long long)ss->rejected,
-			  (unsigned long long)ss->full_syncs);
+			  (unsigned long long)ss->full_syncs,
+			  (unsigned long long)ss->overruns);
 }
 
 void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
@@ -281,12 +282,13 @@ void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)st.changes);
 	ss = vsd_failover_sync_stats(d->fo);
 	if (ss)
-		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu}",
+		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu,\"overruns\":%llu}",
 			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
 			  (unsigned long long)ss->bytes_sent,
 			  (unsigned long long)ss->received,
 			  (unsigned long long)ss->installed,
 			  (unsigned long long)ss->rejected,
-			  (unsigned long long)ss->full_syncs);
+			  (unsigned long long)ss->full_syncs,
+			  (unsigned long long)ss->overruns);
 	sb_printf(o, "}");
 }

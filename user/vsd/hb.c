@@ -157,3 +157,35 @@ void vsd_hb_digest(const void *text, size_t len, uint8_t out[VSD_HB_DIGEST_LEN])
 
 	EVP_Digest(text, len, out, &n, EVP_sha256(), NULL);
 }
+
+static bool seq_bit(struct vsd_seq_window *w, uint64_t seq, bool set)
+{
+	uint64_t *word = &w->seen[seq / 64 % (VSD_SEQ_WINDOW / 64)];
+	uint64_t bit = 1ULL << (seq % 64);
+	bool was = *word & bit;
+
+	if (set)
+		*word |= bit;
+	else
+		*word &= ~bit;
+	return was;
+}
+
+bool vsd_seq_accept(struct vsd_seq_window *w, uint64_t seq)
+{
+	uint64_t s;
+
+	if (seq > w->top) {
+		if (seq - w->top >= VSD_SEQ_WINDOW)
+			memset(w->seen, 0, sizeof(w->seen));
+		else
+			for (s = w->top + 1; s < seq; s++)
+				seq_bit(w, s, false);
+		seq_bit(w, seq, true);
+		w->top = seq;
+		return true;
+	}
+	if (w->top - seq >= VSD_SEQ_WINDOW)
+		return false;
+	return !seq_bit(w, seq, true);
+}

@@ -75,6 +75,22 @@ enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
 				  uint64_t max_skew_us, struct vsd_hb *m);
 const char *vsd_hb_verdict_name(enum vsd_hb_verdict v);
 
+/*
+ * A replay window for a stream of datagrams that may arrive out of order
+ * (veth and NIC queues reorder when the sender moves between CPUs, by
+ * hundreds in a burst): a
+ * sequence number is accepted once, if it is above the highest seen or
+ * one of the VSD_SEQ_WINDOW below it not seen yet.
+ */
+#define VSD_SEQ_WINDOW 1024
+
+struct vsd_seq_window {
+	uint64_t top;			/* the highest accepted */
+	uint64_t seen[VSD_SEQ_WINDOW / 64];	/* bit seq % WINDOW: accepted */
+};
+
+bool vsd_seq_accept(struct vsd_seq_window *w, uint64_t seq);
+
 /* HMAC-SHA256 of buf under key (32 bytes out); for sync datagrams too. */
 void vsd_hmac(const struct vsd_hb_key *key, const void *buf, size_t len,
 	      uint8_t out[32]);

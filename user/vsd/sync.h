@@ -25,6 +25,7 @@ struct vsd_sync_stats {
 	uint64_t installed, skipped;	/* connections */
 	uint64_t rejected;		/* datagrams forged, replayed or broken */
 	uint64_t full_syncs;		/* full dumps sent */
+	uint64_t overruns;		/* kernel events lost (ENOBUFS) */
 	uint64_t bytes_sent;
 };
 
