@@ -51,7 +51,7 @@ head -c 65536 /dev/urandom > "$tmp/in"
 c socat -t 5 -T 10 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out"
 check "TCP echo through DR is byte-identical" cmp -s "$tmp/in" "$tmp/out"
 head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
-c socat -t 3 -T 5 - UDP:$VIP:7 < "$tmp/uin" > "$tmp/uout"
+udp_ask "$client" $VIP 7 < "$tmp/uin" > "$tmp/uout"
 check "UDP echo through DR is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
 
 # Replies bypass the director: it forwarded packets in, none out.

@@ -52,7 +52,7 @@ c socat -t 5 -T 10 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out"
 check "TCP echo through NAT is byte-identical" cmp -s "$tmp/in" "$tmp/out"
 
 head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
-c socat -t 3 -T 5 - UDP:$VIP:7 < "$tmp/uin" > "$tmp/uout"
+udp_ask "$client" $VIP 7 < "$tmp/uin" > "$tmp/uout"
 check "UDP echo through NAT is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
 
 # The reply's source must be the VIP: a connected UDP socket on the client

@@ -74,7 +74,7 @@ import socket, sys, time
 
 def connect(src, dst, port):
     s = socket.socket()
-    s.settimeout(5)
+    s.settimeout(15)
     if src != "-":
         s.bind((src, 0))
     s.connect((dst, port))

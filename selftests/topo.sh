@@ -182,6 +182,23 @@ name_server() {
 	defer "kill $! 2>/dev/null"
 }
 
+# udp_ask NS HOST PORT [SRC]: send stdin as one datagram (from address
+# SRC), print the reply. Waits up to 10 s for it but no longer than it
+# takes: socat would wait its full -t every time.
+udp_ask() {
+	in_ns "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if sys.argv[3]:
+    s.bind((sys.argv[3], 0))
+s.settimeout(10)
+s.sendto(sys.stdin.buffer.read(), (sys.argv[1], int(sys.argv[2])))
+try:
+    sys.stdout.buffer.write(s.recv(65536))
+except OSError:
+    sys.exit(1)' "$2" "$3" "${4:-}"
+}
+
 # vs_info NS FIELD: a VS_CMD_GET_INFO value (conn_count, conn_max,
 # conn_tab_size, services, conn_refused) in namespace NS.
 vs_info() {
