@@ -76,7 +76,7 @@ check "the open connection carries on through the backup" \
 check_eq "the persistent client keeps its server" "$sticky" \
 	"$(in_ns "$client" socat -t 2 - TCP:$VIP:8 < /dev/null)"
 check "new connections work through the backup" \
-	busywait 10000 sh -c "tail -n 3 $FO_TMP/probe | grep -q ok"
+	busywait 10000 sh -c "awk -v d=$dead '\$1 > d && \$2 == \"ok\"' $FO_TMP/probe | grep -q ."
 kill $prober
 back=$(awk -v d="$dead" '$1 > d && $2 == "ok" { print $1; exit }' "$FO_TMP/probe")
 last=$(awk -v d="$dead" '$1 <= d && $2 == "ok" { t = $1 } END { print t }' "$FO_TMP/probe")
