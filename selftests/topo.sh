@@ -155,10 +155,23 @@ echo_server() {
 		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
 			> /dev/null 2>&1 &
 	else
-		in_ns "$ns" socat -T 5 UDP-RECVFROM:"$port",fork$bind EXEC:cat \
-			> /dev/null 2>&1 &
+		udp_server "$ns" "$port" "${4:-0.0.0.0}" ""
 	fi
 	defer "kill $! 2>/dev/null"
+}
+
+# udp_server NS PORT ADDR REPLY: one process answering every datagram at
+# once, with REPLY or (empty REPLY) the datagram itself. socat forks a
+# process per datagram, which a loaded host makes take seconds.
+udp_server() {
+	in_ns "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[2], int(sys.argv[1])))
+reply = sys.argv[3].encode()
+while True:
+    data, peer = s.recvfrom(65536)
+    s.sendto(reply or data, peer)' "$2" "$3" "$4" > /dev/null 2>&1 &
 }
 
 # wait_port NS PROTO PORT: until something listens there (up to 5 s).
@@ -176,8 +189,7 @@ name_server() {
 		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr \
 			SYSTEM:"echo $name" > /dev/null 2>&1 &
 	else
-		in_ns "$ns" socat -T 5 UDP-RECVFROM:"$port",fork \
-			SYSTEM:"head -c0; echo $name" > /dev/null 2>&1 &
+		udp_server "$ns" "$port" 0.0.0.0 "$name"$'\n'
 	fi
 	defer "kill $! 2>/dev/null"
 }
