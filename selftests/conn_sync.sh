@@ -53,7 +53,7 @@ mkfifo "$tmp/in"
 exec {hold}> "$tmp/in"
 echo before >&$hold
 busywait 5000 grep -qx before "$tmp/out" || die "held connection"
-persist=$(in_ns "$client" socat -t 2 - TCP:$VIP:8 < /dev/null)
+persist=$(in_ns "$client" socat -t 10 - TCP:$VIP:8 < /dev/null)
 
 line() { # NS: the held connection's line in NS's table
 	in_ns "$1" vsadm -L -n -c | grep -E "^TCP .* $VIP:7 "
@@ -73,7 +73,7 @@ echo after >&$hold
 check "the established connection continues through B" \
 	busywait 5000 grep -qx after "$tmp/out"
 check_eq "the persistent client reaches the same server through B" "$persist" \
-	"$(in_ns "$client" socat -t 2 - TCP:$VIP:8 < /dev/null)"
-echo x | in_ns "$client" socat -t 2 - TCP:$VIP:7 > "$tmp/new"
+	"$(in_ns "$client" socat -t 10 - TCP:$VIP:8 < /dev/null)"
+echo x | in_ns "$client" socat -t 10 - TCP:$VIP:7 > "$tmp/new"
 check "new connections work through B" grep -qx x "$tmp/new"
 finish

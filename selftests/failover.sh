@@ -37,7 +37,7 @@ mkfifo "$FO_TMP/in"
 exec {hold}> "$FO_TMP/in"
 echo before >&$hold
 check "the open connection works" busywait 5000 grep -qx before "$FO_TMP/out"
-sticky=$(in_ns "$client" socat -t 2 - TCP:$VIP:8 < /dev/null)
+sticky=$(in_ns "$client" socat -t 10 - TCP:$VIP:8 < /dev/null)
 check "the backup holds the open connection" busywait 5000 \
 	sh -c "ip netns exec $dirB vsadm -L -n -c | grep -q 'ESTABLISHED .* $VIP:7 '"
 
@@ -74,7 +74,7 @@ echo after >&$hold
 check "the open connection carries on through the backup" \
 	busywait 10000 grep -qx after "$FO_TMP/out"
 check_eq "the persistent client keeps its server" "$sticky" \
-	"$(in_ns "$client" socat -t 2 - TCP:$VIP:8 < /dev/null)"
+	"$(in_ns "$client" socat -t 10 - TCP:$VIP:8 < /dev/null)"
 check "new connections work through the backup" \
 	busywait 10000 sh -c "awk -v d=$dead '\$1 > d && \$2 == \"ok\"' $FO_TMP/probe | grep -q ."
 kill $prober
