@@ -5,12 +5,14 @@
  * two checks the same, so a reload that keeps a server's check keeps its
  * probe, its schedule and its verdict.
  */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 
 #include "addr.h"
 #include "check.h"
@@ -175,11 +177,32 @@ static void schedule_next(struct probe *p)
 	loop_timer_at(p->loop, &p->due_timer, p->due);
 }
 
+/*
+ * Timers run before the sockets of the same loop turn: when the loop was
+ * held up (a long table pass, a starved VM), an answer may be waiting
+ * that the loop has not read yet. It is read before the attempt is called
+ * a timeout, so a busy director does not pull healthy servers.
+ */
+static bool answered_meanwhile(struct probe *p)
+{
+	struct pollfd pfd = { .fd = p->io.fd, .events = POLLIN | POLLOUT };
+	uint64_t runs = p->runs;
+
+	if (!p->io.fn || p->io.fd < 0 || poll(&pfd, 1, 0) != 1 || !pfd.revents)
+		return false;
+	p->io.fn(&p->io, EPOLLIN | EPOLLOUT);
+	return p->runs != runs;
+}
+
 static void on_limit(struct loop_timer *t)
 {
 	struct probe *p = (struct probe *)((char *)t -
 					   offsetof(struct probe, limit_timer));
-	bool pass = p->ops->timed_out && p->ops->timed_out(p);
+	bool pass;
+
+	if (answered_meanwhile(p))
+		return;
+	pass = p->ops->timed_out && p->ops->timed_out(p);
 
 	if (pass)
 		probe_done(p, true, "no answer and no refusal in %gs",

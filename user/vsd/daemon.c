@@ -19,6 +19,7 @@
 
 static void reconcile(struct vsd_daemon *d)
 {
+	uint64_t start = loop_now();
 	struct want w;
 
 	loop_timer_cancel(d->loop, &d->rec_timer);
@@ -32,6 +33,8 @@ static void reconcile(struct vsd_daemon *d)
 		d->n_retired = 0;
 	}
 	want_free(&w);
+	d->pass_end = loop_now();
+	d->pass_cost = d->pass_end - start;
 }
 
 static void on_rec_timer(struct loop_timer *t)
@@ -57,12 +60,19 @@ static void on_drift_timer(struct loop_timer *t)
 	arm_drift(d);
 }
 
+/*
+ * Pool changes are applied by the next table pass, at once unless a pass
+ * just ended: passes are kept at least twice their own length apart, so
+ * when many servers change state together (a switch reboots, a slow host
+ * times checks out) the loop still spends most of its time on checks,
+ * and one pass applies the lot.
+ */
 static void on_pool_changed(void *arg)
 {
 	struct vsd_daemon *d = arg;
 
 	if (!loop_timer_armed(&d->rec_timer))
-		loop_timer_at(d->loop, &d->rec_timer, 0);
+		loop_timer_at(d->loop, &d->rec_timer, d->pass_end + 2 * d->pass_cost);
 }
 
 static void count(const struct vsd_conf *c, size_t *virtuals, size_t *servers)

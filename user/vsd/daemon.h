@@ -24,6 +24,7 @@ struct vsd_daemon {
 	size_t n_retired;
 	struct loop_timer rec_timer;	/* a change to apply */
 	struct loop_timer drift_timer;	/* the periodic comparison */
+	uint64_t pass_end, pass_cost;	/* us: when the last pass ended, its length */
 	struct ctl_server *ctl;
 	struct vsd_web *web;		/* NULL unless web_port/web_listen */
 	const char *conf_path;
