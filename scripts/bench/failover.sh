@@ -28,10 +28,12 @@
 # before going on. A prober in the client starts a connection to VIP:80
 # and a GET every FB_PROBE s (each with 1 s to finish, so several are in
 # flight).
-# Then A dies as a machine does: both its links down at once (one ip
-# batch), then its daemons killed with SIGKILL. "ms" is from the start of
-# that command to the end of the first probe that succeeded after it
-# ("down_ms" is how long the command took);
+# Then A dies as a machine does: its cables pulled (both of its switch
+# ports disabled in one bridge batch), its daemons killed with SIGKILL,
+# its links down. "ms" is from the end of that batch (the ports go in its
+# last microseconds; "down_ms" is how long it took, mostly starting the
+# program) to the end of the first probe started after it that was
+# answered;
 # "survive" is the share of the long-lived connections that, after the
 # takeover, echo one more line (all their bytes intact) within FB_CHECK s.
 #
@@ -280,6 +282,15 @@ fb_synced() {
 	adm "$dirB" -L -n -c | grep -c "ESTABLISHED .* $VIP:7 "
 }
 
+# fb_ports NS: the switch's ends of NS's eth0 and eth1.
+fb_ports() {
+	local dev idx
+	for dev in eth0 eth1; do
+		idx=$(ip netns exec "$1" cat "/sys/class/net/$dev/iflink") || return 1
+		ip -n "$sw" -o link show | awk -F': ' -v i="$idx" '$1 == i { sub(/@.*/, "", $2); print $2 }'
+	done
+}
+
 fb_promoted() { # IMPL: B took over
 	if [ "$1" = vs ]; then fo_active B; else fb_ka_state B MASTER; fi
 }
@@ -322,7 +333,7 @@ fb_down() {
 }
 
 fb_case() {
-	local case=$1 impl=$2 round=$3 t0 down back ms late synced=- ready out alive n flaps
+	local case=$1 impl=$2 round=$3 t0 t1 down ports p back ms late synced=- ready out alive n flaps
 	rm -f "$FO_TMP"/*.log
 	impl_load "$impl" || { note "cannot load $impl"; return 1; }
 	if ! { fo_topology && http_server "$rs1" rs1 80 && http_server "$rs2" rs2 80 &&
@@ -374,21 +385,26 @@ fb_case() {
 	FB_PROBER=$!
 	busywait 10000 test -s "$FO_TMP/probe" || note "failover $case $impl: the prober gets no answer"
 
-	# A dies. The clock starts before the command: taking a link down
-	# waits for an RCU grace period, which a loaded emulator can stretch
-	# to a good part of a second, while the link is dead from its start.
+	# A dies: unplugged at the switch, both its ports at once (taking its
+	# links down one after the other waits for an RCU grace period each,
+	# up to 0.7 s apart on a loaded emulator, and the heartbeats of the
+	# second path would outlive the first); then its daemons are killed
+	# and its links go down. The clock starts when the batch is done.
+	ports=$(fb_ports "$dirA")
 	t0=$(fb_ms)
-	printf 'link set eth0 down\nlink set eth1 down\n' | ip -n "$dirA" -batch -
-	down=$(($(fb_ms) - t0))
+	for p in $ports; do echo "link set dev $p state 0"; done | bridge -n "$sw" -batch -
+	t1=$(fb_ms)
+	down=$((t1 - t0))
 	if [ "$impl" = vs ]; then
 		fo_kill A KILL
 	else
 		# shellcheck disable=SC2046
 		kill -9 $(fb_ka_pids A) 2>/dev/null
 	fi
+	printf 'link set eth0 down\nlink set eth1 down\n' | ip -n "$dirA" -batch -
 
-	busywait $((FB_GIVEUP * 1000)) sh -c "awk -v t=$t0 '\$1 > t { f = 1 } END { exit !f }' $FO_TMP/probe"
-	back=$(awk -v t="$t0" '$1 > t && (m == "" || $2 < m) { m = $2 } END { print m }' "$FO_TMP/probe")
+	busywait $((FB_GIVEUP * 1000)) sh -c "awk -v t=$t1 '\$1 > t { f = 1 } END { exit !f }' $FO_TMP/probe"
+	back=$(awk -v t="$t1" '$1 > t && (m == "" || $2 < m) { m = $2 } END { print m }' "$FO_TMP/probe")
 	kill "$FB_PROBER" 2>/dev/null
 	FB_PROBER=
 	fb_promoted "$impl" || note "failover $case $impl: B did not take over"
@@ -400,7 +416,7 @@ fb_case() {
 	# No answer at all: counted as FB_GIVEUP, a lower bound, and flagged.
 	ms=$((FB_GIVEUP * 1000))
 	late=1
-	[ -n "$back" ] && { ms=$((back - t0)); late=0; }
+	[ -n "$back" ] && { ms=$((back - t1)); late=0; }
 	result failover "$case" "$impl" "$round" ms=$ms late=$late down_ms=$down \
 		survive="$(awk -v a="${alive:-0}" -v n="${n:-$FB_CONNS}" 'BEGIN { printf "%.2f", a / n }')" \
 		alive="${alive:--}" of="${n:-$FB_CONNS}" synced="$synced" flaps="$flaps"
