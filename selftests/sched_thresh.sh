@@ -19,16 +19,8 @@ require_cmd python3
 
 load_vs || die "insmod"
 topo_nat 2 || die "topology"
-# A name server in one process: socat forks per datagram, too slow here.
 for i in 1 2; do
-	in_ns "$(rs_ns $i)" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 53))
-while True:
-    _, peer = s.recvfrom(100)
-    s.sendto(sys.argv[1].encode() + b"\n", peer)' "rs$i" &
-	defer "kill $! 2>/dev/null"
+	name_server "$(rs_ns $i)" udp 53 "rs$i"
 done
 for i in 1 2; do
 	wait_port "$(rs_ns $i)" udp 53 || die "name server rs$i"
