@@ -39,26 +39,24 @@ fo_virtual() { # NAME PORT [PERSISTENT]
 	printf '}\n'
 }
 
-# fo_conf FILE [KEY=VALUE...]: the directors' configuration, with extra
-# global keys.
+# fo_conf FILE [KEY=VALUE...]: the directors' configuration; a KEY given
+# here replaces its default or is added.
 fo_conf() {
-	local file=$1 kv
+	local file=$1 kv k
+	local -A val=()
+	local -a keys=()
 	shift
+	for kv in serial_no=1 primary=192.168.26.9 primary_private=10.11.12.9 \
+		backup=192.168.26.8 backup_private=10.11.12.8 heartbeat=1 \
+		"heartbeat_key=$FO_TMP/hb.key" keepalive=0.1 deadtime=0.5 \
+		garp_repeat=3 garp_interval=0.2 network=nat \
+		"nat_router=$NAT_ROUTER eth1:1" "$@"; do
+		k=${kv%%=*}
+		[ -n "${val[$k]+set}" ] || keys+=("$k")
+		val[$k]=${kv#*=}
+	done
 	{
-		echo "serial_no = 1"
-		echo "primary = 192.168.26.9"
-		echo "primary_private = 10.11.12.9"
-		echo "backup = 192.168.26.8"
-		echo "backup_private = 10.11.12.8"
-		echo "heartbeat = 1"
-		echo "heartbeat_key = $FO_TMP/hb.key"
-		echo "keepalive = 0.1"
-		echo "deadtime = 0.5"
-		echo "garp_repeat = 3"
-		echo "garp_interval = 0.2"
-		echo "network = nat"
-		echo "nat_router = $NAT_ROUTER eth1:1"
-		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
+		for k in "${keys[@]}"; do echo "$k = ${val[$k]}"; done
 		fo_virtual echo 7
 		fo_virtual sticky 8 300
 	} > "$file"

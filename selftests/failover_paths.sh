@@ -8,12 +8,15 @@
 # - forged, replayed and stale heartbeats change nothing and are counted;
 # - both directors report a configuration mismatch (serial_no differs);
 # - without preempt a returning primary stays standby, and vsd takeover /
-#   vsd release switch by hand.
+#   vsd release switch by hand;
+# - split brain: a backup that cannot hear the primary takes the role;
+#   the primary keeps it, announcing its addresses again at most once per
+#   garp_interval, and the backup yields once it hears the primary.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/failover_lib.sh"
 require_vm
-require_cmd python3
+require_cmd python3 iptables tcpdump
 
 load_vs || die "insmod"
 fo_topology || die "topology"
@@ -64,9 +67,33 @@ check "the backup gave way" busywait 10000 fo_standby B
 check "vsd release on the primary" vsd -s "$FO_TMP/A.sock" release
 check "the backup takes the role" busywait 10000 fo_active B
 
+# Split brain: B's heartbeat port filtered, so B hears nothing.
+fo_kill A TERM
+fo_kill B TERM
+fo_conf "$FO_TMP/a.conf" preempt=0 garp_interval=1
+fo_conf "$FO_TMP/b.conf" preempt=0 garp_interval=1
+fo_start A "$dirA" "$FO_TMP/a.conf" || die "vsd A"
+busywait 10000 fo_active A
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+busywait 5000 fo_standby B
+ip netns exec "$dirB" iptables -I INPUT -p udp --dport 539 -j DROP
+check "split brain: the backup that hears nothing takes the role" \
+	busywait 5000 fo_active B
+check "the primary keeps it" fo_active A
+macA=$(ip -n "$dirA" link show eth0 | awk '/link\/ether/ { print $2 }')
+arps=$(in_ns "$client" timeout 4 tcpdump -l -n -e -i eth0 \
+	"arp and ether src $macA" 2> /dev/null | wc -l)
+log "gratuitous ARPs of the primary in 4 s: $arps (garp_interval 1 s, heartbeats every 0.1 s)"
+check "it announces again, once per garp_interval, not per heartbeat" \
+	test "$arps" -ge 1 -a "$arps" -le 8
+ip netns exec "$dirB" iptables -D INPUT -p udp --dport 539 -j DROP
+check "hearing the primary again, the backup yields" busywait 5000 fo_standby B
+check "the primary holds the VIP" has_vip "$dirA"
+check "the backup does not" sh -c "! ip -n $dirB -4 addr show dev eth0 | grep -q ' $VIP/'"
+
 # Different files: both say so.
 fo_kill B TERM
-fo_conf "$FO_TMP/b.conf" preempt=0 monitor_links=1
+fo_conf "$FO_TMP/b.conf" preempt=0 garp_interval=1
 sed -i 's/^serial_no = 1$/serial_no = 2/' "$FO_TMP/b.conf"
 fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
 check "the primary reports the configuration mismatch" busywait 5000 \

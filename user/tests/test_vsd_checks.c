@@ -523,6 +523,91 @@ static void test_agent_sharing(void)
 	is_int(check_count(), 0, "and goes with the last");
 }
 
+static void noop_verdict(struct probe_sub *s, struct probe *p, bool changed)
+{
+	(void)s;
+	(void)p;
+	(void)changed;
+}
+
+/* Accepts on every 127/8 address at one port, stamped. */
+struct stamp_srv {
+	struct loop_io io;
+	uint16_t port;
+	unsigned int n;
+	uint64_t at[512];
+};
+
+static void stamp_io(struct loop_io *io, uint32_t ev)
+{
+	struct stamp_srv *s = (struct stamp_srv *)io;
+	int fd = accept4(io->fd, NULL, NULL, 0);
+
+	(void)ev;
+	if (fd < 0)
+		return;
+	if (s->n < sizeof(s->at) / sizeof(s->at[0]))
+		s->at[s->n++] = loop_now();
+	close(fd);
+}
+
+static void test_grid_spread(void)
+{
+	enum { N = 100 };
+	struct vsd_check_conf c = base_conf(VSD_CHECK_CONNECT);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct loop_timer deadline = { .fn = on_deadline };
+	struct probe_sub subs[N];
+	struct probe *p[N];
+	struct stamp_srv s = { 0 };
+	socklen_t len = sizeof(sa);
+	unsigned int i, early = 0, between = 0, unchecked = 0, more = 0;
+	uint64_t t0;
+
+	s.io.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	bind(s.io.fd, (struct sockaddr *)&sa, sizeof(sa));
+	listen(s.io.fd, 256);
+	getsockname(s.io.fd, (struct sockaddr *)&sa, &len);
+	s.port = ntohs(sa.sin_port);
+	s.io.fn = stamp_io;
+	loop_io_add(L, &s.io, EPOLLIN);
+
+	c.interval = 2000;
+	t0 = loop_now();
+	for (i = 0; i < N; i++) {
+		union vs_addr a = { .ip = htonl(0x7f000002 + i) };
+
+		subs[i] = (struct probe_sub){ .fn = noop_verdict };
+		p[i] = probe_get(&c, &a, s.port);
+		probe_subscribe(p[i], &subs[i]);
+	}
+	loop_timer_in(L, &deadline, 1950000);
+	loop_run(L);
+	for (i = 0; i < s.n; i++) {
+		uint64_t t = s.at[i] - t0;
+
+		if (t < 1100000)
+			early++;
+		else
+			between++;
+	}
+	for (i = 0; i < N; i++) {
+		unchecked += p[i]->runs == 0;
+		more += p[i]->runs > 2;
+	}
+	ok(early >= N && !unchecked, "every server's first check within the first second");
+	ok(!more, "none checked more than twice in one interval");
+	/* The grid's phase is random over the whole 2 s interval, so about
+	 * half the servers are due again in its second half.
+	 */
+	ok(between >= N / 5, "checks in the interval's second half too");
+	printf("# checks in [0, 1.1 s): %u, in [1.1 s, 1.95 s): %u\n", early, between);
+	for (i = 0; i < N; i++)
+		probe_unsubscribe(p[i], &subs[i]);
+	loop_io_del(L, &s.io);
+	close(s.io.fd);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -538,6 +623,7 @@ int main(void)
 	test_program();
 	test_retries();
 	test_agent_sharing();
+	test_grid_spread();
 	check_exit();
 	loop_free(L);
 	return tap_done();

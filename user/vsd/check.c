@@ -168,7 +168,12 @@ static void schedule_next(struct probe *p)
 {
 	uint64_t now = loop_now(), iv = p->cc.interval * 1000;
 
-	p->due += iv;
+	if (p->grid_start) {
+		p->due = p->grid_start;
+		p->grid_start = 0;
+	} else {
+		p->due += iv;
+	}
 	/* An attempt that outlasted its interval: skip the slots it
 	 * covered, staying on the grid.
 	 */
@@ -312,7 +317,7 @@ static struct probe *probe_new(const struct vsd_check_conf *cc,
 			       char *key)
 {
 	struct probe *p = calloc(1, sizeof(*p));
-	uint64_t spread;
+	uint64_t spread, now, iv;
 
 	if (!p)
 		return NULL;
@@ -337,9 +342,19 @@ static struct probe *probe_new(const struct vsd_check_conf *cc,
 		return p;
 	}
 	snprintf(p->reason, sizeof(p->reason), "not checked yet");
-	spread = cc->interval * 1000 < FIRST_SPREAD_US ?
-		 cc->interval * 1000 : FIRST_SPREAD_US;
-	p->due = loop_now() + rnd() % (spread + 1);
+	/*
+	 * A verdict soon (a new server joins the pool at its first pass),
+	 * then a grid whose phase is random over the whole interval: checks
+	 * keep their grid for good, so starting them all in one second would
+	 * make a burst of every server in that second of every interval.
+	 */
+	now = loop_now();
+	iv = cc->interval * 1000;
+	spread = iv < FIRST_SPREAD_US ? iv : FIRST_SPREAD_US;
+	p->due = now + rnd() % (spread + 1);
+	p->grid_start = now + rnd() % iv;
+	if (p->grid_start <= p->due)
+		p->grid_start += iv;
 	loop_timer_at(p->loop, &p->due_timer, p->due);
 	return p;
 }

@@ -71,6 +71,7 @@ struct probe {
 	struct loop_timer due_timer;		/* next attempt */
 	struct loop_timer limit_timer;		/* connect_timeout */
 	uint64_t due;
+	uint64_t grid_start;			/* 0 once the grid is joined */
 	int64_t last_late;
 	unsigned int tries_left;
 	bool busy;

@@ -53,7 +53,9 @@ struct vsd_failover {
 	uint64_t started;
 	uint64_t seq;
 	struct loop_timer tick, dead, garp;
+	int garp_fd;
 	unsigned int garps_left;
+	uint64_t last_garp;
 	bool digest_mismatch;
 	bool links_ok;
 	uint64_t counts[VSD_HB_SELF + 1];
@@ -125,7 +127,8 @@ static void garp_cb(struct loop_timer *t)
 	if (!f->active || !f->garps_left)
 		return;
 	for (i = 0; i < f->c.n_floats; i++)
-		vsd_float_garp(&f->c.floats[i]);
+		vsd_float_garp(f->garp_fd, &f->c.floats[i]);
+	f->last_garp = loop_now();
 	if (--f->garps_left)
 		loop_timer_in(f->loop, &f->garp, f->c.garp_interval_us);
 }
@@ -219,7 +222,9 @@ static void evaluate_active(struct vsd_failover *f)
 	if (f->peer.state == VSD_HB_ACTIVE) {
 		if (f->c.self == VSD_HB_BACKUP) {
 			set_role(f, false, "both active: the backup yields");
-		} else {
+		} else if (!f->garps_left &&
+			   loop_now() - f->last_garp >= f->c.garp_interval_us) {
+			/* Announce again, but not at every heartbeat. */
 			log_warn("failover: both active; the primary keeps the role");
 			announce(f);
 		}
@@ -346,11 +351,18 @@ struct vsd_failover *vsd_failover_new(struct loop *l,
 	f->loop = l;
 	f->c = *c;
 	f->paths[0].fd = f->paths[1].fd = -1;
+	f->garp_fd = vsd_garp_open();
 	f->tick.fn = tick_cb;
 	f->dead.fn = dead_cb;
 	f->garp.fn = garp_cb;
 	f->started = loop_now();
 	f->seq = wall_us();	/* ahead of any earlier run of ours */
+	if (f->garp_fd < 0) {
+		log_err("failover: cannot open a packet socket for gratuitous ARP: %s",
+			strerror(-f->garp_fd));
+		vsd_failover_free(f);
+		return NULL;
+	}
 	ret = open_path(f, &f->paths[0], c->local_pub, c->peer_pub, "public");
 	f->n_paths = 1;
 	if (!ret && c->has_private) {
@@ -393,6 +405,8 @@ void vsd_failover_free(struct vsd_failover *f)
 		if (f->paths[i].fd >= 0)
 			close(f->paths[i].fd);
 	}
+	if (f->garp_fd >= 0)
+		close(f->garp_fd);
 	vsd_sync_free(f->sync);
 	free(f);
 }

@@ -144,7 +144,19 @@ static int hwaddr(int fd, const char *ifname, uint8_t mac[ETH_ALEN])
 	return 0;
 }
 
-int vsd_float_garp(const struct vsd_float *f)
+/*
+ * Protocol 0: the socket receives nothing. It is kept for the daemon's
+ * life because closing a packet socket waits for an RCU grace period,
+ * which would hold the loop between the ARPs of a takeover.
+ */
+int vsd_garp_open(void)
+{
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int vsd_float_garp(int fd, const struct vsd_float *f)
 {
 	struct sockaddr_ll to = {
 		.sll_family = AF_PACKET,
@@ -158,14 +170,11 @@ int vsd_float_garp(const struct vsd_float *f)
 		.h.ar_pln = 4,
 		.h.ar_op = htons(ARPOP_REQUEST),
 	};
-	int fd, ret;
+	int ret;
 
 	to.sll_ifindex = (int)if_nametoindex(f->ifname);
 	if (!to.sll_ifindex)
 		return -ENODEV;
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
-	if (fd < 0)
-		return -errno;
 	ret = hwaddr(fd, f->ifname, p.sha);
 	if (!ret) {
 		memset(to.sll_addr, 0xff, ETH_ALEN);
@@ -175,7 +184,6 @@ int vsd_float_garp(const struct vsd_float *f)
 			   sizeof(to)) < 0)
 			ret = -errno;
 	}
-	close(fd);
 	return ret;
 }
 

@@ -27,8 +27,10 @@ int vsd_float_add(const struct vsd_float *f);
 int vsd_float_del(const struct vsd_float *f);
 /* Is it on its device now? */
 bool vsd_float_present(const struct vsd_float *f);
+/* The packet socket gratuitous ARPs go out on; fd or -errno. */
+int vsd_garp_open(void);
 /* One gratuitous ARP for it (an ARP request for itself, broadcast). */
-int vsd_float_garp(const struct vsd_float *f);
+int vsd_float_garp(int fd, const struct vsd_float *f);
 /* Is the device up and running (carrier)? */
 bool vsd_link_up(const char *ifname);
 
