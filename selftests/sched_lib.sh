@@ -75,8 +75,11 @@ import socket, sys, time
 def connect(src, dst, port):
     s = socket.socket()
     s.settimeout(15)
-    if src != "-":
-        s.bind((src, 0))
+    # Bound before connecting: a port from bind() is unique on the
+    # client, while connect() reuses a port towards another destination.
+    # Behind NAT, VIP:80 and VIP:82 can lead to the same real server,
+    # where two connections from one port would be one.
+    s.bind(("" if src == "-" else src, 0))
     s.connect((dst, port))
     return s
 
@@ -135,10 +138,11 @@ elif mode == "session":
 # sched_client MODE PORT [SRC DST]: the client, in the client namespace.
 #   get      stdin lines "SRC DST" (SRC "-" for the default): one HTTP
 #            request and connection each; prints "SRC DST NAME", NAME the
-#            server that answered, ERR if none did. The client closes
-#            first, so TIME_WAIT stays with it: behind NAT, connections to
-#            different destinations can reach a server with the same
-#            addresses and ports, which its TIME_WAIT would refuse.
+#            server that answered, ERR if none did. Behind NAT,
+#            connections to different destinations can reach one server
+#            with the same addresses: each takes its own port (bound
+#            before connect) and the client closes first, so TIME_WAIT
+#            stays with it and never refuses the server's next one.
 #   hold     the same, but every connection stays open; prints "ready"
 #            after the last and keeps them until killed.
 #   session  one keep-alive connection from SRC to DST, asked again for
