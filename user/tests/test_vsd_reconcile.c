@@ -216,6 +216,89 @@ static void test_services(void)
 	vs_table_free(&H);
 }
 
+/*
+ * Lookups go through sorted arrays: a big table in another order than the
+ * configuration's (the kernel lists servers as they were added, and
+ * fwmark and address services mix) still pairs every entry with its own.
+ */
+#define BIG_SERVERS 3000
+#define BIG_SERVICES 400
+
+static union vs_addr big_addr(unsigned int i)
+{
+	union vs_addr a = { 0 };
+
+	a.ip = htonl(0x0a140000 | i);	/* 10.20.x.y */
+	return a;
+}
+
+static void test_big(void)
+{
+	static struct want_dest bwd[BIG_SERVERS];
+	static struct want_service bws[BIG_SERVICES];
+	struct want bw = { .svcs = bws, .n = BIG_SERVICES };
+	struct vs_table bh = { 0 };
+	size_t n, i, kind[VS_OP_DEL_DEST + 1] = { 0 }, wrong = 0;
+	struct vs_op *ops;
+
+	for (i = 0; i < BIG_SERVERS; i++) {
+		bwd[i].d = dest("10.11.12.1", (uint16_t)(1000 + i % 7), 5);
+		bwd[i].d.addr = big_addr((unsigned int)i);
+	}
+	for (i = 0; i < BIG_SERVICES; i++) {
+		bws[i].s = svc("192.168.26.10", (uint16_t)(80 + i % 3), "wlc");
+		bws[i].s.addr = big_addr((unsigned int)i / 3);
+		if (i % 5 == 0)		/* fwmark services: address ignored */
+			bws[i].s.fwmark = (uint32_t)(i + 1);
+	}
+	bws[0].dests = bwd;
+	bws[0].n_dests = BIG_SERVERS;
+	/* The kernel's: every service in reverse order, the big one's
+	 * servers too, but server 7 missing, 8 at weight 9, and one extra.
+	 */
+	bh.n = BIG_SERVICES;
+	bh.svcs = calloc(bh.n, sizeof(*bh.svcs));
+	for (i = 0; i < BIG_SERVICES; i++)
+		bh.svcs[i] = bws[BIG_SERVICES - 1 - i].s;
+	bh.svcs[bh.n - 1].dests = calloc(BIG_SERVERS, sizeof(struct vs_dest));
+	for (i = 0; i < BIG_SERVERS; i++)
+		bh.svcs[bh.n - 1].dests[i] = bwd[BIG_SERVERS - 1 - i].d;
+	bh.svcs[bh.n - 1].dests[BIG_SERVERS - 1 - 7].addr = big_addr(60000);
+	bh.svcs[bh.n - 1].dests[BIG_SERVERS - 1 - 8].weight = 9;
+	bh.svcs[bh.n - 1].n_dests = BIG_SERVERS;
+	bh.svcs[4].fwmark = 0;	/* want's service 395, fwmark 396: gone */
+
+	if (rec_diff(&bw, &bh, &ops, &n)) {
+		ok(0, "a big table in another order: diff failed");
+		vs_table_free(&bh);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		kind[ops[i].kind]++;
+		if (ops[i].kind == VS_OP_ADD_DEST)
+			wrong += ops[i].dest.addr.ip != big_addr(7).ip;
+		else if (ops[i].kind == VS_OP_EDIT_DEST)
+			wrong += ops[i].dest.addr.ip != big_addr(8).ip ||
+				 ops[i].dest.weight != 5;
+		else if (ops[i].kind == VS_OP_DEL_DEST)
+			wrong += ops[i].dest.addr.ip != big_addr(60000).ip;
+		else if (ops[i].kind == VS_OP_ADD_SERVICE)
+			wrong += ops[i].svc.fwmark != 396;
+	}
+	ok(n == 4 && kind[VS_OP_ADD_DEST] == 1 && kind[VS_OP_EDIT_DEST] == 1 &&
+	   kind[VS_OP_DEL_DEST] == 1 && kind[VS_OP_ADD_SERVICE] == 1 && !wrong,
+	   "a big table in another order: exactly the 4 differences (%zu ops, %zu wrong)",
+	   n, wrong);
+	rec_apply_fake(&bh, ops, n);
+	rec_ops_free(ops, n);
+	ops = NULL;
+	n = 1;
+	ok(!rec_diff(&bw, &bh, &ops, &n) && n == 0,
+	   "and applied, nothing more to do");
+	rec_ops_free(ops, n);
+	vs_table_free(&bh);
+}
+
 int main(void)
 {
 	test_unchanged();
@@ -223,5 +306,6 @@ int main(void)
 	test_drift();
 	test_optional();
 	test_services();
+	test_big();
 	return tap_done();
 }

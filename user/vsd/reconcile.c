@@ -83,17 +83,6 @@ static const struct vs_dest *find_dest(const struct vs_service *s,
 	return NULL;
 }
 
-static bool want_has_dest(const struct want_service *ws,
-			  const struct vs_dest *d)
-{
-	size_t i;
-
-	for (i = 0; i < ws->n_dests; i++)
-		if (vs_dest_same(&ws->dests[i].d, d))
-			return true;
-	return false;
-}
-
 static bool params_differ(const struct vs_service *want,
 			  const struct vs_service *have)
 {
@@ -128,15 +117,83 @@ static void add_service(struct opv *v, const struct want_service *ws)
 	op->svc.n_dests = n;
 }
 
+/*
+ * A pass looks every wanted service and server up in the kernel's table
+ * and every kernel server up in the wanted ones: through sorted pointer
+ * arrays, so a pass is n log n. A linear find per entry made it quadratic,
+ * seconds per pass for a virtual of thousands of servers or a
+ * configuration of thousands of virtuals. The order is any total order
+ * whose equality is vs_service_same() and vs_dest_same().
+ */
+static int cmp_num(unsigned long a, unsigned long b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int svc_order(const void *pa, const void *pb)
+{
+	const struct vs_service *a = *(const struct vs_service * const *)pa;
+	const struct vs_service *b = *(const struct vs_service * const *)pb;
+	int c = cmp_num(a->af ? a->af : AF_INET, b->af ? b->af : AF_INET);
+
+	if (c || (c = cmp_num(a->fwmark, b->fwmark)) || a->fwmark)
+		return c;
+	if ((c = cmp_num(a->protocol, b->protocol)) ||
+	    (c = cmp_num(a->port, b->port)))
+		return c;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+static int dest_order(const void *pa, const void *pb)
+{
+	const struct vs_dest *a = *(const struct vs_dest * const *)pa;
+	const struct vs_dest *b = *(const struct vs_dest * const *)pb;
+	int c = cmp_num(a->port, b->port);
+
+	return c ? c : memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+/* n entries of size stride from first, as sorted pointers; NULL: no memory. */
+static const void **sorted(const void *first, size_t n, size_t stride,
+			   int (*order)(const void *, const void *))
+{
+	const void **v = malloc((n ? n : 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < n; i++)
+		v[i] = (const char *)first + i * stride;
+	qsort(v, n, sizeof(*v), order);
+	return v;
+}
+
+static const void *lookup(const void **v, size_t n, const void *key,
+			  int (*order)(const void *, const void *))
+{
+	const void **hit = n ? bsearch(&key, v, n, sizeof(*v), order) : NULL;
+
+	return hit ? *hit : NULL;
+}
+
 static void sync_dests(struct opv *v, const struct want_service *ws,
 		       const struct vs_service *have)
 {
+	const void **hv = sorted(have->dests, have->n_dests,
+				 sizeof(*have->dests), dest_order);
+	const void **wv = sorted(ws->n_dests ? &ws->dests[0].d : NULL,
+				 ws->n_dests, sizeof(*ws->dests), dest_order);
 	struct vs_op *op;
 	size_t i;
 
+	if (!hv || !wv) {
+		v->err = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < ws->n_dests; i++) {
 		const struct want_dest *wd = &ws->dests[i];
-		const struct vs_dest *hd = find_dest(have, &wd->d);
+		const struct vs_dest *hd = lookup(hv, have->n_dests, &wd->d,
+						  dest_order);
 
 		if (wd->optional || (hd && !dest_differs(&wd->d, hd)))
 			continue;
@@ -145,24 +202,33 @@ static void sync_dests(struct opv *v, const struct want_service *ws,
 			op->dest = wd->d;
 	}
 	for (i = 0; i < have->n_dests; i++) {
-		if (want_has_dest(ws, &have->dests[i]))
+		if (lookup(wv, ws->n_dests, &have->dests[i], dest_order))
 			continue;
 		op = push(v, VS_OP_DEL_DEST, &ws->s);
 		if (op)
 			op->dest = have->dests[i];
 	}
+out:
+	free(hv);
+	free(wv);
 }
 
 int rec_diff(const struct want *w, const struct vs_table *have,
 	     struct vs_op **ops, size_t *n)
 {
+	size_t n_have = have ? have->n : 0;
+	const void **hv = sorted(n_have ? have->svcs : NULL, n_have,
+				 sizeof(*have->svcs), svc_order);
 	struct opv v = { 0 };
 	struct vs_op *op;
 	size_t i;
 
-	for (i = 0; i < w->n; i++) {
+	if (!hv)
+		return -ENOMEM;
+	for (i = 0; i < w->n && !v.err; i++) {
 		const struct want_service *ws = &w->svcs[i];
-		const struct vs_service *hs = find_svc(have, &ws->s);
+		const struct vs_service *hs = lookup(hv, n_have, &ws->s,
+						     svc_order);
 
 		if (ws->absent)
 			continue;
@@ -176,8 +242,10 @@ int rec_diff(const struct want *w, const struct vs_table *have,
 		sync_dests(&v, ws, hs);
 	}
 	for (i = 0; i < w->n; i++)
-		if (w->svcs[i].absent && find_svc(have, &w->svcs[i].s))
+		if (w->svcs[i].absent && lookup(hv, n_have, &w->svcs[i].s,
+						svc_order))
 			push(&v, VS_OP_DEL_SERVICE, &w->svcs[i].s);
+	free(hv);
 	if (v.err) {
 		rec_ops_free(v.ops, v.n);
 		return v.err;
