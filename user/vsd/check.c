@@ -269,9 +269,14 @@ void probe_done(struct probe *p, bool pass, const char *fmt, ...)
 
 	if (!p->busy)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
-	va_end(ap);
+	if (strchr(fmt, '%')) {
+		va_start(ap, fmt);
+		vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+		va_end(ap);
+	} else if (strcmp(p->reason, fmt)) {
+		/* A pass says the same every time: skip the formatting. */
+		snprintf(p->reason, sizeof(p->reason), "%s", fmt);
+	}
 	loop_timer_cancel(p->loop, &p->limit_timer);
 	p->ops->stop(p);
 	if (!pass && --p->tries_left > 0) {

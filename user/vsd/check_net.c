@@ -217,12 +217,18 @@ static void net_open(struct probe *p, size_t cap)
 		.sin_addr.s_addr = p->addr.ip,
 	};
 	int type = p->cc.protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	bool reply = wants_reply(p);
 
-	p->cap = cap;
-	p->buf = malloc(cap + 1);
+	/* A plain connect check, the common one by far, reads nothing. */
+	p->cap = reply ? cap : 0;
+	p->buf = reply ? malloc(cap + 1) : NULL;
+	if (reply && !p->buf) {
+		probe_done(p, false, "out of memory");
+		return;
+	}
 	p->fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!p->buf || p->fd < 0) {
-		probe_done(p, false, "socket: %s", strerror(p->buf ? errno : ENOMEM));
+	if (p->fd < 0) {
+		probe_done(p, false, "socket: %s", strerror(errno));
 		return;
 	}
 	p->io.fd = p->fd;
