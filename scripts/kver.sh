@@ -15,3 +15,17 @@ vs_kver() {
 	fi
 	echo "$k"
 }
+
+# vs_debug_dir: where scripts/debug-kernel keeps (or will keep) the debug
+# kernel, named by what it is built from.
+vs_debug_dir() {
+	local top key
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	key=$({
+		cat "$top/scripts/debug-kernel.d/debug.config"
+		sed -n 's/^recipe=//p' "$top/scripts/debug-kernel"
+		dpkg-query -W -f='${Version}\n' linux-source-6.1 2>/dev/null
+		gcc --version | head -n 1
+	} | sha256sum | cut -c1-12)
+	echo "${VS_DEBUG_CACHE:-/var/cache/vs-debug-kernel}/6.1-$key"
+}
