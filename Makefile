@@ -3,6 +3,7 @@
 # make            module for the newest Debian 6.1 headers + vsadm/vsd
 # make KDIR=...   module for other headers (e.g. /lib/modules/6.12.*/build)
 # make check      every test: host unit tests, selftests in a VM on 6.1 and 6.12
+# make check-debug the VM selftests, fuzzers and stress on a KASAN/lockdep kernel
 # make demo       load balancing shown end to end in a VM
 # make style      checkpatch (needs linux-source-6.1) and sparse
 
@@ -17,7 +18,7 @@ KOBJ := $(TOP)/build/$(KVER)
 
 KSRC := $(wildcard kernel/*.c kernel/*.h) Kbuild $(wildcard include/uapi/linux/*.h)
 
-.PHONY: all module user check demo bench style sparse clean setup
+.PHONY: all module user check check-debug demo bench style sparse clean setup
 all: module user
 
 setup:
@@ -34,13 +35,18 @@ $(KOBJ)/vs.ko: $(KSRC)
 	@rm -f $(KOBJ)/kernel/*.[ch]
 	@ln -sf $(addprefix $(TOP)/,$(filter kernel/%,$(KSRC))) $(KOBJ)/kernel/
 	$(MAKE) -C $(KDIR) M=$(KOBJ) W=1 modules
-	@scripts/modroot $(KVER) $(KOBJ)
+	@scripts/modroot $(KVER) $(KOBJ) $(firstword $(wildcard $(KDIR)/../modules/lib/modules/$(KVER)) /lib/modules/$(KVER))
 
 user:
 	$(MAKE) -C user
 
 check: setup
 	scripts/check
+
+# The debug kernel is built on first use (about an hour on two cores) and
+# cached outside the tree (scripts/debug-kernel).
+check-debug: setup
+	scripts/check-debug
 
 # demo and bench build in a make of their own: on a fresh machine the
 # headers only exist once setup has run.

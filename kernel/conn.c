@@ -16,6 +16,7 @@
 
 #include <linux/inetdevice.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -23,11 +24,13 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core.h"
 #include "netlink.h"
 #include "proto.h"
 
 #define EXP_SLOTS 256		/* seconds ahead a slot can hold */
 #define EXP_BATCH 128		/* connections per collector lock hold */
+#define EVICT_SCAN 64		/* entries a full table looks at to evict one */
 #define GC_INTERVAL HZ
 
 struct vs_expiry {
@@ -36,6 +39,17 @@ struct vs_expiry {
 };
 
 static struct kmem_cache *conn_cache __ro_after_init;
+
+/*
+ * Connections of every namespace together, against conn_max_total: the
+ * bound that keeps many namespaces, each within its own conn_max, from
+ * taking the host's memory between them.
+ */
+static struct percpu_counter conn_total;
+static unsigned int conn_max_total __read_mostly;
+module_param(conn_max_total, uint, 0644);
+MODULE_PARM_DESC(conn_max_total,
+		 "connections of all network namespaces together (default: a sixteenth of RAM)");
 
 static const struct rhashtable_params conn_params = {
 	.key_len = sizeof(struct vs_conn_key),
@@ -69,9 +83,42 @@ static struct vs_expiry *expiry_of(struct vs_net *vn, const struct vs_conn *cp)
 
 static unsigned int timeout_of(struct vs_net *vn, const struct vs_conn *cp)
 {
+	u8 state = READ_ONCE(cp->state);
+
 	if (cp->flags & VS_CONN_F_TMPL)
 		return READ_ONCE(cp->dest->svc->timeout);
-	return READ_ONCE(vn->timeouts[cp->state]);
+	/* Killed under us (VS_CONN_DEAD): nothing left to time. */
+	if (state >= __VS_CONN_S_LAST)
+		return 0;
+	return READ_ONCE(vn->timeouts[state]);
+}
+
+/*
+ * Flags change on the packet path of both directions at once: set and
+ * clear them atomically so that neither loses the other's bit.
+ */
+static void set_flag(struct vs_conn *cp, u8 bit)
+{
+	u8 old = READ_ONCE(cp->flags);
+
+	while (!(old & bit) && !try_cmpxchg(&cp->flags, &old, old | bit))
+		;
+}
+
+static bool test_and_clear_flag(struct vs_conn *cp, u8 bit)
+{
+	u8 old = READ_ONCE(cp->flags);
+
+	do {
+		if (!(old & bit))
+			return false;
+	} while (!try_cmpxchg(&cp->flags, &old, old & ~bit));
+	return true;
+}
+
+void vs_conn_set_output(struct vs_conn *cp)
+{
+	set_flag(cp, VS_CONN_F_OUTPUT);
 }
 
 struct vs_conn *vs_conn_lookup(struct vs_net *vn, const struct vs_conn_key *key)
@@ -171,6 +218,7 @@ static void kill_locked(struct vs_net *vn, struct vs_conn *cp)
 	hlist_del_init(&cp->exp_node);
 	account(cp, old, -1);
 	percpu_counter_dec(&vn->conn_count);
+	percpu_counter_dec(&conn_total);
 	if (cp->tmpl) {
 		struct vs_conn *tmpl = cp->tmpl;
 		unsigned long until = jiffies + timeout_of(vn, tmpl) * HZ;
@@ -202,12 +250,18 @@ void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp)
 void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp)
 {
 	unsigned long old = READ_ONCE(cp->expires);
-	unsigned long expires = jiffies + timeout_of(vn, cp) * HZ;
+	unsigned long expires;
 	struct vs_expiry *e;
 
+	if (READ_ONCE(cp->state) == VS_CONN_DEAD)
+		return;
+	expires = jiffies + timeout_of(vn, cp) * HZ;
 	if (time_after(expires, old)) {
-		if (expires - old > HZ / 4)
+		if (expires - old > HZ / 4) {
 			WRITE_ONCE(cp->expires, expires);
+			/* The backup's copy must hear of it: see collect_slot. */
+			set_flag(cp, VS_CONN_F_SYNC_DUE);
+		}
 		return;
 	}
 	if (old - expires <= HZ / 4)
@@ -253,12 +307,14 @@ static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
 	out->dir = VS_DIR_OUT;
 }
 
-/* Exact near the bound: the per-CPU counter is summed when it is close. */
 /*
  * Hash a NAT connection's reply tuple. It can only clash with a connection
  * from the same client address and port to the same real server through
- * another VIP: the server itself tells such connections apart only by
- * time, so a closing one gives way to the new one (and an open one wins).
+ * another VIP, which the server itself tells apart only by time. A UDP
+ * flow gives way to the newer one: a client that asks one VIP and then
+ * another from the same socket wants the answer to its last question. A
+ * TCP connection gives way only once it is closing; an open one wins and
+ * the new one is refused.
  */
 static int hash_out(struct vs_net *vn, struct vs_conn *cp)
 {
@@ -266,30 +322,105 @@ static int hash_out(struct vs_net *vn, struct vs_conn *cp)
 						conn_params);
 	struct vs_conn *old;
 
-	if (ret != -EEXIST || cp->in.key.protocol != IPPROTO_TCP)
+	if (ret != -EEXIST)
 		return ret;
 	old = vs_conn_lookup(vn, &cp->out.key);
-	if (!old || !vs_tcp_reusable(READ_ONCE(old->state)))
+	if (!old || (cp->in.key.protocol == IPPROTO_TCP &&
+		     !vs_tcp_reusable(READ_ONCE(old->state))))
 		return ret;
 	vs_conn_kill(vn, old);
 	return rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
 					     conn_params);
 }
 
-static bool over_limit(struct vs_net *vn)
+/*
+ * Never answered: a TCP connection still at the client's SYN (whatever
+ * the server said), or a NAT datagram flow the server has not replied to.
+ * Direct routing never sees replies, so its UDP flows do not count.
+ */
+static bool unanswered(const struct vs_conn *cp)
 {
-	if (percpu_counter_compare(&vn->conn_count, READ_ONCE(vn->conn_max)) < 0)
+	u8 state = READ_ONCE(cp->state);
+
+	if (cp->flags & VS_CONN_F_TMPL)
 		return false;
+	if (cp->in.key.protocol == IPPROTO_TCP)
+		return state == VS_TCP_S_SYN_RECV || state == VS_TCP_S_NONE;
+	return (READ_ONCE(cp->flags) & (VS_CONN_F_NAT | VS_CONN_F_OUTPUT)) ==
+	       VS_CONN_F_NAT;
+}
+
+/* Kill the unanswered entry due first in one CPU's slots, if any. */
+static bool evict_from(struct vs_net *vn, struct vs_expiry *e,
+		       unsigned long now, unsigned int *seen)
+{
+	struct vs_conn *cp;
+	unsigned int s;
+
+	spin_lock_bh(&e->lock);
+	for (s = 0; s < EXP_SLOTS && *seen < EVICT_SCAN; s++) {
+		hlist_for_each_entry(cp, &e->slot[(now + s) % EXP_SLOTS], exp_node) {
+			if (++*seen > EVICT_SCAN)
+				break;
+			if (unanswered(cp)) {
+				kill_locked(vn, cp);
+				spin_unlock_bh(&e->lock);
+				return true;
+			}
+		}
+	}
+	spin_unlock_bh(&e->lock);
+	return false;
+}
+
+/*
+ * A full table makes room as conntrack's early drop does: an entry nobody
+ * answered gives way, so that a SYN flood cannot keep real clients out.
+ * The entries due soonest are looked at first, this CPU's before the
+ * others', a bounded number in all and under per-CPU locks only.
+ */
+static bool evict_one(struct vs_net *vn)
+{
+	unsigned long now = sec_of(jiffies);
+	int first = raw_smp_processor_id(), cpu;
+	unsigned int seen = 0;
+
+	for (cpu = first; cpu < nr_cpu_ids; cpu++)
+		if (cpu_possible(cpu) &&
+		    evict_from(vn, per_cpu_ptr(vn->expiry, cpu), now, &seen))
+			return true;
+	for (cpu = 0; cpu < first; cpu++)
+		if (cpu_possible(cpu) &&
+		    evict_from(vn, per_cpu_ptr(vn->expiry, cpu), now, &seen))
+			return true;
+	return false;
+}
+
+/*
+ * Room for one more connection? The counters are read without their lock
+ * (percpu_counter_read), so a flood at the bound takes no global lock per
+ * packet; the price is that the bounds hold to within the counters'
+ * per-CPU batch (percpu_counter_batch) per CPU.
+ */
+static bool room_for_one(struct vs_net *vn)
+{
+	if (percpu_counter_read_positive(&vn->conn_count) < READ_ONCE(vn->conn_max) &&
+	    percpu_counter_read_positive(&conn_total) < READ_ONCE(conn_max_total))
+		return true;
+	if (evict_one(vn))
+		return true;
 	atomic_long_inc(&vn->conn_refused);
-	return true;
+	return false;
 }
 
 /*
  * Make and hash a connection (or, with VS_CONN_F_TMPL, a persistence
  * entry) to @dest, taking references on @dest and @tmpl; its deadline is
- * @expires (jiffies), or its state's timeout from now if 0. Returns NULL when
- * the server is gone or the table is full (counted), ERR_PTR(-EEXIST) when
- * another CPU hashed the same connection first: look it up again.
+ * @expires (jiffies), or its state's timeout from now if 0. A persistence
+ * entry comes back with a reference for the caller, taken before anyone
+ * else can see it. Returns NULL when the server is gone, the table is full
+ * or the reply tuple is taken (counted), ERR_PTR(-EEXIST) when another CPU
+ * hashed the same connection first: look it up again.
  */
 struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			    struct vs_dest *dest, struct vs_conn *tmpl,
@@ -299,7 +430,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 	struct vs_conn *cp;
 	int ret;
 
-	if (over_limit(vn))
+	if (!room_for_one(vn))
 		return NULL;
 	if (test_bit(VS_DEST_F_DEAD, &dest->flags) || !vs_dest_get(dest))
 		return NULL;
@@ -316,13 +447,14 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 	cp->tmpl = tmpl;
 	cp->state = state;
 	cp->flags = flags;
-	refcount_set(&cp->refcnt, 1);
+	refcount_set(&cp->refcnt, flags & VS_CONN_F_TMPL ? 2 : 1);
 	cp->exp_cpu = raw_smp_processor_id();
 	cp->expires = expires ?: jiffies + timeout_of(vn, cp) * HZ;
 	if (tmpl)
 		refcount_inc(&tmpl->refcnt);
 	account(cp, state, 1);
 	percpu_counter_inc(&vn->conn_count);
+	percpu_counter_inc(&conn_total);
 
 	/* Filed before it can be found, so whoever kills it can unfile it. */
 	e = expiry_of(vn, cp);
@@ -331,11 +463,6 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 	spin_unlock_bh(&e->lock);
 
 	ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->in.node, conn_params);
-	if (!ret && (flags & VS_CONN_F_NAT)) {
-		ret = hash_out(vn, cp);
-		if (ret)
-			rhashtable_remove_fast(&vn->conns, &cp->in.node, conn_params);
-	}
 	if (ret) {
 		/* Never visible: undo by hand, without the tables. */
 		spin_lock_bh(&e->lock);
@@ -343,6 +470,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 		spin_unlock_bh(&e->lock);
 		account(cp, state, -1);
 		percpu_counter_dec(&vn->conn_count);
+		percpu_counter_dec(&conn_total);
 		if (tmpl)
 			conn_put(tmpl);
 		vs_dest_put(dest);
@@ -351,45 +479,68 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			atomic_long_inc(&vn->conn_refused);
 		return ret == -EEXIST ? ERR_PTR(-EEXIST) : NULL;
 	}
+	if ((flags & VS_CONN_F_NAT) && hash_out(vn, cp)) {
+		/*
+		 * Readers, dumps and walkers may hold it by its in tuple
+		 * already: it dies as any connection does, freed after a
+		 * grace period.
+		 */
+		atomic_long_inc(&vn->conn_refused);
+		vs_conn_kill(vn, cp);
+		return NULL;
+	}
 	return cp;
 }
 
-/* The collector's work on one slot of one CPU's expiry lists. */
+/*
+ * The collector's work on one slot of one CPU's expiry lists, a batch per
+ * lock hold. Connections whose deadline traffic pushed out are filed again
+ * and, once per timeout period, announced to the sync group so a backup's
+ * copy lives as long; those events are built after the lock is dropped,
+ * under RCU, which keeps the connections' memory valid meanwhile.
+ */
 static void collect_slot(struct vs_net *vn, struct vs_expiry *e,
 			 unsigned long sec)
 {
 	struct hlist_head *head = &e->slot[sec % EXP_SLOTS];
-	unsigned int n = 0;
+	struct vs_conn *refreshed[EXP_BATCH];
+	unsigned int n, nref, i;
+	bool more = true;
 
-	spin_lock_bh(&e->lock);
-	while (!hlist_empty(head)) {
-		struct vs_conn *cp = hlist_entry(head->first, struct vs_conn,
-						 exp_node);
-		unsigned long expires = READ_ONCE(cp->expires);
+	while (more) {
+		nref = 0;
+		rcu_read_lock();
+		spin_lock_bh(&e->lock);
+		for (n = 0; n < EXP_BATCH && !hlist_empty(head); n++) {
+			struct vs_conn *cp = hlist_entry(head->first,
+							 struct vs_conn, exp_node);
+			unsigned long expires = READ_ONCE(cp->expires);
 
-		hlist_del_init(&cp->exp_node);
-		if (READ_ONCE(cp->state) == VS_CONN_DEAD) {
-			/* Its killer is waiting for our lock to unfile it. */
-		} else if (time_after(expires, jiffies)) {
-			file_locked(e, cp, expires, sec);
-			/* Traffic kept it: so must the backup's copy. */
-			vs_conn_event(vn, cp);
-		} else if ((cp->flags & VS_CONN_F_TMPL) &&
-			   refcount_read(&cp->refcnt) > 1) {
-			/* Still used: persistence outlives its connections. */
-			expires = jiffies + timeout_of(vn, cp) * HZ;
-			WRITE_ONCE(cp->expires, expires);
-			file_locked(e, cp, expires, sec);
-		} else {
-			kill_locked(vn, cp);
+			hlist_del_init(&cp->exp_node);
+			if (READ_ONCE(cp->state) == VS_CONN_DEAD) {
+				/* Its killer waits for our lock to unfile it. */
+			} else if (time_after(expires, jiffies)) {
+				file_locked(e, cp, expires, sec);
+				if (test_and_clear_flag(cp, VS_CONN_F_SYNC_DUE))
+					refreshed[nref++] = cp;
+			} else if ((cp->flags & VS_CONN_F_TMPL) &&
+				   refcount_read(&cp->refcnt) > 1) {
+				/* Still used: persistence outlives its connections. */
+				expires = jiffies + timeout_of(vn, cp) * HZ;
+				WRITE_ONCE(cp->expires, expires);
+				file_locked(e, cp, expires, sec);
+			} else {
+				kill_locked(vn, cp);
+			}
 		}
-		if (++n % EXP_BATCH == 0) {
-			spin_unlock_bh(&e->lock);
+		more = !hlist_empty(head);
+		spin_unlock_bh(&e->lock);
+		for (i = 0; i < nref; i++)
+			vs_conn_event(vn, refreshed[i]);
+		rcu_read_unlock();
+		if (more)
 			cond_resched();
-			spin_lock_bh(&e->lock);
-		}
 	}
-	spin_unlock_bh(&e->lock);
 }
 
 static void gc_work(struct work_struct *work)
@@ -406,6 +557,9 @@ static void gc_work(struct work_struct *work)
 		for_each_possible_cpu(cpu)
 			collect_slot(vn, per_cpu_ptr(vn->expiry, cpu), sec);
 	vn->gc_next_sec = sec;
+	/* Nothing left to serve: the hooks go, and with them this work. */
+	if (!READ_ONCE(vn->num_services) && vs_core_disable_idle(vn))
+		return;
 	queue_delayed_work(system_power_efficient_wq, &vn->conn_gc, GC_INTERVAL);
 }
 
@@ -503,6 +657,12 @@ static unsigned int default_conn_max(void)
 		     INT_MAX);
 }
 
+/* Exact: for the collector's decision that the namespace is idle. */
+bool vs_conn_none(struct vs_net *vn)
+{
+	return percpu_counter_sum(&vn->conn_count) <= 0;
+}
+
 int vs_conn_net_init(struct vs_net *vn)
 {
 	int cpu, i, ret;
@@ -542,6 +702,12 @@ void vs_conn_start(struct vs_net *vn)
 {
 	vn->gc_next_sec = sec_of(jiffies);
 	queue_delayed_work(system_power_efficient_wq, &vn->conn_gc, GC_INTERVAL);
+}
+
+/* Before the hooks go: the collector may take them off itself. */
+void vs_conn_net_pre_exit(struct vs_net *vn)
+{
+	cancel_delayed_work_sync(&vn->conn_gc);
 }
 
 /* After the hooks are gone: nothing makes connections any more. */
@@ -635,7 +801,7 @@ void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!vs_nl_sync_wanted(vn->net))
+	if (!vs_nl_sync_wanted(vn->net) || READ_ONCE(cp->state) == VS_CONN_DEAD)
 		return;
 	/* Exact size: a burst queues thousands of these at the listener. */
 	skb = genlmsg_new(conn_fill_size(), GFP_ATOMIC | __GFP_NOWARN);
@@ -724,6 +890,8 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 		vs_tmpl_put(tmpl);
 	if (!cp)
 		ret = -ENOSPC;
+	else if (s->tmpl && !IS_ERR(cp))
+		vs_tmpl_put(cp);	/* the reference vs_conn_new gave us */
 out:
 	rcu_read_unlock();
 	return ret;
@@ -816,12 +984,24 @@ int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 
 int __init vs_conn_init(void)
 {
+	int ret;
+
 	conn_cache = kmem_cache_create("vs_conn", sizeof(struct vs_conn), 0,
 				       0, NULL);
-	return conn_cache ? 0 : -ENOMEM;
+	if (!conn_cache)
+		return -ENOMEM;
+	ret = percpu_counter_init(&conn_total, 0, GFP_KERNEL);
+	if (ret) {
+		kmem_cache_destroy(conn_cache);
+		return ret;
+	}
+	if (!conn_max_total)
+		conn_max_total = default_conn_max();
+	return 0;
 }
 
 void vs_conn_uninit(void)
 {
+	percpu_counter_destroy(&conn_total);
 	kmem_cache_destroy(conn_cache);
 }

@@ -34,6 +34,7 @@ enum {
 	VS_CONN_F_NAT = BIT(0),		/* forwarded by NAT (else DR) */
 	VS_CONN_F_TMPL = BIT(1),	/* a persistence entry */
 	VS_CONN_F_OUTPUT = BIT(2),	/* a reply was seen (NAT) */
+	VS_CONN_F_SYNC_DUE = BIT(3),	/* traffic moved the deadline */
 };
 
 #define VS_CONN_DEAD 0xff		/* state of an unhashed connection */
@@ -62,6 +63,7 @@ struct vs_conn {
 };
 
 int vs_conn_net_init(struct vs_net *vn);
+void vs_conn_net_pre_exit(struct vs_net *vn);
 void vs_conn_net_exit(struct vs_net *vn);
 
 unsigned int vs_conn_buckets(struct vs_net *vn);
@@ -76,6 +78,8 @@ void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp);
 void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp);
 bool vs_conn_set_state(struct vs_conn *cp, u8 state);
 void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp);
+void vs_conn_set_output(struct vs_conn *cp);
+bool vs_conn_none(struct vs_net *vn);
 void vs_conn_kill_dest(struct vs_net *vn);
 void vs_conn_flush(struct vs_net *vn);
 void vs_conn_start(struct vs_net *vn);

@@ -127,13 +127,12 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	dest = pick(svc, pkt);
 	if (!dest)
 		return NULL;
+	/* A new entry comes with our reference, taken before it was seen. */
 	tmpl = vs_conn_new(vn, &key, dest, NULL, VS_CONN_F_TMPL, VS_TCP_S_NONE, 0);
 	if (IS_ERR(tmpl))
 		return vs_tmpl_get(vn, &key);	/* another CPU made it */
-	if (tmpl) {
-		refcount_inc(&tmpl->refcnt);
+	if (tmpl)
 		vs_conn_event(vn, tmpl);
-	}
 	return tmpl;
 }
 
@@ -256,8 +255,7 @@ static unsigned int out_packet(struct vs_net *vn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (vs_mangle(skb, l4->thoff, true, cp->in.key.daddr, cp->in.key.dport))
 		return NF_DROP;
-	if (!(READ_ONCE(cp->flags) & VS_CONN_F_OUTPUT))
-		WRITE_ONCE(cp->flags, cp->flags | VS_CONN_F_OUTPUT);
+	vs_conn_set_output(cp);
 	if (l4->protocol == IPPROTO_TCP)
 		tcp_transition(cp, VS_DIR_TCP_OUTPUT, l4->tcp_flags);
 	vs_conn_touch(vn, cp);
@@ -274,7 +272,11 @@ struct vs_icmp {
 	__be16 ports[2];
 };
 
-/* An ICMP error about a TCP or UDP packet, with the packet's header. */
+/*
+ * An ICMP error about a TCP or UDP packet, with the packet's header. The
+ * quoted header must be a plausible IPv4 one and the start of its packet:
+ * behind a later fragment's header come payload bytes, not ports.
+ */
 static bool parse_icmp(const struct sk_buff *skb, struct vs_icmp *ic)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -295,6 +297,9 @@ static bool parse_icmp(const struct sk_buff *skb, struct vs_icmp *ic)
 		return false;
 	if (p != &ic->inner)
 		memcpy(&ic->inner, p, sizeof(ic->inner));
+	if (ic->inner.version != 4 || ic->inner.ihl < 5 ||
+	    (ic->inner.frag_off & htons(IP_OFFSET)))
+		return false;
 	if (ic->inner.protocol != IPPROTO_TCP && ic->inner.protocol != IPPROTO_UDP)
 		return false;
 	p = skb_header_pointer(skb, ic->inoff + ic->inner.ihl * 4,
@@ -306,9 +311,17 @@ static bool parse_icmp(const struct sk_buff *skb, struct vs_icmp *ic)
 	return true;
 }
 
+/* Is the ICMP message intact? A corrupt one must not leave with a good sum. */
+static bool icmp_csum_ok(struct sk_buff *skb, const struct vs_icmp *ic)
+{
+	if (skb_csum_unnecessary(skb))
+		return true;
+	return !csum_fold(skb_checksum(skb, ic->icoff, skb->len - ic->icoff, 0));
+}
+
 /*
  * Translate an ICMP error for NAT: one outer address and one endpoint of
- * the packet it quotes; the ICMP checksum is computed anew.
+ * the packet it quotes; the ICMP checksum, checked first, is computed anew.
  */
 static int icmp_nat(struct sk_buff *skb, const struct vs_icmp *ic, bool outer_src,
 		    __be32 outer, bool inner_src, __be32 addr, __be16 port)
@@ -318,6 +331,8 @@ static int icmp_nat(struct sk_buff *skb, const struct vs_icmp *ic, bool outer_sr
 	__be32 *pa;
 	__be16 *pp;
 
+	if (!icmp_csum_ok(skb, ic))
+		return -EINVAL;
 	if (skb_ensure_writable(skb, skb->len))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
@@ -405,14 +420,11 @@ static unsigned int vs_in_hook(void *priv, struct sk_buff *skb,
 	return in_packet(vn, skb, &l4);
 }
 
-static unsigned int vs_out_hook(void *priv, struct sk_buff *skb,
-				const struct nf_hook_state *state)
+static unsigned int out_hook(struct vs_net *vn, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
 {
-	struct vs_net *vn = vs_net(state->net);
 	struct vs_l4 l4;
 
-	if (skb->ipvs_property)
-		return NF_ACCEPT;
 	/* Replies are matched by ports: put fragments together first. */
 	if (ip_is_fragment(ip_hdr(skb))) {
 		if (state->hook != NF_INET_FORWARD)
@@ -426,6 +438,27 @@ static unsigned int vs_out_hook(void *priv, struct sk_buff *skb,
 	if (!parse_l4(skb, &l4))
 		return NF_ACCEPT;
 	return out_packet(vn, skb, &l4);
+}
+
+static unsigned int vs_out_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct vs_net *vn = vs_net(state->net);
+	unsigned int verdict;
+
+	if (skb->ipvs_property)
+		return NF_ACCEPT;
+	if (state->hook != NF_INET_LOCAL_OUT)
+		return out_hook(vn, skb, state);
+	/*
+	 * A reply of a real server on the director itself comes in process
+	 * context; the per-CPU counters and expiry slots want to stay on
+	 * one CPU with softirqs off, as they are everywhere else.
+	 */
+	local_bh_disable();
+	verdict = out_hook(vn, skb, state);
+	local_bh_enable();
+	return verdict;
 }
 
 static const struct nf_hook_ops vs_hook_ops[] = {
@@ -452,20 +485,51 @@ int vs_core_enable(struct vs_net *vn)
 {
 	int ret;
 
+	lockdep_assert_held(&vn->lock);
 	if (vn->enabled)
 		return 0;
 	ret = nf_register_net_hooks(vn->net, vs_hook_ops, ARRAY_SIZE(vs_hook_ops));
 	if (ret)
 		return ret;
-	vn->enabled = true;
+	WRITE_ONCE(vn->enabled, true);
 	vs_conn_start(vn);
 	vs_service_start_estimator(vn);
 	return 0;
 }
 
-void vs_core_net_exit(struct vs_net *vn)
+static void disable(struct vs_net *vn)
 {
 	if (vn->enabled)
 		nf_unregister_net_hooks(vn->net, vs_hook_ops, ARRAY_SIZE(vs_hook_ops));
-	vn->enabled = false;
+	WRITE_ONCE(vn->enabled, false);
+}
+
+/*
+ * From the collector: a namespace with no service and no connection left
+ * drops its hooks, so that forwarded traffic stops paying for them. A
+ * packet still inside a hook is harmless: everything it uses stays.
+ * Returns whether it did.
+ */
+bool vs_core_disable_idle(struct vs_net *vn)
+{
+	bool idle;
+
+	mutex_lock(&vn->lock);
+	idle = !vn->num_services && vs_conn_none(vn);
+	if (idle)
+		disable(vn);
+	mutex_unlock(&vn->lock);
+	return idle;
+}
+
+/*
+ * The namespace (or the module) is going. The netns core waits an RCU
+ * grace period after every pre_exit and before any exit, so no packet is
+ * inside a hook when the tables it reads are freed.
+ */
+void vs_core_net_pre_exit(struct vs_net *vn)
+{
+	mutex_lock(&vn->lock);
+	disable(vn);
+	mutex_unlock(&vn->lock);
 }

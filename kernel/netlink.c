@@ -587,14 +587,12 @@ static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)
 }
 
 /*
- * One message of a dump. @intr flags it (NLM_F_DUMP_INTR): the real
- * servers of the service being resumed changed, so some may be skipped or
- * repeated. Services are resumed by creation id, which changes to other
- * services cannot disturb.
+ * One message of a dump. cb->seq counts the changes that can make a dump
+ * skip or repeat something (see vs.h, "Dumps"); the first message after
+ * one, or NLMSG_DONE if none follows, carries NLM_F_DUMP_INTR.
  */
 static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		    const struct vs_service *svc, const struct vs_dest *dest,
-		    bool intr)
+		    const struct vs_service *svc, const struct vs_dest *dest)
 {
 	void *hdr;
 	int ret;
@@ -603,8 +601,7 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 			  &vs_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (intr)
-		genlmsg_nlhdr(hdr)->nlmsg_flags |= NLM_F_DUMP_INTR;
+	genl_dump_check_consistent(cb, hdr);
 	ret = dest ? put_dest(skb, dest) : put_service(skb, svc);
 	if (ret) {
 		genlmsg_cancel(skb, hdr);
@@ -617,7 +614,10 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 /*
  * Dump cursor: args[0] the id of the service being dumped, args[1] how many
  * of its messages (the service, then its servers) were sent already,
- * args[2] its dest_gen when the last of them was sent.
+ * args[2] its dest_gen when the last of them was sent. Services are
+ * resumed by creation id, which changes to other services cannot disturb;
+ * only a change to the servers of the service being resumed, or its
+ * deletion, interrupts the dump.
  */
 static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -635,20 +635,23 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 			return -EOPNOTSUPP;
 		with_dests = flags & VS_DUMP_F_DESTS;
 	}
+	if (!cb->seq)
+		cb->seq = 1;
 	mutex_lock(&vn->lock);
 	for (; (svc = vs_service_next(vn, &id)); id++) {
 		const struct vs_dest *dest;
 		unsigned long n = 0;
-		bool intr = false;
 
 		if (cb->args[0] != id) {
+			if (cb->args[1])	/* the one being resumed is gone */
+				cb->seq++;
 			cb->args[0] = id;
 			cb->args[1] = 0;
 		} else if (cb->args[1] && cb->args[2] != svc->dest_gen) {
-			intr = true;
+			cb->seq++;
 		}
 		if (!cb->args[1]) {
-			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc, NULL, false);
+			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc, NULL);
 			if (ret)
 				break;
 			cb->args[1] = 1;
@@ -657,10 +660,9 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 			list_for_each_entry(dest, &svc->dests, list) {
 				if (++n < cb->args[1])
 					continue;
-				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest, intr);
+				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
 				if (ret)
 					break;
-				intr = false;
 				cb->args[1]++;
 			}
 			if (ret)
@@ -670,8 +672,12 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = id + 1;
 		cb->args[1] = 0;
 	}
-	if (svc)
+	if (svc) {
 		cb->args[2] = svc->dest_gen;
+	} else if (cb->args[1]) {
+		cb->seq++;		/* the last one, being resumed, is gone */
+		cb->args[1] = 0;
+	}
 	mutex_unlock(&vn->lock);
 	/* Something that does not fit an empty message never will. */
 	if (ret && !skb->len)
@@ -716,7 +722,10 @@ err:
 	return ret;
 }
 
-/* args[0]: servers of the service sent already; args[1]: its dest_gen. */
+/*
+ * args[0]: servers of the service sent already; args[1]: its dest_gen.
+ * A change to its servers, or its deletion, interrupts the dump.
+ */
 static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vs_net *vn = vs_net(sock_net(skb->sk));
@@ -724,7 +733,7 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vs_service_key key;
 	struct vs_service *svc;
 	unsigned long n = 0;
-	bool given, intr;
+	bool given;
 	int ret;
 
 	ret = vs_nl_service_key(cb, &key, &given);
@@ -732,20 +741,24 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 		return ret;
 	if (!given)
 		return -EINVAL;
+	if (!cb->seq)
+		cb->seq = 1;
 	mutex_lock(&vn->lock);
 	svc = vs_service_find(vn, &key);
 	if (!svc) {
-		ret = -ESRCH;
+		ret = cb->args[0] ? 0 : -ESRCH;
+		if (cb->args[0])
+			cb->seq++;
 		goto out;
 	}
-	intr = cb->args[0] && cb->args[1] != svc->dest_gen;
+	if (cb->args[0] && cb->args[1] != svc->dest_gen)
+		cb->seq++;
 	list_for_each_entry(dest, &svc->dests, list) {
 		if (n++ < cb->args[0])
 			continue;
-		ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest, intr);
+		ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
 		if (ret)
 			break;
-		intr = false;
 		cb->args[0]++;
 	}
 	cb->args[1] = svc->dest_gen;
@@ -858,6 +871,30 @@ static int vs_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * What a connection of this protocol can be: TCP in one of the TCP states,
+ * UDP in its one state. A persistence entry is not a connection: it has
+ * no state, and no protocol when its service is a firewall mark.
+ */
+static int check_conn_kind(struct nlattr **tb, const struct vs_conn_sync *c,
+			   struct netlink_ext_ack *extack)
+{
+	bool tcp = c->protocol == IPPROTO_TCP, udp = c->protocol == IPPROTO_UDP;
+
+	if (!tcp && !udp && !(c->tmpl && !c->protocol)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_PROTOCOL],
+				    "only TCP and UDP connections are supported");
+		return -EPROTONOSUPPORT;
+	}
+	if (c->tmpl ? c->state != VS_TCP_S_NONE :
+	    tcp ? c->state > VS_TCP_S_SYNACK : c->state != VS_UDP_S_NORMAL) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_STATE],
+				    "state not valid for this protocol");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 		      struct netlink_ext_ack *extack)
 {
@@ -889,6 +926,9 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 	c->tmpl = flags & VS_CONN_F_TEMPLATE;
 	c->protocol = nla_get_u8(tb[VS_CONN_A_PROTOCOL]);
 	c->state = nla_get_u8(tb[VS_CONN_A_STATE]);
+	ret = check_conn_kind(tb, c, extack);
+	if (ret)
+		return ret;
 	c->expires_ms = min_t(u32, nla_get_u32(tb[VS_CONN_A_EXPIRES]),
 			      VS_TIMEOUT_MAX * MSEC_PER_SEC);
 	c->fwmark = tb[VS_CONN_A_FWMARK] ? nla_get_u32(tb[VS_CONN_A_FWMARK]) : 0;
@@ -957,66 +997,66 @@ static const struct genl_ops vs_genl_ops[] = {
 	{
 		.cmd = VS_CMD_GET_INFO,
 		.doit = vs_nl_get_info,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_NEW_SERVICE,
 		.doit = vs_nl_new_service,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_SET_SERVICE,
 		.doit = vs_nl_set_service,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_DEL_SERVICE,
 		.doit = vs_nl_del_service,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_SERVICE,
 		.doit = vs_nl_get_service,
 		.dumpit = vs_nl_dump_services,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_NEW_DEST,
 		.doit = vs_nl_new_dest,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_SET_DEST,
 		.doit = vs_nl_set_dest,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_DEL_DEST,
 		.doit = vs_nl_del_dest,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_DEST,
 		.dumpit = vs_nl_dump_dests,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_FLUSH,
 		.doit = vs_nl_flush,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_ZERO,
 		.doit = vs_nl_zero,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_TIMEOUTS,
 		.doit = vs_nl_get_timeouts,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_SET_TIMEOUTS,
 		.doit = vs_nl_set_timeouts,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_CONN,
 		.start = vs_conn_dump_start,
 		.dumpit = vs_nl_dump_conns,
 		.done = vs_conn_dump_done,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_NEW_CONN,
 		.doit = vs_nl_new_conn,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -1030,7 +1070,8 @@ static struct genl_family vs_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(vs_genl_ops),
 	.mcgrps = vs_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(vs_mcgrps),
-	.resv_start_op = VS_CMD_MAX + 1,
+	/* Each command takes its namespace's lock; none needs genl_mutex. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 };
 

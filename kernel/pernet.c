@@ -40,23 +40,36 @@ err_conn:
 	return ret;
 }
 
+/*
+ * Hooks first, so that no packet makes connections any more; the netns
+ * core then waits a grace period before vs_net_exit, so that none is still
+ * inside one. The collector stops before, as it may take the hooks off too.
+ */
+static void __net_exit vs_net_pre_exit(struct net *net)
+{
+	struct vs_net *vn = vs_net(net);
+
+	vs_conn_net_pre_exit(vn);
+	vs_core_net_pre_exit(vn);
+}
+
+/*
+ * Services first: deleting them queues the collector of their
+ * connections, which the connection table's exit then cancels before
+ * freeing everything.
+ */
 static void __net_exit vs_net_exit(struct net *net)
 {
 	struct vs_net *vn = vs_net(net);
 
-	/*
-	 * Hooks first: no packet makes connections any more. Services next:
-	 * deleting them queues the collector of their connections, which the
-	 * connection table's exit then cancels before freeing everything.
-	 */
 	vs_sysctl_net_exit(vn);
-	vs_core_net_exit(vn);
 	vs_service_net_exit(vn);
 	vs_conn_net_exit(vn);
 }
 
 static struct pernet_operations vs_net_ops = {
 	.init = vs_net_init,
+	.pre_exit = vs_net_pre_exit,
 	.exit = vs_net_exit,
 	.id = &vs_net_id,
 	.size = sizeof(struct vs_net),

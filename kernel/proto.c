@@ -86,13 +86,13 @@ u8 vs_tcp_next_state(u8 state, enum vs_dir_tcp dir, u8 flags)
 }
 
 /*
- * A SYN that finds its client port's previous connection closing starts a
- * new connection at once (IPVS held it back a second: kubernetes#70747).
- * A SYN to a connection still opening is a retransmission.
+ * A SYN that finds its client port's previous connection closed (TIME_WAIT
+ * or CLOSE) starts a new connection at once (IPVS held it back a second:
+ * kubernetes#70747). In any other state the old connection goes on, so
+ * that a SYN with a guessed tuple cannot end a half-closed one; to a
+ * connection still opening it is a retransmission.
  */
 bool vs_tcp_reusable(u8 state)
 {
-	return state != VS_TCP_S_ESTABLISHED && state != VS_TCP_S_SYN_RECV &&
-	       state != VS_TCP_S_SYN_SENT && state != VS_TCP_S_SYNACK &&
-	       state != VS_TCP_S_NONE;
+	return state == VS_TCP_S_TIME_WAIT || state == VS_TCP_S_CLOSE;
 }

@@ -51,9 +51,11 @@ static void estimate(struct work_struct *work)
 			vs_stats_estimate(&dest->stats, ESTIMATOR_INTERVAL_MS);
 		cond_resched();
 	}
+	/* A namespace that dropped its hooks has nothing to estimate. */
+	if (vn->enabled)
+		queue_delayed_work(system_power_efficient_wq, &vn->estimator,
+				   msecs_to_jiffies(ESTIMATOR_INTERVAL_MS));
 	mutex_unlock(&vn->lock);
-	queue_delayed_work(system_power_efficient_wq, &vn->estimator,
-			   msecs_to_jiffies(ESTIMATOR_INTERVAL_MS));
 }
 
 void vs_service_start_estimator(struct vs_net *vn)
@@ -312,12 +314,15 @@ static void unlink_dest(struct vs_net *vn, struct vs_service *svc,
 	svc->dest_gen++;
 }
 
-/* Servers of a batched add: each valid, none twice, none too many. */
+/*
+ * Servers of a batched add: each valid, none too many. One given twice is
+ * found when it is linked (the servers' hash table refuses it).
+ */
 static int check_dests(const struct vs_service_key *key,
 		       struct vs_dest_conf *dests, unsigned int n,
 		       struct netlink_ext_ack *extack)
 {
-	unsigned int i, j;
+	unsigned int i;
 	int ret;
 
 	if (n > VS_MAX_DESTS) {
@@ -329,15 +334,6 @@ static int check_dests(const struct vs_service_key *key,
 		if (ret)
 			return ret;
 	}
-	/* Quadratic, but only over one request's servers. */
-	for (i = 0; i < n; i++)
-		for (j = 0; j < i; j++)
-			if (!memcmp(&dests[i].addr, &dests[j].addr, sizeof(dests[i].addr)) &&
-			    dests[i].port == dests[j].port) {
-				NL_SET_ERR_MSG_ATTR(extack, dests[i].attr,
-						    "the same real server twice");
-				return -EEXIST;
-			}
 	return 0;
 }
 
@@ -367,13 +363,15 @@ static void release_service(struct vs_net *vn, struct vs_service *svc)
 {
 	struct vs_dest *dest, *tmp;
 
-	svc->dead = true;
+	struct vs_sched_state *st = rcu_dereference_protected(svc->sched, true);
+
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
 		unlink_dest(vn, svc, dest);
 		vs_dest_put(dest);
 	}
-	vs_sched_release(rcu_dereference_protected(svc->sched, true));
+	/* Unpublished before it is queued for freeing. */
 	RCU_INIT_POINTER(svc->sched, NULL);
+	vs_sched_release(st);
 	vs_service_put(svc);
 }
 
@@ -422,8 +420,13 @@ int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
 		goto out;
 	for (i = 0; i < num_dests; i++) {
 		ret = link_dest(vn, svc, &dc[i]);
+		if (ret == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(extack, dc[i].attr,
+					    "the same real server twice");
 		if (ret)
 			goto err_release;
+		if (!(i % 1024))
+			cond_resched();
 	}
 	st = vs_sched_create(ops, svc);
 	if (IS_ERR(st)) {

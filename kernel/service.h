@@ -70,7 +70,6 @@ struct vs_service {
 	u32 flags;			/* VS_SVC_F_* */
 	u32 timeout;			/* persistence, seconds */
 	u8 netmask;			/* persistence prefix length */
-	bool dead;
 	u32 num_dests;
 	u32 dest_gen;			/* bumped when dests come or go: dumps */
 	struct list_head dests;		/* RCU readers, vn->lock writers */

@@ -73,6 +73,7 @@ static struct ctl_table vs_sysctl_template[] = {
 int vs_sysctl_net_init(struct vs_net *vn)
 {
 	struct ctl_table *tbl;
+	unsigned int i;
 
 	tbl = kmemdup(vs_sysctl_template, sizeof(vs_sysctl_template), GFP_KERNEL);
 	if (!tbl)
@@ -84,6 +85,15 @@ int vs_sysctl_net_init(struct vs_net *vn)
 	tbl[4].data = &vn->lblc_expiration;
 	tbl[5].data = &vn->lblcr_expiration;
 	tbl[6].data = &vn->sh_fallback;
+	/*
+	 * Only the host's administrator drives vs (the netlink family wants
+	 * CAP_NET_ADMIN in the initial user namespace): a namespace that
+	 * belongs to another user namespace may read its settings, not
+	 * change them.
+	 */
+	if (vn->net->user_ns != &init_user_ns)
+		for (i = 0; i < ARRAY_SIZE(vs_sysctl_template) - 1; i++)
+			tbl[i].mode = 0444;
 	vn->lblc_expiration = DEFAULT_EXPIRATION;
 	vn->lblcr_expiration = DEFAULT_EXPIRATION;
 	vn->sysctl = vs_register_net_sysctl(vn->net, "net/vs", tbl,

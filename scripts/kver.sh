@@ -1,8 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# vs_kver SERIES|RELEASE: the installed Debian kernel release to use, e.g.
-# "6.1" -> "6.1.0-56-amd64", "6.12" -> "6.12.117+deb12-amd64".
+# vs_kver SERIES|RELEASE|debug: the installed Debian kernel release to use,
+# e.g. "6.1" -> "6.1.0-56-amd64", "6.12" -> "6.12.117+deb12-amd64"; "debug"
+# is the kernel of scripts/debug-kernel.
 vs_kver() {
-	local want=$1 k
+	local want=$1 k dir
+	if [ "$want" = debug ]; then
+		dir=$(vs_debug_dir)
+		if [ ! -e "$dir/done" ]; then
+			echo "the debug kernel is not built (scripts/debug-kernel)" >&2
+			return 1
+		fi
+		cat "$dir/release"
+		return 0
+	fi
 	if [ -e "/boot/vmlinuz-$want" ]; then
 		echo "$want"
 		return 0
@@ -28,4 +38,22 @@ vs_debug_dir() {
 		gcc --version | head -n 1
 	} | sha256sum | cut -c1-12)
 	echo "${VS_DEBUG_CACHE:-/var/cache/vs-debug-kernel}/6.1-$key"
+}
+
+# vs_kernel_files RELEASE: "VMLINUZ MODULES_DIR" of a kernel release: a
+# Debian kernel's from /boot and /lib/modules, the debug kernel's from its
+# build directory.
+vs_kernel_files() {
+	local kver=$1 dir
+	if [ -e "/boot/vmlinuz-$kver" ]; then
+		echo "/boot/vmlinuz-$kver /lib/modules/$kver"
+		return 0
+	fi
+	dir=$(vs_debug_dir)
+	if [ -e "$dir/done" ] && [ "$(cat "$dir/release")" = "$kver" ]; then
+		echo "$dir/vmlinuz $dir/modules/lib/modules/$kver"
+		return 0
+	fi
+	echo "no kernel $kver (neither Debian's nor scripts/debug-kernel's)" >&2
+	return 1
 }

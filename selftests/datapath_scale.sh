@@ -97,12 +97,21 @@ check "all expire within 30 s after their timeout" \
 	busywait $(( (TIMEOUT + 30) * 1000 )) no_conns
 log "second wave took $((ended - wave)) s; all gone $(( $(date +%s) - ended )) s after it (timeout $TIMEOUT s)"
 
-# The memory bound.
+# The memory bound. It is checked against per-CPU counts read without a
+# lock, so it holds to within the counters' batch (32) per CPU; direct
+# routing's UDP flows are never answered where the director could see it,
+# so none gives way to a newer one (sysctl.rst).
 d sysctl -qw net.vs.conn_max=1000
+slack=$((32 * $(nproc)))
 pktgen 3000 10.128.0.1 || die "pktgen"
-busywait 10000 refused_at_least 2000
-check_eq "conn_max=1000 holds 1000 connections" 1000 "$(vs_info "$dir" conn_count)"
-check_eq "the other 2000 were refused and counted" 2000 "$(vs_info "$dir" conn_refused)"
+busywait 10000 refused_at_least $((2000 - slack))
+busywait 10000 settled
+count=$(vs_info "$dir" conn_count)
+refused=$(vs_info "$dir" conn_refused)
+log "conn_max=1000: $count connections, $refused refused (slack $slack)"
+check "conn_max=1000 holds 1000 connections, give or take the per-CPU batch" \
+	test "$count" -ge $((1000 - slack)) -a "$count" -le $((1000 + slack))
+check_eq "every other one was refused and counted" 3000 $((count + refused))
 
 cleanup_ns "$dir" "$client" "$rs1" "$sw"
 check "unload with connections" rmmod vs

@@ -70,17 +70,31 @@ check "uid 65534 with CAP_NET_ADMIN: -R" \
 		$VSADM -R"
 check "and -R applied" bash -c "! $VSADM -S -n | grep -q 1.2.3.4"
 
-# CAP_NET_ADMIN counts over the network namespace, through its user
-# namespace: root of a new user namespace owns a new network namespace and
-# may run its table, but has no say over the initial namespace's.
+# CAP_NET_ADMIN counts in the initial user namespace only, as for IPVS:
+# root of a new user namespace, even in a network namespace of its own,
+# may neither read nor change vs there, nor raise its net.vs settings. So
+# an unprivileged user can make no service, no connection and no
+# persistence entry anywhere: none of the host's memory is theirs to take.
 "$VSADM" -A -t 5.5.5.5:80
-check "root of a user namespace runs its own netns's table" \
-	unshare --user --map-root-user --net bash -c \
-	"$VSADM -A -t 6.6.6.6:80 && $VSADM -S -n | grep -qx -- '-A -t 6.6.6.6:80 -s wlc' &&
-	 ! $VSADM -S -n | grep -q 5.5.5.5"
-refused "root of a user namespace: the initial netns's table, read" 1 "$denied" \
-	unshare --user --map-root-user vsadm -L -n
-refused "root of a user namespace: the initial netns's table, change" 1 "$denied" \
-	unshare --user --map-root-user vsadm -D -t 5.5.5.5:80
+userns() { # run as uid 65534, root of a new user and network namespace
+	nobody unshare --user --map-root-user --net "$@"
+}
+refused "user namespace root: its own netns's table, read" 1 "$denied" \
+	userns vsadm -L -n
+refused "user namespace root: its own netns's table, change" 1 "$denied" \
+	userns vsadm -A -t 6.6.6.6:80
+refused "user namespace root: the initial netns's table, read" 1 "$denied" \
+	nobody unshare --user --map-root-user vsadm -L -n
+refused "user namespace root: the initial netns's table, change" 1 "$denied" \
+	nobody unshare --user --map-root-user vsadm -D -t 5.5.5.5:80
+check_out "user namespace root: installing a connection is refused" \
+	"error EPERM" bash -c "$(printf '%q ' setpriv --reuid=65534 --regid=65534 \
+	--clear-groups --inh-caps=-all unshare --user --map-root-user --net \
+	"$VS_TOP/selftests/vsnl.py") new_conn conns.conn#1.protocol=u8:17 | cut -d' ' -f1-2"
+check "user namespace root: net.vs.conn_max is read-only there" \
+	userns sh -c 'before=$(cat /proc/sys/net/vs/conn_max)
+		echo 2147483647 > /proc/sys/net/vs/conn_max 2>/dev/null
+		test "$(cat /proc/sys/net/vs/conn_max)" = "$before" &&
+		test "$(stat -c %a /proc/sys/net/vs/conn_max)" = 444'
 check "the initial table is unchanged" bash -c "$VSADM -S -n | grep -q 5.5.5.5"
 finish

@@ -7,11 +7,14 @@
  * ----------------------
  * Family name VS_GENL_NAME ("vs"), version VS_GENL_VERSION. Resolving the
  * family loads vs.ko through its module alias. Every command, reads and
- * dumps included, needs CAP_NET_ADMIN in the user namespace that owns the
- * network namespace of the socket (EPERM otherwise): addresses of real
- * servers and clients are not for every user. All state is per network
+ * dumps included, needs CAP_NET_ADMIN in the initial user namespace (EPERM
+ * otherwise), as IPVS does: addresses of real servers and clients are not
+ * for every user, and connections take the host's memory, which root of a
+ * user namespace must not be able to spend. All state is per network
  * namespace: a command sees and changes only the table of the netns of the
- * socket that sent it.
+ * socket that sent it. The generic netlink header's reserved field must be
+ * 0 and requests may carry no netlink flags beyond REQUEST, ACK, ECHO and
+ * DUMP (EINVAL). Commands of different namespaces run in parallel.
  *
  * Attributes are validated strictly at every nesting level: an attribute the
  * command does not take (including read-only ones such as statistics), an
@@ -111,10 +114,15 @@
  *   server). Each is matched to this netns's service (FWMARK, else
  *   PROTOCOL + VADDR + VPORT, falling back to port 0 as packets do) and to
  *   its real server (DADDR, DPORT); an existing connection gets the new
- *   state and deadline, a missing one is made. Connections whose service
- *   or real server this netns lacks are skipped: the reply is ENOENT
- *   (extended ACK "N of M connections skipped") after installing the rest;
- *   ENOSPC likewise when the connection table is full.
+ *   state and deadline, a missing one is made. PROTOCOL is TCP or UDP (a
+ *   persistence entry of a firewall-mark service has 0; EPROTONOSUPPORT
+ *   otherwise) and STATE one of that protocol's (VS_UDP_S_NORMAL for UDP,
+ *   VS_TCP_S_NONE for a persistence entry; EINVAL otherwise): every
+ *   connection is checked before any is installed. Connections whose
+ *   service or real server this netns lacks are skipped: the reply is
+ *   ENOENT (extended ACK "connections skipped: no such service or real
+ *   server", naming the first) after installing the rest; ENOSPC likewise
+ *   when the connection table is full.
  *
  * Multicast group VS_GENL_MCGRP_SYNC ("sync"), CAP_NET_ADMIN to join: the
  *   active director's connection events, each a VS_CMD_NEW_CONN message with
@@ -138,14 +146,17 @@
  * or repeated, and the client should run the dump again. Connections come
  * and go all the time, so a connection dump is a live view: it is flagged
  * only when the table was resized under it, which restarts the walk
- * (entries may then repeat).
+ * (entries may then repeat). The flag rides on the first message after
+ * the change, or on NLMSG_DONE when none follows: a dump that lost the
+ * rest of the service being resumed (its servers deleted, or itself) is
+ * flagged too.
  *
  * Errors
  * ------
  * Errors come back as negative errno in the netlink ACK, with an extended
  * ACK message (NLMSGERR_ATTR_MSG) that says what was wrong and, where there
  * is one, the offending attribute (NLMSGERR_ATTR_OFFS):
- *   EPERM        no CAP_NET_ADMIN over the netns
+ *   EPERM        no CAP_NET_ADMIN in the initial user namespace
  *   EINVAL       missing or malformed attribute, bad value, incomplete key,
  *                port 0 without persistence, fwmark 0
  *   EOPNOTSUPP   unknown flag bit
