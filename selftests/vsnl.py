@@ -156,9 +156,10 @@ class Genl:
 def ack_tlvs(chunk, flags):
     """The extended-ACK attributes of an NLMSG_ERROR message, by type."""
     # With NETLINK_CAP_ACK only the request's header follows nlmsgerr.
+    # Else the whole request does, padded to 4 bytes.
     off = 16 + 4 + 16
     if not flags & NLM_F_CAPPED:
-        off = 16 + 4 + struct.unpack_from("=I", chunk, 20)[0]
+        off = 16 + (4 + struct.unpack_from("=I", chunk, 20)[0] + 3) // 4 * 4
     return dict(attrs(chunk[off:]))
 
 
