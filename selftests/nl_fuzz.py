@@ -344,12 +344,16 @@ class Gen:
         """How the kernel names the server: no port means the service's."""
         return port if port is not None else (key[2] if key[0] != "fw" else 0)
 
-    def conn_attrs(self):
+    def conn_attrs(self, key=None, dest=None, client=None):
         """One VS_A_CONN as a sync would give it, mostly for a service and
-        server that exist (the traffic process's ones included)."""
-        key = self.key(known=0.9)
-        ip, port = self.dest(key, known=0.9)
-        port = self.dest_id(key, port)
+        server that exist (the traffic process's ones included). Returns
+        the attributes and (key, dest, client) for twin()."""
+        key = key or self.key(known=0.9)
+        if dest is None:
+            ip, port = self.dest(key, known=0.9)
+            dest = ip, self.dest_id(key, port)
+        ip, port = dest
+        client = client or (self.p.ip(3, self.r.randrange(1, 64)), self.r.randrange(1024, 1088))
         if key[0] == "fw":
             proto = self.choose([TCP, UDP], [0, 132, 255])
             vaddr, vport = self.p.ip(0, self.r.randrange(1, 4)), self.r.randrange(1, 65536)
@@ -358,8 +362,8 @@ class Gen:
             vaddr, vport = key[1], key[2] or self.r.randrange(1, 65536)
         state = self.r.choice(TCP_STATES) if proto == TCP else UDP_NORMAL
         out = [Attr(CONN["protocol"], u8(proto)),
-               Attr(CONN["caddr"], addr(self.p.ip(3, self.r.randrange(1, 64)))),
-               Attr(CONN["cport"], be16(self.r.randrange(1024, 1088))),
+               Attr(CONN["caddr"], addr(client[0])),
+               Attr(CONN["cport"], be16(client[1])),
                Attr(CONN["vaddr"], addr(vaddr)),
                Attr(CONN["vport"], be16(vport)),
                Attr(CONN["daddr"], addr(ip)),
@@ -375,7 +379,16 @@ class Gen:
         if self.chance(0.3):
             out.append(Attr(CONN["af"], u16(self.choose([socket.AF_INET], [socket.AF_INET6, 0]))))
         self.r.shuffle(out)         # attribute order must not matter
-        return out
+        return out, (key, dest, client)
+
+    def twin(self, made):
+        """The same connection again (an update), or the same client and
+        server through another service: NAT reply tuples that clash."""
+        key, dest, client = made
+        if self.chance(0.3):
+            return self.conn_attrs(key, dest, client)
+        others = [k for k, ds in self.table.items() if dest in ds and k != key]
+        return self.conn_attrs(self.r.choice(others) if others else None, dest, client)
 
     # One builder per command: (cmd, attrs, dump); self.meta says what a
     # clean message would change, for learn().
@@ -455,7 +468,10 @@ class Gen:
         return CMD["get_conn"], [self.svc(self.key(known=0.8))] if self.chance(0.3) else [], True
 
     def new_conn(self):
-        conns = [Attr(A["conn"], self.conn_attrs()) for _ in range(self.r.randrange(1, 5))]
+        conns, made = [], None
+        for _ in range(self.r.randrange(1, 5)):
+            attrs, made = self.twin(made) if made and self.chance(0.4) else self.conn_attrs()
+            conns.append(Attr(A["conn"], attrs))
         return CMD["new_conn"], [Attr(A["conns"], conns)], False
 
     def unknown_cmd(self):
