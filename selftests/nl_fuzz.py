@@ -29,7 +29,8 @@ m with m % N == k; nothing else is ever created there, so a dump that
 lists anything else has crossed namespaces. Each worker's messages are
 a function of --seed and its number (the interleaving between processes
 is not): a failure prints the seed, and --trace prints every message
-before it is sent (for --replay). The output is TAP.
+before it is sent (for --replay, in a boot where the family has the same
+id). The output is TAP.
 """
 import argparse
 import collections
@@ -84,7 +85,6 @@ SCHEDS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed",
 BAD_SCHEDS = ["abcdefghijklmno", "abcdefghijklmnop", "nosuch", "", "RR"]
 
 CLONE_NEWNET = 0x40000000
-KLOG_BAD = None                    # scripts/klog-bad.re, read in main()
 
 
 def u8(v):
@@ -109,7 +109,10 @@ def addr(ip, tail=b"\0" * 12):
 
 
 def errname(e):
-    return errno.errorcode.get(e, "E%d" % e)
+    """An answer's name: ok, an errno's, or none (no final answer)."""
+    if e is None:
+        return "none"
+    return "ok" if e == 0 else errno.errorcode.get(e, "E%d" % e)
 
 
 # --- who owns what ------------------------------------------------------------
@@ -870,7 +873,7 @@ def dumper(ctx, plan, index, stats):
             key = [Attr(t, v) for t, v in vsnl.attrs(nest)
                    if t in (SVC["af"], SVC["protocol"], SVC["addr"], SVC["port"], SVC["fwmark"])]
             err, data = sock.request(CMD["get_dest"], [Attr(A["service"], key)], True)
-            stats.counts["dest_dumps_" + ("ok" if err == 0 else errname(err))] += 1
+            stats.counts["dest_dumps_" + errname(err)] += 1
         err, data = sock.request(CMD["get_conn"], [], True)
         count_dump(stats, err, data)
         if rnd.random() < 0.3:
@@ -883,7 +886,7 @@ def count_dump(stats, err, data):
     """The largest table a dump has shown, by kind of entry."""
     stats.counts["dumps"] += 1
     if err != 0:
-        stats.anomaly("dump", "full dump failed: %s" % (err if err is None else errname(err)))
+        stats.anomaly("dump", "full dump failed: %s" % errname(err))
     n = collections.Counter(cmd for cmd, _ in data)
     for name in ("service", "dest", "conn"):
         key = "max_%ss" % name
@@ -912,7 +915,7 @@ def ensure_baseline(sock, plan, stats):
                                  Attr(DEST["fwd"], u8(f))]) for a, p, f in dests]
         err, _ = sock.request(CMD["new_service"], [Attr(A["service"], kattrs + [
             Attr(SVC["sched"], sched.encode() + b"\0"), Attr(SVC["dests"], darr)])])
-        stats.counts["baseline_" + ("made" if err == 0 else errname(err or 0))] += 1
+        stats.counts["baseline_" + errname(err)] += 1
 
 
 class Traffic:
@@ -1079,7 +1082,8 @@ ROLES = {"fuzz": fuzz_worker, "dumper": dumper, "traffic": traffic}
 class Kmsg:
     """The kernel log from now on, watched for BUG/WARNING while we run."""
 
-    def __init__(self):
+    def __init__(self, bad_re):
+        self.re = bad_re
         self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
         os.lseek(self.fd, 0, os.SEEK_END)
         self.bad = []
@@ -1093,7 +1097,7 @@ class Kmsg:
             except OSError:             # EPIPE: a line was overwritten
                 continue
             text = line.split(";", 1)[-1].strip()
-            if KLOG_BAD.search(text) and len(self.bad) < 20:
+            if self.re.search(text) and len(self.bad) < 20:
                 self.bad.append(text)
 
 
@@ -1277,9 +1281,7 @@ def replay(path, family):
         finals, data, view = sock.exchange(buf)
         print("sent %d bytes, kernel saw %d message(s): %s; %d data message(s)" % (
             len(buf), len(view), ", ".join(
-                "seq %#x %s %r" % (s, "no answer" if s not in finals else
-                                   "ok" if finals[s] == 0 else errname(finals[s] or 0),
-                                   sock.texts.get(s))
+                "seq %#x %s %r" % (s, errname(finals.get(s)), sock.texts.get(s))
                 for s in view), len(data)))
     for e in stats.examples:
         print("anomaly " + e)
@@ -1287,7 +1289,6 @@ def replay(path, family):
 
 
 def main():
-    global KLOG_BAD
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--messages", type=int, default=0, help="total, instead of --seconds")
@@ -1298,7 +1299,8 @@ def main():
     ap.add_argument("--replay", metavar="FILE")
     args = ap.parse_args()
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    KLOG_BAD = re.compile(open(os.path.join(top, "scripts/klog-bad.re")).read().strip())
+    # What selftests/run and vm-run call a kernel problem.
+    bad_re = re.compile(open(os.path.join(top, "scripts/klog-bad.re")).read().strip())
 
     g = vsnl.Genl()
     family = g.family("vs")
@@ -1327,7 +1329,7 @@ def main():
     try:
         for plan in plans:
             setup_netns(plan)
-        kmsg = Kmsg()
+        kmsg = Kmsg(bad_re)
         start = time.time()
         results = run_children(ctx, plans, kmsg)
         secs = time.time() - start
