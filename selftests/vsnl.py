@@ -34,6 +34,8 @@ SOL_NETLINK = 270
 NETLINK_EXT_ACK = 11
 NETLINK_CAP_ACK = 10
 NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
+NLM_F_CAPPED = 0x100
 
 CMDS = {
     "get_info": 1, "new_service": 2, "set_service": 3, "del_service": 4,
@@ -51,6 +53,9 @@ NESTED = {
     "dest": {"addr": 1, "port": 2, "fwd": 3, "weight": 4, "u_thresh": 5,
              "l_thresh": 6},
     "timeouts": {"tcp": 1, "tcp_fin": 2, "udp": 3},
+    "conn": {"protocol": 1, "caddr": 2, "cport": 3, "vaddr": 4, "vport": 5,
+             "daddr": 6, "dport": 7, "fwmark": 8, "state": 9, "expires": 10,
+             "flags": 11, "fwd": 12, "af": 13},
 }
 
 
@@ -148,15 +153,19 @@ class Genl:
         return None
 
 
-def extack(chunk, flags):
+def ack_tlvs(chunk, flags):
+    """The extended-ACK attributes of an NLMSG_ERROR message, by type."""
     # With NETLINK_CAP_ACK only the request's header follows nlmsgerr.
+    # Else the whole request does, padded to 4 bytes.
     off = 16 + 4 + 16
-    if not flags & 0x100:  # NLM_F_CAPPED
-        off = 16 + 4 + struct.unpack_from("=I", chunk, 20)[0]
-    for atype, data in attrs(chunk[off:]):
-        if atype == NLMSGERR_ATTR_MSG:
-            return data.rstrip(b"\0").decode()
-    return ""
+    if not flags & NLM_F_CAPPED:
+        off = 16 + (4 + struct.unpack_from("=I", chunk, 20)[0] + 3) // 4 * 4
+    return dict(attrs(chunk[off:]))
+
+
+def extack(chunk, flags):
+    msg = ack_tlvs(chunk, flags).get(NLMSGERR_ATTR_MSG, b"")
+    return msg.rstrip(b"\0").decode(errors="replace")
 
 
 def attrs(data):
