@@ -418,9 +418,10 @@ static bool room_for_one(struct vs_net *vn)
  * entry) to @dest, taking references on @dest and @tmpl; its deadline is
  * @expires (jiffies), or its state's timeout from now if 0. A persistence
  * entry comes back with a reference for the caller, taken before anyone
- * else can see it. Returns NULL when the server is gone, the table is full
- * or the reply tuple is taken (counted), ERR_PTR(-EEXIST) when another CPU
- * hashed the same connection first: look it up again.
+ * else can see it. Returns NULL when the server is gone or the table is
+ * full (counted), ERR_PTR(-EADDRINUSE) when a NAT connection's reply tuple
+ * is another's (counted), ERR_PTR(-EEXIST) when another CPU hashed the
+ * same connection first: look it up again.
  */
 struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			    struct vs_dest *dest, struct vs_conn *tmpl,
@@ -487,7 +488,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 		 */
 		atomic_long_inc(&vn->conn_refused);
 		vs_conn_kill(vn, cp);
-		return NULL;
+		return ERR_PTR(-EADDRINUSE);
 	}
 	return cp;
 }
@@ -890,6 +891,8 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 		vs_tmpl_put(tmpl);
 	if (!cp)
 		ret = -ENOSPC;
+	else if (PTR_ERR(cp) == -EADDRINUSE)
+		ret = -EADDRINUSE;
 	else if (s->tmpl && !IS_ERR(cp))
 		vs_tmpl_put(cp);	/* the reference vs_conn_new gave us */
 out:

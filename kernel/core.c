@@ -224,8 +224,10 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 		if (l4->protocol == IPPROTO_TCP && !is_syn(l4))
 			return NF_ACCEPT;
 		cp = schedule_conn(vn, svc, &key);
-		if (IS_ERR(cp))
+		if (PTR_ERR(cp) == -EEXIST)	/* another CPU made it */
 			cp = vs_conn_lookup(vn, &key);
+		else if (IS_ERR(cp))
+			cp = NULL;
 		if (!cp) {
 			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 			return NF_DROP;

@@ -980,6 +980,9 @@ static int vs_nl_new_conn(struct sk_buff *skb, struct genl_info *info)
 			if (ret == -ENOENT)
 				NL_SET_ERR_MSG_ATTR(info->extack, attr,
 						    "connections skipped: no such service or real server");
+			else if (ret == -EADDRINUSE)
+				NL_SET_ERR_MSG_ATTR(info->extack, attr,
+						    "connections skipped: another connection has the same reply tuple");
 			else
 				NL_SET_ERR_MSG_ATTR(info->extack, attr,
 						    "connections skipped: the connection table is full");
@@ -1112,11 +1115,12 @@ int vs_nl_service_key(struct netlink_callback *cb, struct vs_service_key *key,
 	*given = attrs[VS_A_SERVICE];
 	if (!*given)
 		return 0;
+	/* cb->extack reaches the client from a dump's start and first part. */
 	ret = nla_parse_nested(tb, VS_SVC_A_MAX, attrs[VS_A_SERVICE],
-			       service_policy, NULL);
+			       service_policy, cb->extack);
 	if (!ret)
-		ret = only_attrs(tb, VS_SVC_A_MAX, KEY_ATTRS, NULL);
-	return ret ? ret : parse_key(tb, key, NULL);
+		ret = only_attrs(tb, VS_SVC_A_MAX, KEY_ATTRS, cb->extack);
+	return ret ? ret : parse_key(tb, key, cb->extack);
 }
 
 int __init vs_netlink_init(void)

@@ -122,7 +122,8 @@
  *   service or real server this netns lacks are skipped: the reply is
  *   ENOENT (extended ACK "connections skipped: no such service or real
  *   server", naming the first) after installing the rest; ENOSPC likewise
- *   when the connection table is full.
+ *   when the connection table is full, EADDRINUSE when a NAT connection's
+ *   reply tuple (real server -> client) is an open TCP connection's.
  *
  * Multicast group VS_GENL_MCGRP_SYNC ("sync"), CAP_NET_ADMIN to join: the
  *   active director's connection events, each a VS_CMD_NEW_CONN message with
@@ -166,7 +167,8 @@
  *   ESRCH        no such service
  *   EEXIST       service or real server already exists
  *   ERANGE       lower threshold above upper threshold
- *   ENOSPC       too many services or real servers
+ *   ENOSPC       too many services or real servers; connection table full
+ *   EADDRINUSE   a NAT connection's reply tuple is another connection's
  *   ENOMEM       out of memory
  * A failing command changes nothing.
  */
