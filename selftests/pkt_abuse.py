@@ -417,25 +417,48 @@ def cmd_udp_flows(vip, *flows):
 
 
 def cmd_tcp_live(ifname, dmac, cip, vip, vport, count):
-    """tcp-live IF DMAC CLIENT VIP PORT COUNT: a TCP echo connection; once
-    it echoed, COUNT forged resets on its tuple from the client side; print
-    "port N", wait for a line on stdin (the server side's storm), then judge
-    that the connection still echoes."""
+    """tcp-live IF DMAC CLIENT VIP PORT COUNT: a TCP echo connection that
+    must keep echoing through forged resets on its tuple: print "port N",
+    echo every 0.2 s until a line comes on stdin (the real server's side
+    storms meanwhile), then COUNT resets from the client's side in bursts,
+    an echo after each. Like IPVS, vs takes a reset at its word (the entry
+    goes to CLOSE, 10 s) but traffic keeps the entry, and the endpoints
+    ignore resets out of their window: the connection lives on."""
     s = socket.create_connection((vip, int(vport)), timeout=10)
-    s.sendall(b"ping1\n")
-    first = s.recv(100)
-    port = s.getsockname()[1]
-    rst_storm(Link(ifname, dmac), cip, vip, port, int(vport), int(count))
+    link = Link(ifname, dmac)
+    port, errors, n = s.getsockname()[1], [], 0
+
+    def echo():
+        nonlocal n
+        n += 1
+        msg = b"ping%d\n" % n
+        try:
+            s.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                part = s.recv(100)
+                if not part:
+                    break
+                got += part
+        except OSError as e:
+            got = str(e).encode()
+        if got != msg:
+            errors.append("echo %d: %r" % (n, got))
+        return got == msg
+    echo()
     print("port %d" % port, flush=True)
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        if not echo():
+            break
     sys.stdin.readline()
-    try:
-        s.sendall(b"ping2\n")
-        second = s.recv(100)
-    except OSError as e:
-        second = str(e).encode()
-    say(first == b"ping1\n" and second == b"ping2\n",
-        "the live TCP connection to %s:%s still echoes after the RST storm"
-        % (vip, vport), "echoes: %r %r" % (first, second))
+    burst = max(1, int(count) // 10)
+    for _ in range(10):
+        if errors:
+            break
+        rst_storm(link, cip, vip, port, int(vport), burst)
+        echo()
+    say(not errors and n > 11, "the live TCP connection to %s:%s echoes all "
+        "through RST storms (%d echoes)" % (vip, vport, n), *errors)
 
 
 def rst_storm(link, src, dst, sport, dport, count):
@@ -694,6 +717,12 @@ def cmd_judge_icmp(manifest, to_rs, to_client, vip, rip, vport, rport):
 # --- floods -----------------------------------------------------------------------
 
 
+def fold(s):
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
 def cmd_flood(ifname, dmac, kind, vip, vport, count, seconds="0"):
     """flood IF DMAC syn|udp VIP PORT COUNT [SECONDS]: COUNT SYNs or
     datagrams from random addresses of 198.18.0.0/15 and random ports;
@@ -701,17 +730,35 @@ def cmd_flood(ifname, dmac, kind, vip, vport, count, seconds="0"):
     Prints the number sent."""
     link = Link(ifname, dmac)
     vport, count, seconds = int(vport), int(count), float(seconds)
-    base = struct.unpack("!I", aton("198.18.0.0"))[0]
-    # One template per kind; source address, port and checksums patched
-    # per packet is too slow in Python under TCG, so build them all.
+    net = struct.unpack("!I", aton("198.18.0.0"))[0]
+    # One packet from 0.0.0.0 port 0, its checksums without their complement;
+    # each packet adds its source address and port (and TCP sequence) to
+    # them: building every packet anew is too slow in Python under TCG.
+    if kind == "syn":
+        pkt = bytearray(ip("0.0.0.0", vip, TCP, tcp("0.0.0.0", vip, 0, vport, SYN,
+                                                     seq=0)))
+    else:
+        pkt = bytearray(ip("0.0.0.0", vip, UDP, udp("0.0.0.0", vip, 0, vport,
+                                                     b"flood")))
+    l4sum_at = 20 + (16 if kind == "syn" else 6)
+    ipsum = ~struct.unpack_from("!H", pkt, 10)[0] & 0xffff
+    l4sum = ~struct.unpack_from("!H", pkt, l4sum_at)[0] & 0xffff
 
     def one():
-        src = socket.inet_ntoa(struct.pack("!I", base + random.getrandbits(17)))
+        src = net + random.getrandbits(17)
         sport = random.randrange(1024, 65535)
+        words = (src >> 16) + (src & 0xffff)
+        struct.pack_into("!I", pkt, 12, src)
+        struct.pack_into("!H", pkt, 20, sport)
+        struct.pack_into("!H", pkt, 10, ~fold(ipsum + words) & 0xffff)
+        extra = 0
         if kind == "syn":
-            return ip(src, vip, TCP, tcp(src, vip, sport, vport, SYN,
-                                         seq=random.getrandbits(32)))
-        return ip(src, vip, UDP, udp(src, vip, sport, vport, b"flood"))
+            seq = random.getrandbits(32)
+            struct.pack_into("!I", pkt, 24, seq)
+            extra = (seq >> 16) + (seq & 0xffff)
+        c = ~fold(l4sum + words + sport + extra) & 0xffff
+        struct.pack_into("!H", pkt, l4sum_at, c or (0xffff if kind != "syn" else 0))
+        return bytes(pkt)
     end = time.time() + seconds
     while True:
         start = time.time()
@@ -726,20 +773,23 @@ def cmd_flood(ifname, dmac, kind, vip, vport, count, seconds="0"):
 
 
 def cmd_sample(stopfile):
-    """sample STOPFILE: poll the connection count until STOPFILE exists;
-    print "max N samples M"."""
+    """sample STOPFILE: poll the connection count every 50 ms until
+    STOPFILE exists; print "max N samples M"."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import vsnl
     g = vsnl.Genl()
     fam = g.family("vs")
     top, n = 0, 0
-    while not os.path.exists(stopfile):
+    while True:     # one sample at least, and one after STOPFILE appears
+        stop = os.path.exists(stopfile)
         replies, err, _, _ = g.request(fam, vsnl.CMDS["get_info"], b"", 0)
         for _, nest in vsnl.attrs(replies[0][1]):
             for itype, data in vsnl.attrs(nest):
                 if itype == vsnl.INFO["conn_count"]:
                     top = max(top, int.from_bytes(data, "little"))
         n += 1
+        if stop:
+            break
         time.sleep(0.05)
     print("max %d samples %d" % (top, n), flush=True)
 

@@ -177,7 +177,7 @@ services_work() {
 		"$(get 81 | grep -qx 'rs[34]' && echo ok)"
 	check_eq "$when: NAT UDP (VIP:53) echoes" "u53-$when" "$(echo_udp 53 "u53-$when")"
 	check_eq "$when: DR UDP (VIP:54) echoes" "u54-$when" "$(echo_udp 54 "u54-$when")"
-	check_eq "$when: NAT TCP echo (VIP:7)" "t7" "$(echo t7 | c socat -t 5 -T 10 - TCP:$VIP:7)"
+	check_eq "$when: NAT TCP echo (VIP:7)" "t7" "$(echo t7 | c socat -t 15 -T 20 - TCP:$VIP:7)"
 	a=$(get 443) b=$(get 443)
 	check "$when: persistent VIP:443 gives one server twice ($a $b)" \
 		test -n "$a" -a "$a" = "$b"
@@ -263,32 +263,36 @@ phase_icmp() {
 	klog_clean "ICMP abuse"
 }
 
-# rst_storm NAME VPORT SIDES: forged resets at a live TCP echo connection
-# from the client side (and with "both" from its real server's side too);
-# the connection must still echo.
-rst_storm() {
-	local name=$1 vport=$2 sides=$3 fifo=$tmp/fifo.$2 port dest lpid n=$((200 * SCALE))
+# live VPORT FD: a live TCP echo connection to VIP:VPORT (pkt_abuse.py
+# tcp-live) that echoes until a line is written to FD, then storms itself;
+# its client port in $live_port (no $(...): FD and the pid must stay here).
+live() {
+	local fifo=$tmp/fifo.$1
 	mkfifo "$fifo"
-	ip netns exec "$client" "$PY" tcp-live eth0 "$MAC_PUB" $CLIENT_IP $VIP \
-		"$vport" $n < "$fifo" > "$tmp/live.$vport" 2>&1 &
-	lpid=$!
-	exec 7> "$fifo"
-	busywait 20000 grep -q "^port" "$tmp/live.$vport"
-	port=$(sed -n 's/^port //p' "$tmp/live.$vport")
-	if [ -n "$port" ] && [ "$sides" = both ]; then
-		dest=$(conn_dest "$port" "$vport")
-		in_ns "$(rs_ns 1)" "$PY" rst-storm eth1 "$MAC_PRIV" "${dest%:*}" $CLIENT_IP \
-			"${dest#*:}" "$port" $n
-	fi
-	echo go >&7
-	exec 7>&-
-	wait $lpid
-	py_cases < <(grep -v "^port" "$tmp/live.$vport")
+	ip netns exec "$client" "$PY" tcp-live eth0 "$MAC_PUB" $CLIENT_IP $VIP "$1" \
+		$((200 * SCALE)) < "$fifo" > "$tmp/live.$1" 2>&1 &
+	live_pids+=($!)
+	eval "exec $2> $fifo"
+	busywait 20000 grep -q "^port" "$tmp/live.$1"
+	live_port=$(sed -n 's/^port //p' "$tmp/live.$1")
 }
 
+# Forged resets at live connections through NAT (from the client's side
+# and its real server's) and DR (the client's side: the server's replies
+# do not pass the director): the connections must keep echoing.
 phase_rst() {
-	rst_storm NAT 7 both
-	rst_storm DR 82 client
+	local port dest live_pids=() live_port
+	live 7 7
+	port=$live_port
+	live 82 8
+	dest=$(conn_dest "$port" 7)
+	[ -n "$dest" ] && in_ns "$(rs_ns 1)" "$PY" rst-storm eth1 "$MAC_PRIV" \
+		"${dest%:*}" $CLIENT_IP "${dest#*:}" "$port" $((200 * SCALE))
+	echo go >&7
+	echo go >&8
+	exec 7>&- 8>&-
+	wait "${live_pids[@]}"
+	py_cases < <(grep -hv "^port" "$tmp/live.7" "$tmp/live.82")
 	klog_clean "RST storms"
 }
 
@@ -352,8 +356,8 @@ flood() {
 		"after; $new made, $refused refused, $lost lost before vs"
 	check "$kind flood: the count never passed conn_max $limit + $slack (highest $top)" \
 		test "${top:-999999}" -le $((limit + slack))
-	check "$kind flood: the table filled up (count $count of $limit)" \
-		test "$count" -ge $((limit - 5))
+	check "$kind flood: the table filled up (highest count $top of $limit)" \
+		test "${top:-0}" -ge "$limit"
 	check "$kind flood: every flow made ($new) or refused ($refused) and counted, of $sent sent ($lost lost)" \
 		test $((new + refused)) -le "$sent" -a $((new + refused)) -ge $((sent - lost - 5))
 }
@@ -382,27 +386,41 @@ early_drop() {
 	fpid=$!
 	sleep 1
 	check_eq "at conn_max, a real client still connects during a SYN flood ($what)" \
-		ok "$(get "$port" | grep -qx 'rs[1-4]' && echo ok)"
+		ok "$(get "$port" | grep -qx 'rs[1-4]' && echo ok)" ||
+		log "count, refused: $(vsinfo)"
 	kill $fpid 2>/dev/null
 	wait $fpid 2>/dev/null
 }
 
+# flush: -C empties the table (every service goes, and with it its
+# connections); the services come back.
+flush() {
+	d vsadm -C
+	check "$1: after -C the connection count returns to 0" busywait 10000 count_zero ||
+		log "count, refused: $(vsinfo)"
+	services || fail "services added again"
+}
+
 phase_flood() {
-	local base
+	local base t0
+	# From an empty table, so that what fills it is the SYN flood's
+	# entries alone, none of which times out (60 s in SYN_RECV) before
+	# the early drop cases are done: a slot freed by a timeout would let
+	# the client in and prove nothing.
+	flush "before the floods"
 	d sysctl -qw net.vs.conn_max=$CONN_MAX
+	t0=$(date +%s)
 	flood syn 80 $CONN_MAX
 	early_drop 80 "NAT, the server answers the flood"
 	early_drop 81 "DR"
+	log "the SYN flood's entries were at most $(($(date +%s) - t0)) s old"
 	# UDP: room for CONN_MAX more flows on top of what is there.
 	base=$(vsinfo | cut -d' ' -f1)
 	d sysctl -qw net.vs.conn_max=$((base + CONN_MAX))
 	flood udp 53 $((base + CONN_MAX))
 	klog_clean "floods"
-	d vsadm -C
-	check "after -C the connection count returns to 0" busywait 10000 count_zero ||
-		log "count and refused: $(vsinfo)"
+	flush "after the floods"
 	d sysctl -qw net.vs.conn_max=$CONN_MAX_DEFAULT
-	services || fail "services added again"
 }
 
 # --- main --------------------------------------------------------------------
