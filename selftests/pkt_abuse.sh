@@ -177,7 +177,7 @@ services_work() {
 		"$(get 81 | grep -qx 'rs[34]' && echo ok)"
 	check_eq "$when: NAT UDP (VIP:53) echoes" "u53-$when" "$(echo_udp 53 "u53-$when")"
 	check_eq "$when: DR UDP (VIP:54) echoes" "u54-$when" "$(echo_udp 54 "u54-$when")"
-	check_eq "$when: NAT TCP echo (VIP:7)" "t7" "$(echo t7 | c socat -t 15 -T 20 - TCP:$VIP:7)"
+	check_eq "$when: NAT TCP echo (VIP:7)" "t7" "$(echo t7 | c socat -t 5 -T 10 - TCP:$VIP:7)"
 	a=$(get 443) b=$(get 443)
 	check "$when: persistent VIP:443 gives one server twice ($a $b)" \
 		test -n "$a" -a "$a" = "$b"

@@ -156,7 +156,9 @@ EOF
 echo_server() {
 	local ns=$1 proto=$2 port=$3 bind=${4:+,bind=$4}
 	if [ "$proto" = tcp ]; then
-		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
+		# -t 5: when the client half-closes, wait for cat's last output
+		# (socat's default 0.5 s loses the echo on a loaded TCG host).
+		in_ns "$ns" socat -t 5 TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
 			> /dev/null 2>&1 &
 	else
 		udp_server "$ns" "$port" "${4:-0.0.0.0}" ""
