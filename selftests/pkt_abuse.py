@@ -376,14 +376,30 @@ def cmd_paths(ifname, dmac, cip, vip, nat_udp, dr_udp, nat_tcp, dr_tcp):
     pr.judge()
 
 
-def cmd_udp_echo(addr, *ports):
-    """udp-echo ADDR PORT...: echo every datagram to any of PORTs, from
-    one process (socat forks one per datagram)."""
+def setns(name):
+    """Enter network namespace NAME (ip netns's); sockets made afterwards
+    live there, and stay there when the process moves on."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:     # CLONE_NEWNET
+        raise OSError(ctypes.get_errno(), "setns " + name)
+    os.close(fd)
+
+
+def cmd_udp_echo(*specs):
+    """udp-echo NS:ADDR:PORT,PORT... ...: echo every datagram, on sockets
+    in several namespaces, from one process: Python takes seconds to start
+    under TCG, and socat forks a process per datagram."""
     socks = []
-    for p in ports:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((addr, int(p)))
-        socks.append(s)
+    for spec in specs:
+        ns, addr, ports = spec.split(":")
+        setns(ns)
+        for p in ports.split(","):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((addr, int(p)))
+            socks.append(s)
+    print("ready", flush=True)
     while True:
         for s in select.select(socks, [], [])[0]:
             try:
@@ -391,6 +407,33 @@ def cmd_udp_echo(addr, *ports):
                 s.sendto(data, peer)
             except OSError:
                 pass
+
+
+def cmd_udp_ask(vip, when, *specs):
+    """udp-ask VIP WHEN PORT=NAME...: one datagram to each VIP:PORT at
+    once; each must come back (three tries, 3 s each)."""
+    socks = {}
+    for spec in specs:
+        port, name = spec.split("=", 1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect((vip, int(port)))
+        socks[s] = (name, ("%s-%s" % (when, port)).encode(), [False])
+    for _ in range(3):
+        for s, (name, msg, done) in socks.items():
+            if not done[0]:
+                s.send(msg)
+        end = time.time() + 3
+        while time.time() < end and not all(d[0] for _, _, d in socks.values()):
+            for s in select.select(list(socks), [], [], end - time.time())[0]:
+                try:
+                    if s.recv(65536) == socks[s][1]:
+                        socks[s][2][0] = True
+                except OSError:
+                    pass
+        if all(d[0] for _, _, d in socks.values()):
+            break
+    for name, msg, done in socks.values():
+        say(done[0], "%s: %s echoes" % (when, name))
 
 
 # --- live connections ---------------------------------------------------------------
