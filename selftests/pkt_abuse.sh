@@ -203,21 +203,31 @@ conn_dest() {
 }
 
 # capture NS IF DIR FILE FILTER: tcpdump in the background until
-# capture_stop; returns once it listens.
+# capture_stop; returns once it listens. (ip netns exec, not in_ns: $! must
+# be tcpdump itself, not a subshell that would hold back the SIGINT.)
 cap_pids=()
-# (ip netns exec, not in_ns: $! must be tcpdump itself, not a subshell
-# that would hold back the SIGINT.)
+cap_files=()
 capture() {
 	ip netns exec "$1" tcpdump -U -n -i "$2" -Q "$3" -w "$4" "$5" 2> "$4.err" &
 	cap_pids+=($!)
+	cap_files+=("$4")
 	defer "kill $! 2>/dev/null"
 	busywait 10000 grep -q "listening on" "$4.err"
 }
+
+# capture_stop: once no capture has grown for a second (at most 8 s):
+# packets still on their way, or not yet read by tcpdump, would be lost.
 capture_stop() {
-	sleep 0.5
+	local i last="" now
+	for i in 1 2 3 4 5 6 7 8; do
+		sleep 1
+		now=$(stat -c %s "${cap_files[@]}")
+		[ "$now" = "$last" ] && break
+		last=$now
+	done
 	kill -INT "${cap_pids[@]}" 2>/dev/null
 	wait "${cap_pids[@]}" 2>/dev/null
-	cap_pids=()
+	cap_pids=() cap_files=()
 }
 
 # --- phases --------------------------------------------------------------------
@@ -226,10 +236,10 @@ capture_stop() {
 # datagram, at every service: none may open a connection.
 phase_headers() {
 	c "$PY" headers eth0 "$MAC_PUB" $CLIENT_IP $VIP tcp:80 udp:53 tcp:443 \
-		tcp:9000 tcp:8081 udp:5001 tcp:81 udp:54 > "$tmp/hdr.json"
+		tcp:9000 tcp:8081 udp:5001 tcp:81 udp:54 > "$tmp/hdr.txt"
 	sleep 1
 	d vsadm -L -n -c > "$tmp/conns"
-	py_cases < <("$PY" judge-conns "$tmp/hdr.json" "$tmp/conns")
+	py_cases < <("$PY" judge-conns "$tmp/hdr.txt" "$tmp/conns")
 	klog_clean "header abuse"
 }
 
@@ -259,11 +269,11 @@ phase_icmp() {
 	# The client, about the replies of both flows; the real server (any
 	# host of its segment will do) about client -> RIP packets.
 	c "$PY" icmp-client eth0 "$MAC_PUB" $CLIENT_IP $VIP 53 $CPORT 54 "$drport" \
-		> "$tmp/icmp.json"
+		> "$tmp/icmp.txt"
 	in_ns "$(rs_ns 1)" "$PY" icmp-server eth1 "$MAC_PRIV" "$rip" $CLIENT_IP "$rport" \
-		$CPORT >> "$tmp/icmp.json"
+		$CPORT >> "$tmp/icmp.txt"
 	capture_stop
-	py_cases < <("$PY" judge-icmp "$tmp/icmp.json" "$tmp/to-rs.pcap" \
+	py_cases < <("$PY" judge-icmp "$tmp/icmp.txt" "$tmp/to-rs.pcap" \
 		"$tmp/to-client.pcap" $VIP "$rip" 53 "$rport")
 	klog_clean "ICMP abuse"
 }
@@ -322,45 +332,44 @@ phase_gso() {
 	klog_clean "GSO traffic"
 }
 
-# vsinfo: "conn_count conn_refused", in one netlink call.
-vsinfo() { d "$PY" info; }
-# count_zero: the connection count (VS_INFO_A_CONN_COUNT) is 0, as vsadm
-# reports it.
-count_zero() { d vsadm -L -n --json | grep -q '"connections": 0,'; }
+# conn_count: VS_INFO_A_CONN_COUNT, as vsadm reports it.
+conn_count() { d vsadm -L -n --json | sed -n 's/.*"connections": \([0-9]*\),/\1/p'; }
+count_zero() { [ "$(conn_count)" = 0 ]; }
 # made PROTO VIP:PORT: connections the service has made, ever.
 made() {
 	d vsadm -L -n --stats --exact "-${1:0:1}" "$2" | awk -v p="${1^^}" '$1 == p { print $3 }'
 }
 
 # flood KIND PORT LIMIT: a flood of KIND (syn|udp) from random sources at
-# VIP:PORT, 4x LIMIT new flows (times SCALE), the count sampled all along.
-# The bound may be passed by one connection per other CPU: the check
-# against conn_max is exact near the bound (the per-CPU counter is summed
-# there) but check and insert are not one step, so every CPU can be
-# between the two at once. Each flow that reached vs was either made into
-# a connection or refused, and counted as one or the other.
+# VIP:PORT, 3x CONN_MAX new flows (times SCALE), the count sampled all
+# along (with VS_INFO_A_CONN_REFUSED before and after). The bound may be
+# passed by one connection per other CPU: the check against conn_max is
+# exact near the bound (the per-CPU counter is summed there) but check and
+# insert are not one step, so every CPU can be between the two at once.
+# Each flow that reached vs was either made into a connection or refused,
+# and counted as one or the other.
 flood() {
-	local kind=$1 port=$2 limit=$3 proto=tcp slack n sent top spid
-	local count0 ref0 made0 count ref1 made1 lost0 lost1 refused new lost
+	local kind=$1 port=$2 limit=$3 proto=tcp slack n sent spid
+	local top samples count0 ref0 count ref1 made0 made1 lost0 lost1 refused new lost
 	[ "$kind" = udp ] && proto=udp
 	slack=$(($(nproc) - 1))
-	n=$((4 * limit * SCALE))
-	read -r count0 ref0 < <(vsinfo)
+	n=$((3 * CONN_MAX * SCALE))
 	made0=$(made $proto $VIP:$port) lost0=$(rx_drops)
 	rm -f "$tmp/stop"
 	ip netns exec "$dir" "$PY" sample "$tmp/stop" > "$tmp/sample" &
 	spid=$!
+	busywait 20000 grep -q "^first" "$tmp/sample"
 	sent=$(c "$PY" flood eth0 "$MAC_PUB" "$kind" $VIP "$port" $n)
 	sleep 0.5
 	touch "$tmp/stop"
 	wait $spid
-	top=$(awk '{ print $2 }' "$tmp/sample")
-	read -r count ref1 < <(vsinfo)
+	read -r _ count0 ref0 < <(grep "^first" "$tmp/sample")
+	read -r _ top _ samples _ count ref1 < <(grep "^max" "$tmp/sample")
 	made1=$(made $proto $VIP:$port) lost1=$(rx_drops)
 	refused=$((ref1 - ref0)) new=$((made1 - made0)) lost=$((lost1 - lost0))
 	log "$kind flood: $sent sent, conn_max $limit, count $count0 before," \
-		"highest $top ($(awk '{ print $4 }' "$tmp/sample") samples), $count" \
-		"after; $new made, $refused refused, $lost lost before vs"
+		"highest $top ($samples samples), $count after; $new made," \
+		"$refused refused, $lost lost before vs"
 	check "$kind flood: the count never passed conn_max $limit + $slack (highest $top)" \
 		test "${top:-999999}" -le $((limit + slack))
 	check "$kind flood: the table filled up (highest count $top of $limit)" \
@@ -394,7 +403,7 @@ early_drop() {
 	sleep 1
 	check_eq "at conn_max, a real client still connects during a SYN flood ($what)" \
 		ok "$(get "$port" | grep -qx 'rs[1-4]' && echo ok)" ||
-		log "count, refused: $(vsinfo)"
+		log "connections: $(conn_count) (conn_max $(d sysctl -n net.vs.conn_max))"
 	kill $fpid 2>/dev/null
 	wait $fpid 2>/dev/null
 }
@@ -404,7 +413,7 @@ early_drop() {
 flush() {
 	d vsadm -C
 	check "$1: after -C the connection count returns to 0" busywait 10000 count_zero ||
-		log "count, refused: $(vsinfo)"
+		log "connections: $(conn_count)"
 	services || fail "services added again"
 }
 
@@ -422,7 +431,7 @@ phase_flood() {
 	early_drop 81 "DR"
 	log "the SYN flood's entries were at most $(($(date +%s) - t0)) s old"
 	# UDP: room for CONN_MAX more flows on top of what is there.
-	base=$(vsinfo | cut -d' ' -f1)
+	base=$(conn_count)
 	d sysctl -qw net.vs.conn_max=$((base + CONN_MAX))
 	flood udp 53 $((base + CONN_MAX))
 	klog_clean "floods"
