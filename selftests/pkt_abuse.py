@@ -181,7 +181,9 @@ def cmd_headers(ifname, dmac, cip, vip, *ports):
             if pnum == TCP:
                 return tcp(cip, vip, s, d, flags, payload=payload)
             return udp(cip, vip, s, d, payload)
-        # IP headers that lie: the stack must drop them before vs sees them.
+        # IP headers that lie: the stack drops them before any netfilter
+        # hook, so this only bites a vs that parsed packets earlier (an
+        # ingress hook) or trusted them further.
         group[0] = "IP headers that lie"
         probe("IP total length past the end", proto, vport, lambda s, d: [
             ip(cip, vip, pnum, l4(s, d), tot_len=200)])
@@ -720,9 +722,11 @@ def cmd_judge_icmp(path, to_rs, to_client, vip, rip, vport, rport):
            same segment): passed to the server as they are
     and the kind of probe says what must be seen:
       xlat           translated (dr: passed as it is), checksums valid
-      no-valid-xlat  never translated with a valid ICMP checksum
+      no-valid-xlat  never translated with a valid ICMP checksum (dr:
+                     never passed on with one)
       untouched      if it comes out at all, untranslated: the ICMP bytes
-                     and the source as sent (nothing mistaken for ports)
+                     and the source as sent (nothing mistaken for ports);
+                     not judged for dr
       absent         nothing with its tag comes out"""
     caps = {"in": tagged(to_rs), "out": tagged(to_client)}
     caps["dr"] = caps["out"]
@@ -746,11 +750,17 @@ def cmd_judge_icmp(path, to_rs, to_client, vip, rip, vport, rport):
                                     if way == "dr" else
                                     " is translated with valid checksums"),
                 *["came out: %s" % {k: v.get(k) for k in keys} for v in views])
+        elif m["kind"] == "no-valid-xlat" and way == "dr":
+            bad = [v for v in views if v["icmp_ok"]]
+            say(not bad, what + " is not passed on with a valid checksum",
+                *["came out: %s" % {k: v.get(k) for k in keys} for v in bad])
         elif m["kind"] == "no-valid-xlat":
-            bad = [v for v in xlated if v["icmp_ok"] and way != "dr"]
+            bad = [v for v in xlated if v["icmp_ok"]]
             say(not bad, what + " does not come out translated with a valid "
                 "checksum", *["came out: %s" % {k: v.get(k) for k in keys}
                               for v in bad])
+        elif m["kind"] == "untouched" and way == "dr":
+            pass    # sent for the abuse: DR rewrites nothing to judge
         elif m["kind"] == "untouched":
             changed = [v for v in views if v["msg"] != sent["msg"] or
                        v["src"] != sent["src"]]

@@ -19,14 +19,19 @@
 #
 # What must hold: no kernel BUG/WARNING (checked after each phase and by
 # selftests/run); every service still works afterwards; malformed packets
-# open no connection and are not translated; ICMP errors about live flows
+# open no connection and are not translated; packets with IP options get
+# through and bad TCP/UDP checksums stay bad; ICMP errors about live flows
 # are translated both ways, and those that must not be (bad checksum,
-# quoting a fragment or a short header) are not; the connection count stays
-# at conn_max under floods, refusals are counted, and -C brings it to 0.
+# quoting a fragment or a short header) are not; live connections survive
+# RST storms; GSO packets pass whole; the connection count stays at
+# conn_max under floods, every flow is made or refused and counted, and -C
+# brings the count to 0; and, on its own, "at conn_max, a real client
+# still connects during a SYN flood" (early drop of half-open entries).
 #
-# PKT_ABUSE_SCALE=N multiplies the packet counts (default 1, ~1-2 minutes
-# under TCG); PKT_ABUSE_CONN_MAX sets the flood's bound (default 500);
-# PKT_ABUSE_PHASES="icmp flood" runs only those phases.
+# PKT_ABUSE_SCALE=N multiplies the packet counts (default 1: about 1.5
+# times datapath_nat.sh's run time under TCG); PKT_ABUSE_CONN_MAX sets the
+# flood's bound (default 500); PKT_ABUSE_PHASES picks phases, e.g.
+#   scripts/vm-run env PKT_ABUSE_PHASES=icmp selftests/run pkt_abuse.sh
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
