@@ -118,11 +118,15 @@ in_ns() {
 }
 
 # Servers, stopped at exit. http_server NS NAME PORT: nginx answering every
-# request with "NAME\n", and /addr with the address the request came to.
+# request with "NAME\n", and /addr with the address the request came to;
+# PORT may be a comma-separated list (one nginx listening on each).
 # echo_server NS PROTO PORT [ADDR]: socat echoing back, bound to ADDR if
 # given (a UDP server behind direct routing must answer from the VIP).
 http_server() {
-	local ns=$1 name=$2 port=$3 dir
+	local ns=$1 name=$2 port=$3 dir p listen=""
+	for p in ${port//,/ }; do
+		listen+="listen $p reuseport; "
+	done
 	dir=$(mktemp -d)
 	mkdir -p "$dir/logs"
 	cat > "$dir/nginx.conf" <<EOF
@@ -139,7 +143,7 @@ http {
 	uwsgi_temp_path $dir;
 	scgi_temp_path $dir;
 	server {
-		listen $port reuseport;
+		$listen
 		location / { return 200 "$name\n"; }
 		location /addr { return 200 "\$server_addr\n"; }
 	}
@@ -152,7 +156,9 @@ EOF
 echo_server() {
 	local ns=$1 proto=$2 port=$3 bind=${4:+,bind=$4}
 	if [ "$proto" = tcp ]; then
-		in_ns "$ns" socat TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
+		# -t 5: when the client half-closes, wait for cat's last output
+		# (socat's default 0.5 s loses the echo on a loaded TCG host).
+		in_ns "$ns" socat -t 5 TCP-LISTEN:"$port",fork,reuseaddr$bind EXEC:cat \
 			> /dev/null 2>&1 &
 	else
 		udp_server "$ns" "$port" "${4:-0.0.0.0}" ""
