@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The connection table under churn. With a 1 s UDP timeout, pktgen on
-# every CPU keeps about a thousand flows (250 sources x 4 ports, to a
+# every CPU keeps about a thousand flows (125 sources x 4 ports, to a
 # plain and a persistent service) just at the edge of expiry, so the
 # collector unhashes connections while packets on both CPUs look them up,
 # touch and re-make them. At the same time: connection-sync installs
@@ -13,7 +13,7 @@
 # servers' counters return to 0, a flush empties a full table, a real
 # client is answered, and the module unloads with no connection left.
 #
-#   client (pktgen, 10.0.0.1-250:1024-1027) -- pub -- director -- priv --
+#   client (pktgen, 10.0.0.1-125:1024-1027) -- pub -- director -- priv --
 #     rs1, rs2 (UDP echo on 5000 and 5001)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
@@ -64,7 +64,7 @@ dump_loop() {
 }
 
 dmac=$(d cat /sys/class/net/eth0/address)
-pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.250 1024-1027 ||
+pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.125 1024-1027 ||
 	die "pktgen"
 start=$(date +%s)
 before=$(svc_stats "$dir" udp $VIP:5000)

@@ -42,8 +42,9 @@ require_pktgen() {
 # thread per CPU sends UDP to DST, DMAC, destination ports DPORTS
 # ("min-max"), source addresses SRCS ("first-last") and source ports
 # SPORTS, PPS packets a second each (default STRESS_PPS), until pg_stop.
-# Source address and port step through their ranges packet by packet, so
-# the flows number about |SRCS| x |SPORTS| x |DPORTS|. Runs in the
+# Source address and ports step through their ranges packet by packet, so
+# the flows number about |SRCS| x |SPORTS| x |DPORTS|. All ranges are
+# inclusive (pktgen's port maximum is not: it is given one more). Runs in the
 # background: "start" blocks until the threads stop.
 pg_flood() {
 	local ns=$1 dmac=$2 dst=$3 dports=$4 srcs=$5 sports=$6
@@ -61,9 +62,9 @@ pg_flood() {
 			echo 'src_min ${srcs%-*}' > $dev
 			echo 'src_max ${srcs#*-}' > $dev
 			echo 'udp_src_min ${sports%-*}' > $dev
-			echo 'udp_src_max ${sports#*-}' > $dev
+			echo 'udp_src_max $((${sports#*-} + 1))' > $dev
 			echo 'udp_dst_min ${dports%-*}' > $dev
-			echo 'udp_dst_max ${dports#*-}' > $dev" || return 1
+			echo 'udp_dst_max $((${dports#*-} + 1))' > $dev" || return 1
 	done
 	in_ns "$ns" sh -c "echo start > $PG/pgctrl" > /dev/null 2>&1 &
 	eval "__pg_pid_${ns//-/_}=$!"

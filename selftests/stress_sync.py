@@ -9,7 +9,7 @@ dumps work on the same table.
 Each wave installs WAVE connections from clients 10.128.0.0/9 (500 a
 message, 1.5 s to live), so the table swells by tens of thousands and
 shrinks again as they expire, across the resize points of its
-rhashtable; plus the tuples the pktgen flood uses (10.0.0.1-250, ports
+rhashtable; plus the tuples the pktgen flood uses (10.0.0.1-125, ports
 1024-1027: the same connections traffic makes and touches) and their
 persistence entries for VPORT + 1, 1 s to live. Between waves it waits for
 the table to drain below a quarter of the wave (at most 5 s), reading
@@ -75,7 +75,7 @@ def build(vip, vport, rips, rport, wave, ms):
         swell.append(conn(caddr, 2000 + i % 7, vip, vport,
                           rips[i % len(rips)], rport, ms))
     same = []
-    for h in range(1, 251):
+    for h in range(1, 126):
         caddr = "10.0.0.%d" % h
         for port in range(1024, 1028):
             same.append(conn(caddr, port, vip, vport,
@@ -128,7 +128,7 @@ def main():
                 name = errno.errorcode.get(err, str(err))
                 errors[name] = errors.get(name, 0) + 1
         waves += 1
-        sent += wave + 1250
+        sent += wave + 625
         sample()
         if once or time.monotonic() >= end:
             break
