@@ -11,10 +11,10 @@
 # hooks run on every CPU at once, which is what the races need.
 #
 # Environment: STRESS_SECONDS (length of each storm, default 30; longer on
-# the debug kernel), STRESS_PPS (packets per second per CPU, default 500).
+# the debug kernel), STRESS_PPS (packets per second per CPU, default 300).
 
 STRESS_SECONDS=${STRESS_SECONDS:-30}
-STRESS_PPS=${STRESS_PPS:-500}
+STRESS_PPS=${STRESS_PPS:-300}
 NCPU=$(nproc)
 PG=/proc/net/pktgen
 
@@ -129,4 +129,32 @@ rmmod_vs() {
 # rate N SECONDS: N per second, one decimal.
 rate() {
 	awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }'
+}
+
+# hold_hook_keys: an nftables table in the init namespace with a base
+# chain at each hook vs uses, so that vs registering and unregistering its
+# hooks never turns the kernel's netfilter static keys on or off. Flipping
+# them rewrites ip_local_deliver & co. through int3 breakpoints while
+# packets run through them on the other vCPU, and under TCG a vCPU can then
+# keep executing a stale translation of the breakpoint (the kernel backs up
+# over an int3 it finds gone, forever): the VM wedges in softirq with
+# nothing of vs on the stack. STRESS_KEY_FLIPS=1 leaves the keys alone.
+hold_hook_keys() {
+	[ "${STRESS_KEY_FLIPS:-0}" = 1 ] && return 0
+	nft -f - <<NFT || return 1
+table ip vs_stress_keys {
+	chain in { type filter hook input priority 0; }
+	chain fwd { type filter hook forward priority 0; }
+	chain out { type filter hook output priority 0; }
+}
+NFT
+	defer "nft delete table ip vs_stress_keys"
+}
+
+# wait_port_long NS PROTO PORT: wait_port with patience for a python
+# server starting on a busy emulated machine (up to 30 s).
+wait_port_long() {
+	local flag=-tln
+	[ "$2" = udp ] && flag=-uln
+	busywait 30000 sh -c "ip netns exec '$1' ss $flag | grep -q ':$3 '"
 }

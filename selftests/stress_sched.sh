@@ -48,7 +48,7 @@ for i in 1 2 3; do
 	multi_echo "$(rs_ns $i)"
 done
 for i in 1 2 3; do
-	wait_port "$(rs_ns $i)" udp $((PORT0 + NSVC - 1)) || die "servers on rs$i"
+	wait_port_long "$(rs_ns $i)" udp $((PORT0 + NSVC - 1)) || die "servers on rs$i"
 done
 
 tmp=$(mktemp -d)

@@ -7,7 +7,8 @@
 # table, packets inside the hooks on both CPUs, NAT replies crossing the
 # FORWARD hook and a connection dump looping in another process. Unloading
 # must wait for the hooks to finish before freeing the per-netns state;
-# a module that does not crashes or warns here.
+# a module that does not crashes or warns here. (An nftables table keeps
+# the netfilter static keys on throughout, see hold_hook_keys.)
 #
 #   client (pktgen on every CPU, 10.0.0.0/22 sources) -- pub -- director
 #     -- priv -- rs1, rs2 (UDP echo on 5000/5001, TCP name on 80)
@@ -15,8 +16,9 @@
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/stress_lib.sh"
 require_vm
-require_cmd python3 socat
+require_cmd python3 socat nft
 require_pktgen
+hold_hook_keys || die "nft table holding the hook keys"
 
 load_vs || die "insmod"
 topo_nat 2 || die "topology"
@@ -31,7 +33,7 @@ for i in 1 2; do
 	name_server "$(rs_ns $i)" tcp 80 "rs$i"
 done
 for i in 1 2; do
-	wait_port "$(rs_ns $i)" udp 5000 && wait_port "$(rs_ns $i)" tcp 80 ||
+	wait_port_long "$(rs_ns $i)" udp 5000 && wait_port_long "$(rs_ns $i)" tcp 80 ||
 		die "servers on rs$i"
 done
 
@@ -114,7 +116,7 @@ touch "$tmp/stop"
 wait $dumper
 log "$cycles unload/load cycles in $secs s ($(rate $cycles $secs)/s), $(cat "$tmp/dumps") dumps done, $sent packets sent ($(rate "$sent" "$secs")/s); fewest connections made before an unload: ${conns_min:-none}"
 [ "$cycles" -gt 0 ] && log "mean ms: rmmod $((t_rm / cycles)), modprobe $((t_load / cycles)), restore $((t_restore / cycles)), traffic back $((t_back / cycles))"
-min=$(stress_min 6)
+min=$(stress_min 4)
 check "unload/load cycles under traffic: $cycles (at least $min)" test "$cycles" -ge "$min"
 check_eq "traffic passed the service before every unload" "$cycles" "$flowed"
 check "every unload found connections made" test "${conns_min:-0}" -gt 0
