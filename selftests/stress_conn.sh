@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The connection table under churn. With a 1 s UDP timeout, pktgen on
-# every CPU keeps about a thousand flows (125 sources x 4 ports, to a
-# plain and a persistent service) just at the edge of expiry, so the
-# collector unhashes connections while packets on both CPUs look them up,
-# touch and re-make them. At the same time: connection-sync installs
-# (VS_CMD_NEW_CONN) of the very same tuples and persistence entries, and
-# waves of 20,000 other connections that swell the table past its resize
-# points and drain away again; and full connection dumps in a loop.
+# every CPU keeps as many flows as it sends packets a second (sources x 4
+# ports, to a plain and a persistent service), so each flow is at the edge
+# of expiry and the collector unhashes connections while packets on both
+# CPUs look them up, touch and re-make them. At the same time:
+# connection-sync installs (VS_CMD_NEW_CONN) of the very same tuples and
+# persistence entries, and waves of 20,000 other connections that swell
+# the table past its resize points and drain away again; and full
+# connection dumps in a loop.
 # Afterwards the table must be consistent: everything expires, the
 # servers' counters return to 0, a flush empties a full table, a real
 # client is answered, and the module unloads with no connection left.
 #
-#   client (pktgen, 10.0.0.1-125:1024-1027) -- pub -- director -- priv --
+#   client (pktgen, 10.0.0.1-N:1024-1027) -- pub -- director -- priv --
 #     rs1, rs2 (UDP echo on 5000 and 5001)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
@@ -64,7 +65,11 @@ dump_loop() {
 }
 
 dmac=$(d cat /sys/class/net/eth0/address)
-pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.125 1024-1027 ||
+# Flows = packets a second: each comes back about once a timeout.
+nsrc=$((STRESS_PPS * NCPU / 8))
+[ "$nsrc" -gt 250 ] && nsrc=250
+[ "$nsrc" -lt 8 ] && nsrc=8
+pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.$nsrc 1024-1027 ||
 	die "pktgen"
 start=$(date +%s)
 before=$(svc_stats "$dir" udp $VIP:5000)
@@ -96,8 +101,9 @@ check "connection dumps: $dumps (at least $min)" test "${dumps:-0}" -ge "$min"
 check_eq "no dump failed" 0 "$dumps_bad" ||
 	sed 's/^/#   /' "$tmp/dump.lasterr" 2> /dev/null
 made=$(( $(cut -d' ' -f1 <<< "$after") - $(cut -d' ' -f1 <<< "$before") ))
-check "traffic made connections over and over: $made (more than the 1,000 flows)" \
-	test "$made" -gt 1000
+flows=$((nsrc * 8))
+check "traffic made connections over and over: $made (more than the $flows flows)" \
+	test "$made" -gt "$flows"
 check "replies crossed the FORWARD hook" \
 	test "$(cut -d' ' -f3 <<< "$after")" -gt "$(cut -d' ' -f3 <<< "$before")"
 check "the table swelled past 10,000 and drained below 5,000 (${conns:-?})" \

@@ -143,9 +143,9 @@ hold_hook_keys() {
 	[ "${STRESS_KEY_FLIPS:-0}" = 1 ] && return 0
 	nft -f - <<NFT || return 1
 table ip vs_stress_keys {
-	chain in { type filter hook input priority 0; }
-	chain fwd { type filter hook forward priority 0; }
-	chain out { type filter hook output priority 0; }
+	chain input { type filter hook input priority 0; }
+	chain forward { type filter hook forward priority 0; }
+	chain output { type filter hook output priority 0; }
 }
 NFT
 	defer "nft delete table ip vs_stress_keys"
