@@ -73,14 +73,16 @@ pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.$nsrc 1024-1027 ||
 	die "pktgen"
 start=$(date +%s)
 before=$(svc_stats "$dir" udp $VIP:5000)
+min=$(stress_min 6)
 d "$sync_py" "$STRESS_SECONDS" $VIP 5000 10.11.12.1,10.11.12.2 5000 "$WAVE" \
-	> "$tmp/sync" 2>&1 &
+	"$min" > "$tmp/sync" 2>&1 &
 syncer=$!
 dump_loop &
 dumper=$!
 defer "touch $tmp/stop; kill $syncer 2>/dev/null"
 
-# The syncer runs for STRESS_SECONDS and samples the count as it goes.
+# The syncer runs for STRESS_SECONDS (and MIN waves) and samples the
+# count as it goes; the dump loop stops with it.
 wait $syncer
 touch "$tmp/stop"
 wait $dumper
@@ -94,7 +96,6 @@ log "$secs s: $sent packets sent ($(rate "$sent" "$secs")/s); service 5000 conns
 log "sync: $(cat "$tmp/sync")"
 log "dumps: $dumps good, $dumps_bad failed ($(rate "$dumps" "$secs")/s)"
 
-min=$(stress_min 6)
 check "install waves: $waves (at least $min)" test "${waves:-0}" -ge "$min"
 check_eq "every install succeeded" none "$errors"
 check "connection dumps: $dumps (at least $min)" test "${dumps:-0}" -ge "$min"
@@ -118,7 +119,7 @@ check "every connection expires (1 s timeout)" \
 check_eq "the servers' active/inactive counters return to 0" 0 "$(dest_conns "$dir")"
 check_eq "no persistence entry is left" 0 "$(persist_conns "$dir")"
 d vsadm --set 0 0 300
-d "$sync_py" 0 $VIP 5000 10.11.12.1,10.11.12.2 5000 "$WAVE" once > "$tmp/once"
+d "$sync_py" 0 $VIP 5000 10.11.12.1,10.11.12.2 5000 "$WAVE" 1 once > "$tmp/once"
 n=$(vs_info "$dir" conn_count)
 check "one more wave fills the table for the flush: $n" test "$n" -ge "$WAVE"
 d vsadm -C

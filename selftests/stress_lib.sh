@@ -31,6 +31,16 @@ stress_deadline() {
 	echo $(($(date +%s) + STRESS_SECONDS))
 }
 
+# stress_more ITERATIONS MIN END: go on with a loop? Until END, and past it
+# until MIN iterations are done, but never beyond 3 x STRESS_SECONDS more:
+# a slow (loaded) emulator still makes the minimum, a stalled loop fails.
+stress_more() {
+	local now
+	now=$(date +%s)
+	[ "$now" -lt "$3" ] ||
+		{ [ "$1" -lt "$2" ] && [ "$now" -lt $(($3 + 3 * STRESS_SECONDS)) ]; }
+}
+
 require_pktgen() {
 	modprobe pktgen 2> /dev/null && [ -e /proc/net/pktgen/pgctrl ] || {
 		echo "# SKIP: no pktgen"

@@ -92,11 +92,11 @@ made_conns() {
 	test "$(svc_stats $1-d udp $CVIP:5000 | cut -d' ' -f1)" -gt 0
 }
 
-# cell_loop N END: build, flood, delete under traffic, until END; writes
-# "iterations flowed failed" to $tmp/loopN.
+# cell_loop N END MIN: build, flood, delete under traffic, until END (and
+# MIN cells); writes "iterations flowed failed" to $tmp/loopN.
 cell_loop() {
-	local n=$1 end=$2 it=0 flowed=0 failed=0 name
-	while [ "$(date +%s)" -lt "$end" ]; do
+	local n=$1 end=$2 min=$3 it=0 flowed=0 failed=0 name
+	while stress_more $it "$min" "$end"; do
 		name=$PREFIX-$n-$it
 		it=$((it + 1))
 		if ! make_cell $name || ! flood $name; then
@@ -125,8 +125,9 @@ keep_before=$(svc_stats $PREFIX-keep-d udp $CVIP:5000)
 start=$(date +%s)
 end=$(stress_deadline)
 loops=()
+min=$(stress_min 6)
 for ((n = 1; n <= CELLS; n++)); do
-	cell_loop $n "$end" &
+	cell_loop $n "$end" $(((min + CELLS - 1) / CELLS)) &
 	loops+=($!)
 done
 wait "${loops[@]}"
@@ -142,7 +143,6 @@ for ((n = 1; n <= CELLS; n++)); do
 	[ "$i" -eq 0 ] && idle=$((idle + 1))
 done
 log "$total cells in $secs s ($(rate $total $secs)/s); long-lived cell conns/inpkts/outpkts $keep_before -> $keep_after"
-min=$(stress_min 6)
 check "cells made and deleted under traffic: $total (at least $min)" test "$total" -ge "$min"
 check_eq "every loop ran" 0 "$idle"
 check_eq "every cell was built" 0 "$failed"

@@ -95,9 +95,10 @@ pg_flood "$client" "$dmac" $VIP $PORT0-$((PORT0 + NSVC - 1)) \
 	10.0.0.1-10.0.3.255 1024-1025 || die "pktgen"
 before=$(inpkts)
 rounds=0 failed=0
+min=$(stress_min 10)
 start=$(date +%s)
 end=$(stress_deadline)
-while [ "$(date +%s)" -lt "$end" ]; do
+while stress_more $rounds "$min" "$end"; do
 	rounds=$((rounds + 1))
 	round $rounds > "$tmp/round"
 	d vsadm -R < "$tmp/round" > "$tmp/err" 2>&1 || {
@@ -113,7 +114,6 @@ log "$rounds rounds of $(wc -l < "$tmp/round") changes in $secs s ($(rate $round
 log "inpkts per service before: $before"
 log "inpkts per service after:  $after"
 
-min=$(stress_min 10)
 check "change rounds under traffic: $rounds (at least $min)" test "$rounds" -ge "$min"
 check_eq "every round was accepted" 0 "$failed" || sed 's/^/#   /' "$tmp/lasterr"
 grew=$(paste <(tr ' ' '\n' <<< "$before") <(tr ' ' '\n' <<< "$after") |

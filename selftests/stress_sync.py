@@ -4,7 +4,7 @@
 batches, as a backup director gets them, while traffic, the collector and
 dumps work on the same table.
 
-    stress_sync.py SECONDS VIP VPORT RIP[,RIP...] RPORT WAVE [ONCE]
+    stress_sync.py SECONDS VIP VPORT RIP[,RIP...] RPORT WAVE MIN [ONCE]
 
 Each wave installs WAVE connections from clients 10.128.0.0/9 (500 a
 message, 1.5 s to live), so the table swells by tens of thousands and
@@ -13,7 +13,9 @@ rhashtable; plus the tuples the pktgen flood uses (10.0.0.1-125, ports
 1024-1027: the same connections traffic makes and touches) and their
 persistence entries for VPORT + 1, 1 s to live. Between waves it waits for
 the table to drain below a quarter of the wave (at most 5 s), reading
-VS_CMD_GET_INFO. With ONCE, one wave that lives a minute, and no waiting.
+VS_CMD_GET_INFO. It stops after SECONDS, or later when fewer than MIN
+waves were made (at most 3 x SECONDS more). With ONCE, one wave that
+lives a minute, and no waiting.
 
 Prints one line: waves, connections sent, errors by errno, and the
 smallest and largest connection count and bucket count seen.
@@ -98,12 +100,13 @@ def info(g, fam):
 
 
 def main():
-    if len(sys.argv) not in (7, 8):
+    if len(sys.argv) not in (8, 9):
         raise SystemExit(__doc__)
     seconds = float(sys.argv[1])
     vip, vport = sys.argv[2], int(sys.argv[3])
     rips, rport, wave = sys.argv[4].split(","), int(sys.argv[5]), int(sys.argv[6])
-    once = len(sys.argv) == 8
+    minimum = int(sys.argv[7])
+    once = len(sys.argv) == 9
     g = vsnl.Genl()
     g.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     fam = g.family("vs")
@@ -121,6 +124,7 @@ def main():
         return None
 
     end = time.monotonic() + seconds
+    hard_end = end + 3 * seconds
     while True:
         for m in msgs:
             _, err, _, _ = g.request(fam, vsnl.CMDS["new_conn"], m, 0)
@@ -130,7 +134,8 @@ def main():
         waves += 1
         sent += wave + 625
         sample()
-        if once or time.monotonic() >= end:
+        now = time.monotonic()
+        if once or now >= hard_end or (now >= end and waves >= minimum):
             break
         # Let the collector shrink the table before the next swell.
         drain = time.monotonic() + 5
