@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The connection table under churn. With a 1 s UDP timeout, pktgen on
-# every CPU keeps as many flows as it sends packets a second (sources x 4
-# ports, to a plain and a persistent service), so each flow is at the edge
-# of expiry and the collector unhashes connections while packets on both
-# CPUs look them up, touch and re-make them. At the same time:
+# every CPU keeps 1.5 x as many flows as it sends packets a second
+# (sources x 4 ports, to a plain and a persistent service), so each flow
+# is at the edge of expiry and the collector unhashes connections while
+# packets on both CPUs look them up, touch and re-make them. At the same time:
 # connection-sync installs (VS_CMD_NEW_CONN) of the very same tuples and
 # persistence entries, and waves of 20,000 other connections that swell
 # the table past its resize points and drain away again; and full
@@ -50,25 +50,34 @@ tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 sync_py=$VS_TOP/selftests/stress_sync.py
 
-# Full dumps until told to stop; counts the good ones and the failures.
+# Full dumps until told to stop; counts the good ones, those vsadm gave
+# up on because every retry met a resize (NLM_F_DUMP_INTR: it will not
+# print a list that may miss or repeat connections, and the waves resize
+# the table every few seconds), and other failures.
 dump_loop() {
-	local ok=0 bad=0
+	local good=0 intr=0 bad=0
 	while [ ! -e "$tmp/stop" ]; do
 		if d vsadm -L -n -c > /dev/null 2> "$tmp/dump.err"; then
-			ok=$((ok + 1))
+			good=$((good + 1))
+		elif grep -q "kept changing" "$tmp/dump.err"; then
+			intr=$((intr + 1))
 		else
 			bad=$((bad + 1))
 			cp "$tmp/dump.err" "$tmp/dump.lasterr"
 		fi
 	done
-	echo "$ok $bad" > "$tmp/dumps"
+	echo "$good $intr $bad" > "$tmp/dumps"
 }
 
 dmac=$(d cat /sys/class/net/eth0/address)
-# Flows = packets a second: each comes back about once a timeout.
-nsrc=$((STRESS_PPS * NCPU / 8))
+# Flows = 1.5 x packets a second: each comes back 1.5 s after its last
+# packet, when the collector (once a second) may or may not have taken it.
+nsrc=$((STRESS_PPS * NCPU * 3 / 16))
 [ "$nsrc" -gt 250 ] && nsrc=250
 [ "$nsrc" -lt 8 ] && nsrc=8
+# Odd, so that with 4 source and 2 destination ports it makes 8 x as many
+# flows (all three step together).
+nsrc=$((nsrc | 1))
 pg_flood "$client" "$dmac" $VIP 5000-5001 10.0.0.1-10.0.0.$nsrc 1024-1027 ||
 	die "pktgen"
 start=$(date +%s)
@@ -91,15 +100,15 @@ after=$(svc_stats "$dir" udp $VIP:5000)
 sent=$(pg_sent "$client")
 pg_stop "$client"
 read -r _ waves _ _ _ errors _ conns _ buckets <<< "$(cat "$tmp/sync")"
-read -r dumps dumps_bad < "$tmp/dumps"
+read -r dumps dumps_intr dumps_bad < "$tmp/dumps"
 log "$secs s: $sent packets sent ($(rate "$sent" "$secs")/s); service 5000 conns/inpkts/outpkts $before -> $after"
 log "sync: $(cat "$tmp/sync")"
-log "dumps: $dumps good, $dumps_bad failed ($(rate "$dumps" "$secs")/s)"
+log "dumps: $dumps good ($(rate "$dumps" "$secs")/s), $dumps_intr given up on after resizes, $dumps_bad failed otherwise"
 
 check "install waves: $waves (at least $min)" test "${waves:-0}" -ge "$min"
 check_eq "every install succeeded" none "$errors"
 check "connection dumps: $dumps (at least $min)" test "${dumps:-0}" -ge "$min"
-check_eq "no dump failed" 0 "$dumps_bad" ||
+check_eq "no dump failed but for resizes" 0 "$dumps_bad" ||
 	sed 's/^/#   /' "$tmp/dump.lasterr" 2> /dev/null
 made=$(( $(cut -d' ' -f1 <<< "$after") - $(cut -d' ' -f1 <<< "$before") ))
 flows=$((nsrc * 8))

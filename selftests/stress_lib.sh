@@ -52,8 +52,9 @@ require_pktgen() {
 # thread per CPU sends UDP to DST, DMAC, destination ports DPORTS
 # ("min-max"), source addresses SRCS ("first-last") and source ports
 # SPORTS, PPS packets a second each (default STRESS_PPS), until pg_stop.
-# Source address and ports step through their ranges packet by packet, so
-# the flows number about |SRCS| x |SPORTS| x |DPORTS|. All ranges are
+# Source address and ports all step through their ranges packet by
+# packet, so the flows number the least common multiple of the three range
+# sizes (their product when they are coprime). All ranges are
 # inclusive (pktgen's port maximum is not: it is given one more). Runs in the
 # background: "start" blocks until the threads stop.
 pg_flood() {
