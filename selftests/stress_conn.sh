@@ -110,10 +110,14 @@ check_eq "every install succeeded" none "$errors"
 check "connection dumps: $dumps (at least $min)" test "${dumps:-0}" -ge "$min"
 check_eq "no dump failed but for resizes" 0 "$dumps_bad" ||
 	sed 's/^/#   /' "$tmp/dump.lasterr" 2> /dev/null
+# Half the flood may die in the emulated backlogs; a tenth must arrive.
+# New connections are few when installs keep the tuples alive, but some.
+din=$(( $(cut -d' ' -f2 <<< "$after") - $(cut -d' ' -f2 <<< "$before") ))
 made=$(( $(cut -d' ' -f1 <<< "$after") - $(cut -d' ' -f1 <<< "$before") ))
-flows=$((nsrc * 8))
-check "traffic made connections over and over: $made (more than the $flows flows)" \
-	test "$made" -gt "$flows"
+check "traffic reached the service during the storm: $din of $sent packets" \
+	test $((din * 10)) -ge "$sent"
+check "and kept making connections: $made new ones for $((nsrc * 8)) flows" \
+	test "$made" -gt 0
 check "replies crossed the FORWARD hook" \
 	test "$(cut -d' ' -f3 <<< "$after")" -gt "$(cut -d' ' -f3 <<< "$before")"
 check "the table swelled past 10,000 and drained below 5,000 (${conns:-?})" \
