@@ -45,15 +45,18 @@ static bool parse_l4(const struct sk_buff *skb, struct vs_l4 *l4)
 	l4->protocol = iph->protocol;
 	l4->thoff = skb_network_offset(skb) + ip_hdrlen(skb);
 	l4->tcp_flags = 0;
+	/* A header cut short is not ours to forward, nor to open a connection. */
 	if (l4->protocol == IPPROTO_TCP) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
 
 		th = skb_header_pointer(skb, l4->thoff, sizeof(_th), &_th);
-		if (!th)
+		if (!th || th->doff < sizeof(_th) / 4 ||
+		    skb->len < l4->thoff + th->doff * 4)
 			return false;
 		l4->tcp_flags = tcp_flag_byte(th);
-	} else if (l4->protocol != IPPROTO_UDP) {
+	} else if (l4->protocol != IPPROTO_UDP ||
+		   skb->len < l4->thoff + sizeof(struct udphdr)) {
 		return false;
 	}
 	ports = skb_header_pointer(skb, l4->thoff, sizeof(_ports), _ports);

@@ -177,9 +177,19 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	}
 	if (nat && vs_mangle(skb, ip_hdrlen(skb), false, dest->key.addr.ip, dport))
 		goto drop;
-	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+	if (skb_ensure_writable(skb, ip_hdrlen(skb)))
 		goto drop;
-	ip_decrease_ttl(ip_hdr(skb));
+	/*
+	 * Receiving filled in any record-route or timestamp option without
+	 * fixing the header's checksum (local delivery does not need it):
+	 * sum the header anew when it has options.
+	 */
+	if (ip_hdr(skb)->ihl > 5) {
+		ip_hdr(skb)->ttl--;
+		ip_send_check(ip_hdr(skb));
+	} else {
+		ip_decrease_ttl(ip_hdr(skb));
+	}
 
 	vs_notrack(skb);
 	skb_orphan(skb);
