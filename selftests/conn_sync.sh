@@ -43,7 +43,7 @@ defer "kill $relay 2>/dev/null"
 sleep 2
 
 out=$(in_ns "$dir" setpriv --reuid=65534 --clear-groups --inh-caps=-all \
-	timeout 5 "$VS_TOP/selftests/vsnl.py" listen 2>&1)
+	timeout 20 "$VS_TOP/selftests/vsnl.py" listen 2>&1)
 check "joining the sync group needs CAP_NET_ADMIN" \
 	grep -q "Operation not permitted" <<< "$out"
 check "so nothing is heard" test -z "$(grep listening <<< "$out")"
@@ -52,7 +52,7 @@ mkfifo "$tmp/in"
 (in_ns "$client" socat -T 60 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out" 2>&1) &
 exec {hold}> "$tmp/in"
 echo before >&$hold
-busywait 5000 grep -qx before "$tmp/out" || die "held connection"
+busywait 20000 grep -qx before "$tmp/out" || die "held connection"
 persist=$(in_ns "$client" socat -t 10 - TCP:$VIP:8 < /dev/null)
 
 line() { # NS: the held connection's line in NS's table

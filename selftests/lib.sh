@@ -13,6 +13,10 @@ KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
 
+# TIME_SCALE (default 1): a factor for timeouts that a test must wait out,
+# set by make check-debug, whose sanitizer kernel is several times slower.
+TIME_SCALE=${TIME_SCALE:-1}
+
 VS_TOP=${VS_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 VS_KO=${VS_KO:-$VS_TOP/build/$(uname -r)/vs.ko}
 
