@@ -903,29 +903,25 @@ out:
 /*
  * Connection dumps walk the live table: args[0] holds the walk, args[1]
  * says the last connection taken did not fit and must be sent first,
- * args[2..4] the optional service filter. A table resize restarts the walk
- * and flags the dump (NLM_F_DUMP_INTR): entries may repeat.
+ * args[2] whether the optional service filter (kept after the walk) was
+ * given, args[3] that it was parsed: in the first part of the dump, where
+ * an error reaches the client with its extended ACK (not in .start, which
+ * has none on 6.1). A table resize restarts the walk and flags the dump
+ * (NLM_F_DUMP_INTR): entries may repeat.
  */
 int vs_conn_dump_start(struct netlink_callback *cb)
 {
 	struct vs_net *vn = vs_net(sock_net(cb->skb->sk));
 	struct rhashtable_iter *iter;
-	struct vs_service_key key;
-	bool given;
-	int ret;
 
-	ret = vs_nl_service_key(cb, &key, &given);
-	if (ret)
-		return ret;
-	iter = kmalloc(sizeof(*iter) + (given ? sizeof(key) : 0), GFP_KERNEL);
+	iter = kmalloc(sizeof(*iter) + sizeof(struct vs_service_key), GFP_KERNEL);
 	if (!iter)
 		return -ENOMEM;
-	if (given)
-		memcpy(iter + 1, &key, sizeof(key));
 	rhashtable_walk_enter(&vn->conns, iter);
 	cb->args[0] = (long)iter;
 	cb->args[1] = 0;
-	cb->args[2] = given;
+	cb->args[2] = 0;
+	cb->args[3] = 0;
 	cb->seq = 1;
 	return 0;
 }
@@ -955,6 +951,16 @@ int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vs_tuple *t;
 	int ret = 0;
 
+	if (!cb->args[3]) {
+		bool given;
+
+		ret = vs_nl_service_key(cb, (struct vs_service_key *)(iter + 1),
+					&given);
+		if (ret)
+			return ret;
+		cb->args[2] = given;
+		cb->args[3] = 1;
+	}
 	/* The table was resized since the last message: started over. */
 	if (rhashtable_walk_start_check(iter) == -EAGAIN)
 		cb->seq++;

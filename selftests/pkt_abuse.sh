@@ -347,17 +347,16 @@ made() {
 
 # flood KIND PORT LIMIT: a flood of KIND (syn|udp) from random sources at
 # VIP:PORT, 3x CONN_MAX new flows (times SCALE), the count sampled all
-# along (with VS_INFO_A_CONN_REFUSED before and after). The bound may be
-# passed by one connection per other CPU: the check against conn_max is
-# exact near the bound (the per-CPU counter is summed there) but check and
-# insert are not one step, so every CPU can be between the two at once.
+# along (with VS_INFO_A_CONN_REFUSED before and after). The bound holds to
+# within the per-CPU counters' batch, 32 per CPU (sysctl.rst): the count is
+# checked without a lock, so that a flood takes no global lock per packet.
 # Each flow that reached vs was either made into a connection or refused,
 # and counted as one or the other.
 flood() {
 	local kind=$1 port=$2 limit=$3 proto=tcp slack n sent spid
 	local top samples count0 ref0 count ref1 made0 made1 lost0 lost1 refused new lost
 	[ "$kind" = udp ] && proto=udp
-	slack=$(($(nproc) - 1))
+	slack=$((32 * $(nproc)))
 	n=$((3 * CONN_MAX * SCALE))
 	made0=$(made $proto $VIP:$port) lost0=$(rx_drops)
 	rm -f "$tmp/stop"
@@ -377,8 +376,8 @@ flood() {
 		"$refused refused, $lost lost before vs"
 	check "$kind flood: the count never passed conn_max $limit + $slack (highest $top)" \
 		test "${top:-999999}" -le $((limit + slack))
-	check "$kind flood: the table filled up (highest count $top of $limit)" \
-		test "${top:-0}" -ge "$limit"
+	check "$kind flood: the table filled up (highest count $top of $limit - $slack)" \
+		test "${top:-0}" -ge $((limit - slack))
 	check "$kind flood: every flow made ($new) or refused ($refused) and counted, of $sent sent ($lost lost)" \
 		test $((new + refused)) -le "$sent" -a $((new + refused)) -ge $((sent - lost - 5))
 }
