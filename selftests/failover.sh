@@ -80,7 +80,11 @@ check "new connections work through the backup" \
 kill $prober
 back=$(awk -v d="$dead" '$1 > d && $2 == "ok" { print $1; exit }' "$FO_TMP/probe")
 last=$(awk -v d="$dead" '$1 <= d && $2 == "ok" { t = $1 } END { print t }' "$FO_TMP/probe")
-log "VIP answered again $((back - dead)) ms after the primary's links went down (deadtime 500 ms, keepalive 100 ms; probes every 50 ms)"
+if [ -n "$back" ]; then
+	log "VIP answered again $((back - dead)) ms after the primary's links went down (deadtime 500 ms, keepalive 100 ms; probes every 50 ms)"
+else
+	log "no new connection got through after the primary's links went down"
+fi
 
 # The primary comes back, with preempt (the default): it gets the
 # connections first, then takes the role back; the connection carries on.
