@@ -153,28 +153,32 @@ PERSIST = "-A -t 10.7.0.2:80 -s rr -p 300\n-a -t 10.7.0.2:80 -r 10.8.1.1:80 -m\n
 
 
 def conn(i, tmpl=False):
-    """A VS_A_CONN nest for the persistent service, as a dump would give."""
+    """A VS_A_CONN nest for the persistent service, as a dump would give:
+    a persistence entry (client port 0, no state) or an established NAT
+    connection."""
     a = lambda ip: socket.inet_aton(ip) + b"\0" * 12
+    A = vsnl.NESTED["conn"]
     attrs = [
-        vsnl.nla(1, struct.pack("=H", socket.AF_INET)),
-        vsnl.nla(2, struct.pack("=B", 6)),
-        vsnl.nla(3, a("10.9.0.%d" % i)),
-        vsnl.nla(4, struct.pack(">H", 0 if tmpl else 40000 + i)),
-        vsnl.nla(5, a("10.7.0.2")),
-        vsnl.nla(6, struct.pack(">H", 80)),
-        vsnl.nla(7, a("10.8.1.1")),
-        vsnl.nla(8, struct.pack(">H", 80)),
-        vsnl.nla(9, struct.pack("=I", 0)),
-        vsnl.nla(10, struct.pack("=B", 0 if tmpl else 1)),
-        vsnl.nla(11, struct.pack("=I", 60000)),
-        vsnl.nla(12, struct.pack("=I", 1 if tmpl else 0)),
+        vsnl.nla(A["af"], struct.pack("=H", socket.AF_INET)),
+        vsnl.nla(A["protocol"], struct.pack("=B", socket.IPPROTO_TCP)),
+        vsnl.nla(A["caddr"], a("10.9.0.%d" % i)),
+        vsnl.nla(A["cport"], struct.pack(">H", 0 if tmpl else 40000 + i)),
+        vsnl.nla(A["vaddr"], a("10.7.0.2")),
+        vsnl.nla(A["vport"], struct.pack(">H", 80)),
+        vsnl.nla(A["daddr"], a("10.8.1.1")),
+        vsnl.nla(A["dport"], struct.pack(">H", 80)),
+        vsnl.nla(A["fwmark"], struct.pack("=I", 0)),
+        vsnl.nla(A["state"], struct.pack("=B", 0 if tmpl else 1)),
+        vsnl.nla(A["expires"], struct.pack("=I", 60000)),
+        vsnl.nla(A["flags"], struct.pack("=I", 1 if tmpl else 0)),
+        vsnl.nla(A["fwd"], struct.pack("=B", 2)),
     ]
-    return vsnl.nla(5 | vsnl.NLA_F_NESTED, b"".join(attrs))
+    return vsnl.nla(vsnl.TOP["conn"] | vsnl.NLA_F_NESTED, b"".join(attrs))
 
 
 def new_conns():
     body = b"".join(conn(i, tmpl=True) + conn(i) for i in range(1, 4))
-    return vsnl.nla(7 | vsnl.NLA_F_NESTED, body)
+    return vsnl.nla(vsnl.TOP["conns"] | vsnl.NLA_F_NESTED, body)
 
 
 def main():

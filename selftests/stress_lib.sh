@@ -32,13 +32,15 @@ stress_deadline() {
 }
 
 # stress_more ITERATIONS MIN END: go on with a loop? Until END, and past it
-# until MIN iterations are done, but never beyond 3 x STRESS_SECONDS more:
-# a slow (loaded) emulator still makes the minimum, a stalled loop fails.
+# until MIN iterations are done, but never beyond 3 x STRESS_SECONDS (times
+# TIME_SCALE) more: a slow (loaded) emulator or the debug kernel, where one
+# unload waits a minute for its grace periods, still makes the minimum; a
+# stalled loop fails.
 stress_more() {
 	local now
 	now=$(date +%s)
 	[ "$now" -lt "$3" ] ||
-		{ [ "$1" -lt "$2" ] && [ "$now" -lt $(($3 + 3 * STRESS_SECONDS)) ]; }
+		{ [ "$1" -lt "$2" ] && [ "$now" -lt $(($3 + 3 * STRESS_SECONDS * TIME_SCALE)) ]; }
 }
 
 require_pktgen() {
