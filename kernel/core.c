@@ -418,6 +418,13 @@ static unsigned int vs_in_hook(void *priv, struct sk_buff *skb,
 
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
+	/*
+	 * A standby that is also a real server: the active director sent
+	 * this packet here by direct routing, so it is ours to serve.
+	 * Scheduling it again could send it back, and round it would go.
+	 */
+	if (READ_ONCE(vn->backup_only))
+		return NF_ACCEPT;
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		return in_icmp(vn, skb);
 	if (!parse_l4(skb, &l4))

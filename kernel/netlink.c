@@ -80,8 +80,14 @@ static const struct nla_policy conn_policy[VS_CONN_A_MAX + 1] = {
 	[VS_CONN_A_FWD]		= NLA_POLICY_RANGE(NLA_U8, VS_FWD_DR, VS_FWD_MAX),
 };
 
+/* What SET_INFO takes; the other members are read-only. */
+static const struct nla_policy info_policy[VS_INFO_A_MAX + 1] = {
+	[VS_INFO_A_BACKUP_ONLY]	= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static const struct nla_policy vs_policy[VS_A_MAX + 1] = {
 	[VS_A_SERVICE]		= NLA_POLICY_NESTED(service_policy),
+	[VS_A_INFO]		= NLA_POLICY_NESTED(info_policy),
 	[VS_A_DEST]		= NLA_POLICY_NESTED(dest_policy),
 	[VS_A_TIMEOUTS]		= NLA_POLICY_NESTED(timeout_policy),
 	[VS_A_DUMP_FLAGS]	= { .type = NLA_U32 },
@@ -805,13 +811,36 @@ static int vs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, VS_INFO_A_CONN_MAX, vs_conn_max(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_SERVICES, READ_ONCE(vn->num_services)) ||
 	    nla_put_u64_64bit(msg, VS_INFO_A_CONN_REFUSED,
-			      atomic_long_read(&vn->conn_refused), VS_INFO_A_PAD)) {
+			      atomic_long_read(&vn->conn_refused), VS_INFO_A_PAD) ||
+	    nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, !!READ_ONCE(vn->backup_only))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int vs_nl_set_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[VS_INFO_A_MAX + 1];
+	struct vs_net *vn = info_vn(info);
+	int ret;
+
+	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_INFO), info->extack);
+	if (ret)
+		return ret;
+	if (!info->attrs[VS_A_INFO]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_INFO");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, VS_INFO_A_MAX, info->attrs[VS_A_INFO],
+			       info_policy, info->extack);
+	if (ret)
+		return ret;
+	if (tb[VS_INFO_A_BACKUP_ONLY])
+		WRITE_ONCE(vn->backup_only, nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]));
+	return 0;
 }
 
 static int vs_nl_get_timeouts(struct sk_buff *skb, struct genl_info *info)
@@ -1059,6 +1088,10 @@ static const struct genl_ops vs_genl_ops[] = {
 	}, {
 		.cmd = VS_CMD_NEW_CONN,
 		.doit = vs_nl_new_conn,
+		.flags = GENL_ADMIN_PERM,
+	}, {
+		.cmd = VS_CMD_SET_INFO,
+		.doit = vs_nl_set_info,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

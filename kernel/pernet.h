@@ -51,6 +51,7 @@ struct vs_net {
 	int lblc_expiration;		/* seconds (sched_lblc.c) */
 	int lblcr_expiration;		/* seconds (sched_lblcr.c) */
 	int sh_fallback;		/* sh tries other servers (sched_sh.c) */
+	int backup_only;		/* a standby: no scheduling (core.c) */
 	struct ctl_table_header *sysctl;
 };
 

@@ -66,6 +66,13 @@ static struct ctl_table vs_sysctl_template[] = {
 		.proc_handler = proc_dointvec_minmax,
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
+	}, {
+		.procname = "backup_only",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
 	},
 	{ }
 };
@@ -85,6 +92,7 @@ int vs_sysctl_net_init(struct vs_net *vn)
 	tbl[4].data = &vn->lblc_expiration;
 	tbl[5].data = &vn->lblcr_expiration;
 	tbl[6].data = &vn->sh_fallback;
+	tbl[7].data = &vn->backup_only;
 	/*
 	 * Only the host's administrator drives vs (the netlink family wants
 	 * CAP_NET_ADMIN in the initial user namespace): a namespace that

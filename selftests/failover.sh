@@ -30,6 +30,15 @@ check "and not on the backup" sh -c "! ip -n $dirB -4 addr show dev eth0 | grep 
 check "the NAT router address is on the primary's eth1" \
 	sh -c "ip -n $dirA -4 addr show dev eth1 | grep -q ' $NAT_ROUTER/'"
 check "the backup got the active's state" busywait 10000 fo_synced B
+check "a standby that never changed role says just that" \
+	grep -q "^failover: backup director, standby; links up" <<< "$(fo_status B)"
+check_eq "the standby schedules nothing (backup_only 1)" "1 True" \
+	"$(backup_only "$dirB") $(fo_json B 's["backup_only"]')"
+check_eq "the active director schedules (backup_only 0)" "0 False" \
+	"$(backup_only "$dirA") $(fo_json A 's["backup_only"]')"
+in_ns "$dirB" sysctl -qw net.vs.backup_only=0
+check "vsd puts backup_only back when changed behind its back" \
+	busywait 15000 sh -c "[ \$(ip netns exec $dirB cat /proc/sys/net/vs/backup_only) = 1 ]"
 
 # An open connection, fed through a fifo, and a persistent client.
 mkfifo "$FO_TMP/in"
@@ -70,6 +79,7 @@ ip -n "$dirA" link set eth1 down
 dead=$(date +%s%3N)
 check "the backup becomes active" busywait 10000 fo_active B
 check "with the VIP" has_vip "$dirB"
+check_eq "and schedules (backup_only 0)" 0 "$(backup_only "$dirB")"
 echo after >&$hold
 check "the open connection carries on through the backup" \
 	busywait 10000 grep -qx after "$FO_TMP/out"
@@ -93,6 +103,8 @@ ip -n "$dirA" link set eth1 up
 fo_start A "$dirA" "$FO_TMP/vsd.conf" || die "vsd A again"
 check "the returning primary takes the role back" busywait 15000 fo_active A
 check "the backup stands by again" busywait 5000 fo_standby B
+check_eq "backup_only follows: on on the backup, off on the primary" "1 0" \
+	"$(backup_only "$dirB") $(backup_only "$dirA")"
 check "the returning primary had the connections synced first" \
 	sh -c "ip netns exec $dirA vsadm -L -n -c | grep -q 'ESTABLISHED .* $VIP:7 '"
 echo again >&$hold

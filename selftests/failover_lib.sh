@@ -106,6 +106,10 @@ fo_synced() { # NAME: it received sync datagrams
 	[ "$(fo_json "$1" 's["failover"]["sync"]["received"] > 0')" = True ]
 }
 
+backup_only() { # NS: the namespace's net.vs.backup_only
+	ip netns exec "$1" cat /proc/sys/net/vs/backup_only
+}
+
 has_vip() { # NS
 	ip -n "$1" -4 addr show dev eth0 | grep -q " $VIP/"
 }

@@ -63,6 +63,7 @@ SVC = dict(vsnl.NESTED["service"], num_dests=11, stats=12)
 DEST = dict(vsnl.NESTED["dest"], active_conns=7, inact_conns=8,
             persist_conns=9, stats=10)
 TMO = vsnl.NESTED["timeouts"]
+INFO = vsnl.NESTED["info"]
 CONN = vsnl.NESTED["conn"]
 DUMP_ONLY = {CMD["get_dest"], CMD["get_conn"]}
 DUMPABLE = DUMP_ONLY | {CMD["get_service"]}
@@ -233,6 +234,7 @@ class Gen:
             (6, self.set_dest), (4, self.del_dest), (3, self.get_dest),
             (0.1, self.flush), (2, self.zero), (2, self.get_timeouts),
             (2, self.set_timeouts), (3, self.get_conn), (14, self.new_conn),
+            (1, self.set_info),
             (0.5, self.unknown_cmd),
         ]
         self.total = sum(w for w, _ in self.builders)
@@ -473,6 +475,12 @@ class Gen:
             for name in ("tcp", "tcp_fin", "udp") if self.chance(0.6)]
         return CMD["set_timeouts"], [Attr(A["timeouts"], t)], False
 
+    def set_info(self):
+        """backup_only: mostly off, so that traffic keeps going through vs
+        (ensure_baseline turns it off again every second)."""
+        value = u8(self.choose([0, 0, 1], [2, 0xff]))
+        return CMD["set_info"], [Attr(A["info"], [Attr(INFO["backup_only"], value)])], False
+
     def get_conn(self):
         return CMD["get_conn"], [self.svc(self.key(known=0.8))] if self.chance(0.3) else [], True
 
@@ -484,7 +492,7 @@ class Gen:
         return CMD["new_conn"], [Attr(A["conns"], conns)], False
 
     def unknown_cmd(self):
-        return self.r.choice([0, CMD["new_conn"] + 1, 255]), [], self.chance(0.5)
+        return self.r.choice([0, max(CMD.values()) + 1, 255]), [], self.chance(0.5)
 
     # Mutations ---------------------------------------------------------------
 
@@ -922,6 +930,9 @@ def ensure_baseline(sock, plan, stats):
         err, _ = sock.request(CMD["new_service"], [Attr(A["service"], kattrs + [
             Attr(SVC["sched"], sched.encode() + b"\0"), Attr(SVC["dests"], darr)])])
         stats.counts["baseline_" + errname(err)] += 1
+    # A fuzzed SET_INFO may have made this namespace a standby.
+    err, _ = sock.request(CMD["set_info"], [Attr(A["info"], [Attr(INFO["backup_only"], u8(0))])])
+    stats.counts["baseline_backup_only_" + errname(err)] += 1
 
 
 class Traffic:

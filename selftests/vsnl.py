@@ -41,7 +41,7 @@ CMDS = {
     "get_info": 1, "new_service": 2, "set_service": 3, "del_service": 4,
     "get_service": 5, "new_dest": 6, "set_dest": 7, "del_dest": 8,
     "get_dest": 9, "flush": 10, "zero": 11, "get_timeouts": 12,
-    "set_timeouts": 13, "get_conn": 14, "new_conn": 15,
+    "set_timeouts": 13, "get_conn": 14, "new_conn": 15, "set_info": 16,
 }
 DUMPS = {"get_service", "get_dest", "get_conn"}
 TOP = {"service": 1, "dest": 2, "info": 3, "timeouts": 4, "conn": 5,
@@ -53,6 +53,7 @@ NESTED = {
     "dest": {"addr": 1, "port": 2, "fwd": 3, "weight": 4, "u_thresh": 5,
              "l_thresh": 6},
     "timeouts": {"tcp": 1, "tcp_fin": 2, "udp": 3},
+    "info": {"backup_only": 8},
     "conn": {"protocol": 1, "caddr": 2, "cport": 3, "vaddr": 4, "vport": 5,
              "daddr": 6, "dport": 7, "fwmark": 8, "state": 9, "expires": 10,
              "flags": 11, "fwd": 12, "af": 13},
@@ -192,7 +193,7 @@ def show(data, depth=0):
 
 
 INFO = {"version": 1, "conn_tab_size": 2, "conn_count": 3, "conn_max": 4,
-        "services": 5, "conn_refused": 6}
+        "services": 5, "conn_refused": 6, "backup_only": 8}
 
 
 def info(g, fam, field):

@@ -62,6 +62,8 @@ async function run(page) {
 		await page.click('#login-button');
 		await page.locator('#view-monitor').waitFor({ state: 'visible' });
 		await expectText(page, '#daemon', 'serial_no 1');
+		// No failover configured: the only director schedules.
+		await expectText(page, '#daemon', /Scheduling\s*on\b/);
 		await expectText(page, '#table', 'TCP 10.1.1.1:80');
 	});
 	if (!logged) return;

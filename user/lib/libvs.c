@@ -842,6 +842,7 @@ static struct nla_policy info_policy[VS_INFO_A_MAX + 1] = {
 	[VS_INFO_A_CONN_COUNT] = { .type = NLA_U32 },
 	[VS_INFO_A_CONN_MAX] = { .type = NLA_U32 },
 	[VS_INFO_A_SERVICES] = { .type = NLA_U32 },
+	[VS_INFO_A_BACKUP_ONLY] = { .type = NLA_U8 },
 };
 
 static uint32_t get_u32(struct nlattr **tb, int type)
@@ -867,6 +868,8 @@ static int parse_info(struct rx *rx, struct nlmsghdr *nlh)
 	info->conn_count = get_u32(tb, VS_INFO_A_CONN_COUNT);
 	info->conn_max = get_u32(tb, VS_INFO_A_CONN_MAX);
 	info->services = get_u32(tb, VS_INFO_A_SERVICES);
+	info->backup_only = tb[VS_INFO_A_BACKUP_ONLY] &&
+			    nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]);
 	return 0;
 }
 
@@ -877,6 +880,23 @@ int vs_get_info(struct vs_handle *h, struct vs_info *info)
 
 	memset(info, 0, sizeof(*info));
 	return msg ? request(h, msg, &rx) : -ENOMEM;
+}
+
+int vs_set_backup_only(struct vs_handle *h, bool on)
+{
+	struct nl_msg *msg = new_msg(h, VS_CMD_SET_INFO, NLM_F_ACK, 0);
+	struct rx rx = { .parse = NULL };
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nest_start(msg, VS_A_INFO);
+	if (!nest || nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, on)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, nest);
+	return request(h, msg, &rx);
 }
 
 static struct nla_policy timeout_policy[VS_TIMEOUT_A_MAX + 1] = {

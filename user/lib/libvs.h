@@ -87,6 +87,7 @@ struct vs_timeouts {
 struct vs_info {
 	uint32_t version;		/* major << 16 | minor << 8 | patch */
 	uint32_t conn_tab_size, conn_count, conn_max, services;
+	bool backup_only;		/* a standby: schedules nothing */
 };
 
 struct vs_conn {
@@ -138,6 +139,8 @@ const char *vs_errmsg(const struct vs_handle *h);
 const char *vs_strerror(int err);
 
 int vs_get_info(struct vs_handle *h, struct vs_info *info);
+/* VS_INFO_A_BACKUP_ONLY: on, the netns schedules and forwards nothing. */
+int vs_set_backup_only(struct vs_handle *h, bool on);
 int vs_get_timeouts(struct vs_handle *h, struct vs_timeouts *t);
 int vs_set_timeouts(struct vs_handle *h, const struct vs_timeouts *t);
 

@@ -117,6 +117,8 @@ int daemon_start(struct vsd_daemon *d, struct loop *l, struct vsd_conf *conf,
 		rec_close(&d->rec);
 		return ret;
 	}
+	if (!d->fo)		/* the only director: it directs */
+		rec_backup_only(&d->rec, false);
 	snprintf(d->last_reload, sizeof(d->last_reload), "started");
 	log_notice("started: %s, %zu virtual services, %zu real servers, %zu checks%s",
 		   d->conf_path, nv, ns, check_count(),

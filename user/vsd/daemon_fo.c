@@ -114,6 +114,18 @@ static void run_cmd(const char *cmd)
 	free(copy);
 }
 
+/*
+ * A standby that is also a real server (seed 001's two nodes) must not
+ * schedule what the active director sends it, or the packet may go back:
+ * backup_only goes on before the addresses leave, off before they come.
+ */
+static void role_changing(bool active, void *arg)
+{
+	struct vsd_daemon *d = arg;
+
+	rec_backup_only(&d->rec, !active);
+}
+
 static void role_changed(bool active, void *arg)
 {
 	struct vsd_daemon *d = arg;
@@ -162,6 +174,7 @@ int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
 	fc.garp_repeat = c->garp_repeat;
 	fc.garp_interval_us = c->garp_interval * 1000;
 	fc.serial = c->serial_no;
+	fc.role_changing = role_changing;
 	fc.role_changed = role_changed;
 	fc.arg = d;
 	if (vsd_hb_key_load(c->heartbeat_key, &fc.key, &why)) {
@@ -174,6 +187,7 @@ int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
 		return -EINVAL;
 	fc.floats = d->floats;
 	fc.n_floats = d->n_floats;
+	rec_backup_only(&d->rec, true);	/* it starts as the standby */
 	d->fo = vsd_failover_new(d->loop, &fc);
 	if (!d->fo)
 		return -EIO;
@@ -229,10 +243,12 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 	if (!d->fo)
 		return;
 	vsd_failover_status(d->fo, &st);
-	sb_printf(o, "failover: %s director, %s (%s); links %s\n",
+	sb_printf(o, "failover: %s director, %s",
 		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
-		  st.active ? "ACTIVE" : "standby", st.reason ? st.reason : "starting",
-		  st.links_ok ? "up" : "DOWN");
+		  st.active ? "ACTIVE" : "standby");
+	if (st.reason)		/* none until the first change */
+		sb_printf(o, " (%s)", st.reason);
+	sb_printf(o, "; links %s\n", st.links_ok ? "up" : "DOWN");
 	sb_printf(o, "  peer: %s", st.peer_alive ? state_name(st.peer_state) : "not heard");
 	sb_printf(o, ", heard %.1f s ago (public), %.1f s ago (private)\n",
 		  st.last_heard_pub, st.last_heard_priv);
@@ -269,7 +285,10 @@ void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
 	sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"links_ok\":%s,\"reason\":",
 		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
 		  st.active ? "true" : "false", st.links_ok ? "true" : "false");
-	sb_json_str(o, st.reason ? st.reason : "starting");
+	if (st.reason)
+		sb_json_str(o, st.reason);
+	else
+		sb_printf(o, "null");
 	sb_printf(o, ",\"peer\":{\"alive\":%s,\"state\":\"%s\",\"serial\":%llu,\"heard_public\":%.3f,\"heard_private\":%.3f},\"config_mismatch\":%s",
 		  st.peer_alive ? "true" : "false", state_name(st.peer_state),
 		  (unsigned long long)st.peer_serial, st.last_heard_pub,

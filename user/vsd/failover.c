@@ -146,6 +146,8 @@ static void set_role(struct vsd_failover *f, bool active, const char *why)
 
 	if (f->active == active)
 		return;
+	if (f->c.role_changing)
+		f->c.role_changing(active, f->c.arg);
 	f->active = active;
 	f->reason = why;
 	f->changes++;

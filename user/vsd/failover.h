@@ -43,7 +43,10 @@ struct vsd_failover_conf {
 	uint64_t serial;
 	uint8_t digest[VSD_HB_DIGEST_LEN];
 	struct vsd_hb_key key;
-	/* Told of each role change (active or not), to run active_cmd... */
+	/* Told of each role change before any address moves (to stop or
+	 * start scheduling), and after (to run active_cmd...).
+	 */
+	void (*role_changing)(bool active, void *arg);
 	void (*role_changed)(bool active, void *arg);
 	void *arg;
 };

@@ -433,6 +433,7 @@ int rec_open(struct reconciler *r, bool no_kernel)
 {
 	memset(r, 0, sizeof(*r));
 	r->no_kernel = no_kernel;
+	r->backup_only = no_kernel ? 0 : -1;
 	return no_kernel ? 0 : vs_open(&r->h);
 }
 
@@ -582,6 +583,48 @@ static int sync_timeouts(struct reconciler *r, const struct vs_timeouts *w)
 	return vs_set_timeouts(r->h, &set);
 }
 
+int rec_backup_only(struct reconciler *r, bool on)
+{
+	int ret;
+
+	r->want_backup_only = on;
+	if (r->no_kernel) {
+		r->backup_only = on;
+		return 0;
+	}
+	ret = r->h ? vs_set_backup_only(r->h, on) : -VS_ENOMODULE;
+	if (ret) {
+		log_err("cannot set backup_only %d: %s", on, vs_strerror(ret));
+		r->backup_only = -1;
+		return ret;
+	}
+	if (r->backup_only != on)
+		log_info("backup_only %s: %s", on ? "on" : "off",
+			 on ? "a standby schedules nothing, packets to a VIP are served here"
+			    : "directing");
+	r->backup_only = on;
+	return 0;
+}
+
+/* A standby must never schedule, even after vs.ko was loaded again (which
+ * starts with backup_only off) or somebody set the sysctl.
+ */
+static void sync_backup_only(struct reconciler *r)
+{
+	struct vs_info info;
+
+	if (r->no_kernel || vs_get_info(r->h, &info))
+		return;
+	r->backup_only = info.backup_only;
+	if (info.backup_only == r->want_backup_only)
+		return;
+	log_warn("backup_only was %s behind vsd's back: setting it %s again",
+		 info.backup_only ? "set" : "cleared",
+		 r->want_backup_only ? "on" : "off");
+	r->corrections++;
+	rec_backup_only(r, r->want_backup_only);
+}
+
 int rec_run(struct reconciler *r, const struct want *w)
 {
 	struct vs_table have;
@@ -598,6 +641,7 @@ int rec_run(struct reconciler *r, const struct want *w)
 	if (r->last_err)
 		log_notice("the table can be read again");
 	r->last_err = 0;
+	sync_backup_only(r);
 	ret = rec_diff(w, &have, &ops, &n);
 	if (!ret && n) {
 		ret = apply(r, ops, n);

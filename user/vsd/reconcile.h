@@ -65,6 +65,11 @@ struct reconciler {
 	/* Errors are logged when they start, not again at every pass. */
 	int last_err;
 	struct strbuf failed, failed_prev;	/* "op: error\n" lines */
+	/* backup_only: what vsd wants (its role) and the kernel's value as
+	 * last read, -1 before that.
+	 */
+	bool want_backup_only;
+	int backup_only;
 };
 
 /* no_kernel: keep the table in memory. 0, or -errno from vs_open(). */
@@ -75,6 +80,10 @@ void rec_close(struct reconciler *r);
  * Returns the number of failed operations, or -errno.
  */
 int rec_run(struct reconciler *r, const struct want *w);
+/* Set backup_only now (a role change; before addresses move), and keep
+ * it so at every pass. 0, or -errno.
+ */
+int rec_backup_only(struct reconciler *r, bool on);
 /* Delete every service of w that exists (shutdown_action = flush). */
 int rec_remove_all(struct reconciler *r, const struct want *w);
 

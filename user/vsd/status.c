@@ -148,6 +148,9 @@ static void text_header(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)d->rec.changes,
 		  (unsigned long long)d->rec.corrections,
 		  (unsigned long long)d->rec.errors);
+	sb_printf(o, "kernel: %s\n", d->rec.backup_only < 0 ? "backup_only unknown" :
+		  d->rec.backup_only ? "backup_only on (a standby: schedules nothing, packets to a VIP are served here)" :
+		  "directing (backup_only off)");
 	sb_printf(o, "checks: %zu running, %llu attempts, start lateness mean %.2f ms max %.2f ms, interval jitter mean %.2f ms max %.2f ms\n",
 		  check_count(), (unsigned long long)st->attempts,
 		  st->attempts ? (double)st->late_sum_us / st->attempts / 1000 : 0,
@@ -228,6 +231,8 @@ static void json_header(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)d->rec.changes,
 		  (unsigned long long)d->rec.corrections,
 		  (unsigned long long)d->rec.errors);
+	sb_printf(o, ",\"backup_only\":%s", d->rec.backup_only < 0 ? "null" :
+		  d->rec.backup_only ? "true" : "false");
 	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu,\"sum\":%llu,\"hist_le\":{",
 		  check_count(), (unsigned long long)st->attempts,
 		  st->attempts ? (double)st->late_sum_us / st->attempts : 0,

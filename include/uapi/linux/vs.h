@@ -45,7 +45,16 @@
  * Commands (requests carry the attributes listed, replies as shown)
  * -----------------------------------------------------------------
  * VS_CMD_GET_INFO: no attributes. Reply VS_A_INFO { VERSION, CONN_TAB_SIZE,
- *   CONN_COUNT, CONN_MAX, SERVICES, CONN_REFUSED }.
+ *   CONN_COUNT, CONN_MAX, SERVICES, CONN_REFUSED, BACKUP_ONLY }.
+ * VS_CMD_SET_INFO: VS_A_INFO { BACKUP_ONLY } (the only settable member;
+ *   the others are refused like any attribute the command does not take).
+ *   BACKUP_ONLY 1 makes this netns a standby director that is also a real
+ *   server: the module schedules and forwards nothing, not even the
+ *   connections it holds, so every packet to a VIP is delivered locally
+ *   as on a plain real server, while connections installed by
+ *   VS_CMD_NEW_CONN are kept for a takeover. 0 (the default) directs
+ *   again. The same setting as the sysctl net.vs.backup_only; a daemon
+ *   sets it here in the same step as its role.
  *
  * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
  *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*. With
@@ -166,7 +175,8 @@
  *   ENOENT       unknown scheduler, no such real server
  *   ESRCH        no such service
  *   EEXIST       service or real server already exists
- *   ERANGE       lower threshold above upper threshold
+ *   ERANGE       a value out of its attribute's range (weight, timeouts,
+ *                BACKUP_ONLY...); lower threshold above upper threshold
  *   ENOSPC       too many services or real servers; connection table full
  *   EADDRINUSE   a NAT connection's reply tuple is another connection's
  *   ENOMEM       out of memory
@@ -212,6 +222,7 @@ enum vs_cmd {
 	VS_CMD_SET_TIMEOUTS,
 	VS_CMD_GET_CONN,
 	VS_CMD_NEW_CONN,
+	VS_CMD_SET_INFO,
 	__VS_CMD_MAX
 };
 #define VS_CMD_MAX (__VS_CMD_MAX - 1)
@@ -307,6 +318,7 @@ enum vs_info_attr {
 	VS_INFO_A_SERVICES,	/* NLA_U32: services in this netns */
 	VS_INFO_A_CONN_REFUSED,	/* NLA_U64: refused, table full or no memory */
 	VS_INFO_A_PAD,
+	VS_INFO_A_BACKUP_ONLY,	/* NLA_U8: 0 or 1 (settable, SET_INFO) */
 	__VS_INFO_A_LAST
 };
 #define VS_INFO_A_MAX (__VS_INFO_A_LAST - 1)

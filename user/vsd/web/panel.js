@@ -129,10 +129,12 @@ function daemonRows(st) {
 	const fo = st.failover;
 	if (!fo) rows.push(['Role', 'single director (no failover configured)']);
 	else {
-		rows.push(['Role', fo.node + ' director, ' + (fo.active ? 'ACTIVE' : 'standby') + ' (' + fo.reason + ')']);
+		rows.push(['Role', fo.node + ' director, ' + (fo.active ? 'ACTIVE' : 'standby') + (fo.reason ? ' (' + fo.reason + ')' : '')]);
 		rows.push(['Peer', fo.peer.alive ? fo.peer.state + ', heard ' + fo.peer.heard_public.toFixed(1) + ' s ago' : 'not heard']);
 		if (fo.config_mismatch) rows.push(['Warning', 'the peer\'s configuration differs (its serial_no ' + fo.peer.serial + ')']);
 	}
+	rows.push(['Scheduling', st.backup_only === null ? 'unknown (the table cannot be read)' :
+		st.backup_only ? 'off: backup_only (a standby; packets to a VIP are served here)' : 'on']);
 	return rows;
 }
 
