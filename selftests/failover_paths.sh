@@ -11,7 +11,10 @@
 #   vsd release switch by hand;
 # - split brain: a backup that cannot hear the primary takes the role;
 #   the primary keeps it, announcing its addresses again at most once per
-#   garp_interval, and the backup yields once it hears the primary.
+#   garp_interval, and the backup yields once it hears the primary;
+# - a vsd killed while active and started again (as the standby) drops the
+#   floating addresses its earlier run left: one MAC answers for the VIP;
+# - a standby started after the active asks for its connections at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/failover_lib.sh"
@@ -100,4 +103,47 @@ check "the primary reports the configuration mismatch" busywait 5000 \
 	sh -c "vsd -s $FO_TMP/A.sock status | grep -q 'CONFIGURATION MISMATCH'"
 check "so does the backup" busywait 5000 \
 	sh -c "vsd -s $FO_TMP/B.sock status | grep -q 'CONFIGURATION MISMATCH'"
+
+# vsd killed on the active director, its links up: the kernel keeps its
+# addresses. The peer takes over; the vsd started again (a standby,
+# preempt = 0) must not keep them. The same with the backup killed while
+# active.
+vip_macs() { # the MACs that answer ARP for the VIP, sorted
+	in_ns "$client" arping -c 3 -w 4 -I eth0 "$VIP" 2>/dev/null |
+		grep -o '\[[0-9a-fA-F:]*\]' | tr -d '[]' | tr 'A-F' 'a-f' | sort -u | tr '\n' ' '
+}
+stale_restart() { # NAME NS PEER-NAME PEER-NS
+	fo_kill "$1" KILL
+	check "$1 killed: its VIP stays behind" has_vip "$2"
+	check "$3 takes the role" busywait 10000 fo_active "$3"
+	fo_start "$1" "$2" "$FO_TMP/$(tr AB ab <<< "$1").conf" || die "vsd $1 again"
+	check "$1 started again stands by" busywait 5000 fo_standby "$1"
+	check "and dropped the stale VIP" sh -c "! ip -n $2 -4 addr show dev eth0 | grep -q ' $VIP/'"
+	check "the NAT router address too" sh -c "! ip -n $2 -4 addr show dev eth1 | grep -q ' $NAT_ROUTER/'"
+	check "$3 still holds the VIP" has_vip "$4"
+	check_eq "one MAC answers ARP for the VIP, $3's" \
+		"$(ip -n "$4" link show eth0 | awk '/ether/ { print $2 }') " "$(vip_macs)"
+}
+busywait 10000 fo_active A
+stale_restart A "$dirA" B "$dirB"
+stale_restart B "$dirB" A "$dirA"
+
+# A standby started after the active asks for its connections as soon as
+# it hears it, not some heartbeats later (it waited for its heartbeat
+# counter to reach 1 modulo 8: up to 24 s at keepalive 3).
+fo_kill A TERM
+fo_kill B TERM
+fo_conf "$FO_TMP/a.conf" keepalive=3 deadtime=9
+fo_conf "$FO_TMP/b.conf" keepalive=3 deadtime=9
+fo_start A "$dirA" "$FO_TMP/a.conf" || die "vsd A"
+check "keepalive 3: the primary, alone, becomes active" busywait 15000 fo_active A
+mkfifo "$FO_TMP/in"
+(in_ns "$client" socat -T 60 - TCP:$VIP:7 < "$FO_TMP/in" > "$FO_TMP/out" 2>&1) &
+exec {hold}> "$FO_TMP/in"
+echo before >&$hold
+busywait 5000 grep -qx before "$FO_TMP/out"
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+check "a standby started after the active holds its open connection within 2 heartbeats" \
+	busywait 6000 sh -c "ip netns exec $dirB vsadm -L -n -c | grep -q 'ESTABLISHED .* $VIP:7 '"
+exec {hold}>&-
 finish

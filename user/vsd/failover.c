@@ -52,6 +52,7 @@ struct vsd_failover {
 	bool have_peer;
 	uint64_t started;
 	uint64_t seq;
+	uint64_t full_asked;		/* when a full sync was last asked for */
 	struct loop_timer tick, dead, garp;
 	int garp_fd;
 	unsigned int garps_left;
@@ -236,6 +237,23 @@ static void evaluate_active(struct vsd_failover *f)
 		set_role(f, false, "the peer takes the role over");
 }
 
+/*
+ * A standby without the active's connections asks for them as soon as it
+ * hears the active, then again every 8 heartbeats until a full dump came:
+ * a takeover soon after the standby started must not find it empty.
+ */
+static void want_full(struct vsd_failover *f, uint64_t now)
+{
+	if (vsd_sync_have_full(f->sync)) {
+		f->full_asked = 0;
+		return;
+	}
+	if (f->full_asked && now - f->full_asked < 8 * f->c.keepalive_us)
+		return;
+	f->full_asked = now;
+	vsd_sync_request_full(f->sync);
+}
+
 static void evaluate(struct vsd_failover *f)
 {
 	uint64_t now = loop_now();
@@ -245,11 +263,9 @@ static void evaluate(struct vsd_failover *f)
 		evaluate_active(f);
 	else
 		evaluate_standby(f, now);
-	/* A standby without the active's connections asks for them. */
 	if (!f->active && f->sync && f->peer_alive &&
-	    f->peer.state == VSD_HB_ACTIVE && !vsd_sync_have_full(f->sync) &&
-	    (f->seq % 8) == 1)
-		vsd_sync_request_full(f->sync);
+	    f->peer.state == VSD_HB_ACTIVE)
+		want_full(f, now);
 }
 
 static void tick_cb(struct loop_timer *t)
@@ -342,6 +358,25 @@ static int open_path(struct vsd_failover *f, struct path *p, struct in_addr loca
 	return loop_io_add(f->loop, &p->io, EPOLLIN);
 }
 
+/*
+ * A vsd killed while active leaves its addresses behind; the new one
+ * starts as the standby, so they would stay while the peer holds them too.
+ */
+static void drop_stale(struct vsd_failover *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->c.n_floats; i++) {
+		const struct vsd_float *fl = &f->c.floats[i];
+
+		if (!vsd_float_present(fl))
+			continue;
+		log_warn("failover: %s %s is left from an earlier run: removed until this director is active",
+			 fl->dev, inet_ntoa(fl->addr));
+		vsd_float_del(fl);
+	}
+}
+
 struct vsd_failover *vsd_failover_new(struct loop *l,
 				      const struct vsd_failover_conf *c)
 {
@@ -383,6 +418,7 @@ struct vsd_failover *vsd_failover_new(struct loop *l,
 		vsd_failover_free(f);
 		return NULL;
 	}
+	drop_stale(f);
 	f->links_ok = links_up(f);
 	tick_cb(&f->tick);
 	return f;
