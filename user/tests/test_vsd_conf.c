@@ -223,7 +223,7 @@ static void test_full(void)
 		       "rsh_command reported as ignored");
 		is_str(d.notes[2], "t.conf:70: load_monitor 'ruptime' is obsolete and ignored (no load monitoring; see load_monitor = agent)",
 		       "load_monitor ruptime reported as ignored");
-		is_str(d.notes[3], "t.conf:9: heartbeat = 1 without 'heartbeat_key': failover stays off until a key file is configured (vsd.conf(5))",
+		is_str(d.notes[3], "t.conf:9: heartbeat = 1 without 'heartbeat_key': no failover until a key file is configured (vsd.conf(5)); the primary holds the addresses, the backup never takes over",
 		       "a Piranha file without a heartbeat key loads, failover off, said so");
 	}
 	vsd_conf_free(c);

@@ -1172,7 +1172,7 @@ static void check_failover(struct parser *p)
 	if (!c->heartbeat_key) {
 		/* An lvs.cf from a Piranha router must still load. */
 		p->line = line;
-		note(p, "heartbeat = 1 without 'heartbeat_key': failover stays off until a key file is configured (vsd.conf(5))");
+		note(p, "heartbeat = 1 without 'heartbeat_key': no failover until a key file is configured (vsd.conf(5)); the primary holds the addresses, the backup never takes over");
 		return;
 	}
 	if (vsd_hb_key_load(c->heartbeat_key, &key, &why))

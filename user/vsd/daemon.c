@@ -117,7 +117,7 @@ int daemon_start(struct vsd_daemon *d, struct loop *l, struct vsd_conf *conf,
 		rec_close(&d->rec);
 		return ret;
 	}
-	if (!d->fo)		/* the only director: it directs */
+	if (!d->fo && !d->keyless)	/* the only director: it directs */
 		rec_backup_only(&d->rec, false);
 	snprintf(d->last_reload, sizeof(d->last_reload), "started");
 	log_notice("started: %s, %zu virtual services, %zu real servers, %zu checks%s",
@@ -254,7 +254,9 @@ int daemon_command(const char *cmd, struct strbuf *out, void *arg)
 		return daemon_reload(d, out) ? 1 : 0;
 	if (!strcmp(cmd, "takeover") || !strcmp(cmd, "release")) {
 		if (!d->fo) {
-			sb_printf(out, "vsd: no failover configured (heartbeat = 0)\n");
+			sb_printf(out, d->keyless ?
+				  "vsd: failover is off: heartbeat = 1 needs a heartbeat_key\n" :
+				  "vsd: no failover configured (heartbeat = 0)\n");
 			return 1;
 		}
 		if (cmd[0] == 't')

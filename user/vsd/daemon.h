@@ -36,6 +36,7 @@ struct vsd_daemon {
 	struct vsd_float *floats;
 	size_t n_floats;
 	enum vsd_hb_node node;
+	bool keyless;			/* heartbeat = 1, no heartbeat_key */
 };
 
 /* Takes conf. 0, or -errno (the table could not be reached). */

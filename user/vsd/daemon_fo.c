@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
 
 #include "daemon.h"
 #include "log.h"
@@ -134,6 +136,61 @@ static void role_changed(bool active, void *arg)
 	run_cmd(active ? c->active_cmd : c->inactive_cmd);
 }
 
+/*
+ * heartbeat = 1 without heartbeat_key: every lvs.cf Piranha wrote. Nothing
+ * can fail over (heartbeats would be unauthenticated), but the primary
+ * takes its addresses as pulse would, so the site still serves after the
+ * move, and the backup stands by for good. Both say so loudly.
+ */
+static int keyless_start(struct vsd_daemon *d, const struct vsd_conf *c)
+{
+	bool primary = is_local(c->primary);
+	size_t i;
+	int fd;
+
+	if (!primary && !is_local(c->backup)) {
+		log_err("failover: off: no heartbeat_key, and this host has neither the primary nor the backup address");
+		return 0;
+	}
+	if (collect_floats(d, c))
+		return -EINVAL;
+	d->keyless = true;
+	d->node = primary ? VSD_HB_PRIMARY : VSD_HB_BACKUP;
+	log_err("failover: OFF: heartbeat = 1 without heartbeat_key (a file with the directors' shared secret, see vsd.conf(5)): %s",
+		primary ? "this primary director holds the addresses, and the backup will never take over"
+			: "this backup director will never take over");
+	rec_backup_only(&d->rec, !primary);
+	fd = primary ? vsd_garp_open() : -1;
+	for (i = 0; i < d->n_floats; i++) {
+		const struct vsd_float *f = &d->floats[i];
+
+		if (!primary) {
+			vsd_float_del(f);
+		} else if (vsd_float_add(f)) {
+			log_err("failover: cannot add %s %s", f->dev, inet_ntoa(f->addr));
+		} else if (fd >= 0) {
+			vsd_float_garp(fd, f);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (primary)
+		run_cmd(c->active_cmd);
+	return 0;
+}
+
+static void keyless_stop(struct vsd_daemon *d)
+{
+	size_t i;
+
+	if (!d->keyless || d->node != VSD_HB_PRIMARY)
+		return;
+	rec_backup_only(&d->rec, true);
+	for (i = 0; i < d->n_floats; i++)
+		vsd_float_del(&d->floats[i]);
+	run_cmd(d->pool->conf->inactive_cmd);
+}
+
 int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
 {
 	struct vsd_failover_conf fc;
@@ -141,10 +198,8 @@ int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
 
 	if (!c->heartbeat)
 		return 0;
-	if (!c->heartbeat_key) {
-		log_err("failover: off: heartbeat = 1 needs heartbeat_key, a file with the directors' shared secret");
-		return 0;
-	}
+	if (!c->heartbeat_key)
+		return keyless_start(d, c);
 	memset(&fc, 0, sizeof(fc));
 	if (is_local(c->primary)) {
 		fc.self = VSD_HB_PRIMARY;
@@ -222,6 +277,8 @@ void daemon_fo_reload(struct vsd_daemon *d, const struct vsd_conf *old,
 
 void daemon_fo_stop(struct vsd_daemon *d)
 {
+	keyless_stop(d);
+	d->keyless = false;
 	vsd_failover_free(d->fo);
 	d->fo = NULL;
 	free(d->floats);
@@ -240,6 +297,13 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 	struct vsd_failover_status st;
 	const struct vsd_sync_stats *ss;
 
+	if (d->keyless) {
+		sb_printf(o, "failover: OFF, no heartbeat_key: %s\n",
+			  d->node == VSD_HB_PRIMARY ?
+			  "primary director, ACTIVE for good (holds the addresses; the backup never takes over)" :
+			  "backup director, standby for good (never takes over)");
+		return;
+	}
 	if (!d->fo)
 		return;
 	vsd_failover_status(d->fo, &st);
@@ -277,12 +341,18 @@ void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
 	struct vsd_failover_status st;
 	const struct vsd_sync_stats *ss;
 
+	if (d->keyless) {
+		sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"keyless\":true,\"links_ok\":true,\"reason\":\"no heartbeat_key\",\"peer\":{\"alive\":false,\"state\":\"standby\",\"serial\":0,\"heard_public\":-1,\"heard_private\":-1},\"config_mismatch\":false,\"changes\":0}",
+			  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
+			  d->node == VSD_HB_PRIMARY ? "true" : "false");
+		return;
+	}
 	if (!d->fo) {
 		sb_printf(o, ",\"failover\":null");
 		return;
 	}
 	vsd_failover_status(d->fo, &st);
-	sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"links_ok\":%s,\"reason\":",
+	sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"keyless\":false,\"links_ok\":%s,\"reason\":",
 		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
 		  st.active ? "true" : "false", st.links_ok ? "true" : "false");
 	if (st.reason)
