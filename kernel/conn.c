@@ -171,17 +171,20 @@ struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key)
  * netmask, with the service (or its mark) and no client port.
  */
 void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
-		 __be32 caddr, __be32 vaddr, __be16 vport)
+		 __be32 caddr, __be32 vaddr)
 {
 	__be32 mask = inet_make_mask(READ_ONCE(svc->netmask));
 
+	/*
+	 * The service's port, not the packet's: an FTP service's data
+	 * connections (service.c) find the entry of its control connection.
+	 */
 	if (svc->key.fwmark)
 		vs_conn_key_make(key, caddr & mask, htonl(svc->key.fwmark), 0,
 				 0, 0, VS_DIR_TMPL);
 	else
-		vs_conn_key_make(key, caddr & mask, vaddr, 0,
-				 svc->key.port ? vport : 0, svc->key.protocol,
-				 VS_DIR_TMPL);
+		vs_conn_key_make(key, caddr & mask, vaddr, 0, svc->key.port,
+				 svc->key.protocol, VS_DIR_TMPL);
 }
 
 /* Count a connection in or out of its server's connection numbers. */
@@ -866,7 +869,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 		goto out;
 	}
 	if (s->tmpl)
-		vs_tmpl_key(&key, svc, s->caddr, s->vaddr, s->vport);
+		vs_tmpl_key(&key, svc, s->caddr, s->vaddr);
 	else
 		vs_conn_key_make(&key, s->caddr, s->vaddr, s->cport, s->vport,
 				 s->protocol, VS_DIR_IN);
@@ -882,7 +885,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 	if (!s->tmpl && (svc->flags & VS_SVC_F_PERSISTENT)) {
 		struct vs_conn_key tkey;
 
-		vs_tmpl_key(&tkey, svc, s->caddr, s->vaddr, s->vport);
+		vs_tmpl_key(&tkey, svc, s->caddr, s->vaddr);
 		tmpl = vs_tmpl_get(vn, &tkey);
 	}
 	cp = vs_conn_new(vn, &key, dest, tmpl, flags,

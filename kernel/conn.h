@@ -86,7 +86,7 @@ void vs_conn_start(struct vs_net *vn);
 
 struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
 void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
-		 __be32 caddr, __be32 vaddr, __be16 vport);
+		 __be32 caddr, __be32 vaddr);
 
 static inline void vs_conn_key_make(struct vs_conn_key *key, __be32 saddr,
 				    __be32 daddr, __be16 sport, __be16 dport,

@@ -116,7 +116,7 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	struct vs_conn *tmpl;
 	struct vs_dest *dest;
 
-	vs_tmpl_key(&key, svc, pkt->saddr.ip, pkt->daddr.ip, pkt->dport);
+	vs_tmpl_key(&key, svc, pkt->saddr.ip, pkt->daddr.ip);
 	tmpl = vs_tmpl_get(vn, &key);
 	if (tmpl) {
 		if (tmpl_usable(vn, tmpl)) {

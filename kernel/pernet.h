@@ -31,6 +31,7 @@ struct vs_net {
 	struct xarray service_ids;	/* id -> service, creation order */
 	u32 next_id;
 	unsigned int num_services;
+	unsigned int ftp_services;	/* TCP port 21: data lookups (service.c) */
 	struct delayed_work estimator;	/* rates */
 
 	/* Connections (conn.c). */

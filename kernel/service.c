@@ -8,6 +8,7 @@
 
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <net/ip.h>
 
 #include "conn.h"
 #include "core.h"
@@ -137,6 +138,29 @@ static struct vs_service *lookup(struct vs_net *vn, struct vs_service_key *key)
  * service for a marked packet, then the exact (protocol, VIP, port), then a
  * port-0 (all ports) service on the VIP. Caller holds rcu_read_lock().
  */
+#define FTP_PORT 21
+
+static bool is_ftp(const struct vs_service_key *key)
+{
+	return !key->fwmark && key->protocol == IPPROTO_TCP &&
+	       key->port == htons(FTP_PORT);
+}
+
+/*
+ * A persistent FTP service (TCP VIP:21) also takes the data connections
+ * to its VIP, as IPVS's does: active FTP's from port 20 and passive FTP's
+ * to unprivileged ports, which behind direct routing the director cannot
+ * learn from the control connection. Its persistence entry leaves the
+ * port out, so they reach the client's server (seed 001's "TCP VIP:21 rr
+ * persistent 600").
+ */
+static bool ftp_data(struct vs_net *vn, u8 protocol, __be16 port)
+{
+	return protocol == IPPROTO_TCP && READ_ONCE(vn->ftp_services) &&
+	       (port == htons(FTP_PORT - 1) ||
+		!inet_port_requires_bind_service(vn->net, ntohs(port)));
+}
+
 struct vs_service *vs_service_lookup_rcu(struct vs_net *vn, u8 af, u8 protocol,
 					 const union vs_addr *addr,
 					 __be16 port, u32 fwmark)
@@ -157,6 +181,12 @@ struct vs_service *vs_service_lookup_rcu(struct vs_net *vn, u8 af, u8 protocol,
 	svc = lookup(vn, &key);
 	if (svc || !port)
 		return svc;
+	if (ftp_data(vn, protocol, port)) {
+		key.port = htons(FTP_PORT);
+		svc = lookup(vn, &key);
+		if (svc && (READ_ONCE(svc->flags) & VS_SVC_F_PERSISTENT))
+			return svc;
+	}
 	key.port = 0;
 	return lookup(vn, &key);
 }
@@ -445,6 +475,8 @@ int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
 		goto err_release;
 	}
 	vn->num_services++;
+	if (is_ftp(&svc->key))
+		WRITE_ONCE(vn->ftp_services, vn->ftp_services + 1);
 	ret = 0;
 	goto out;
 
@@ -502,6 +534,8 @@ void vs_service_del(struct vs_net *vn, struct vs_service *svc)
 	rhashtable_remove_fast(&vn->services, &svc->node, service_params);
 	xa_erase(&vn->service_ids, svc->id);
 	vn->num_services--;
+	if (is_ftp(&svc->key))
+		WRITE_ONCE(vn->ftp_services, vn->ftp_services - 1);
 	release_service(vn, svc);
 	vs_conn_kill_dest(vn);
 }

@@ -7,7 +7,8 @@
 # for NAT the MASQUERADE rule that lets the servers' active-mode data
 # connections (from port 20) out. vsftpd on three real servers, curl as
 # the client, passive and active mode, NAT and direct routing, the file
-# compared byte for byte.
+# compared byte for byte. Then seed 001's persistent TCP VIP:21 service
+# over direct routing, without marks.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
@@ -78,7 +79,33 @@ run_mode() { # nat|dr
 	cleanup_ns "$client" "$dir" "$rs1" "$rs2" "$rs3" "$sw"
 }
 
+# Seed 001's table, as ipvsadm lists it there: "TCP VIP:21 rr persistent
+# 600" over direct routing, no firewall marks. The persistent FTP service
+# takes the data connections to its VIP too (from port 20, to the passive
+# ports), as IPVS's does, and sends them to the control connection's server.
+run_port21() {
+	local i got=$tmp/got-21 conns
+	topo_dr 3 || die "topology dr (port 21)"
+	for i in 1 2 3; do ftpd "$(rs_ns $i)" dr; done
+	for i in 1 2 3; do wait_port "$(rs_ns $i)" tcp 21 || die "vsftpd on rs$i"; done
+	local d="in_ns $dir"
+	$d vsadm -A -t $VIP:21 -s rr -p 600
+	for i in 1 2 3; do $d vsadm -a -t $VIP:21 -r "192.168.26.$i" -g; done
+	in_ns "$client" curl -s --max-time 20 -o "$got.pasv" "ftp://$VIP/file"
+	check "port 21, no marks: passive FTP download is byte-identical" cmp -s "$tmp/file" "$got.pasv"
+	in_ns "$client" curl -s --max-time 20 --ftp-port "$CLIENT_IP" -o "$got.port" "ftp://$VIP/file"
+	check "port 21, no marks: active FTP download is byte-identical" cmp -s "$tmp/file" "$got.port"
+	conns=$($d vsadm -L -n -c)
+	check "the passive data connection went through the FTP service" \
+		grep -qE " $VIP:100[0-9][0-9] " <<< "$conns"
+	check "so did the active one's answer to port 20" grep -q " $VIP:20 " <<< "$conns"
+	check "control and data went to one server (persistence)" \
+		test "$(awk '$1 == "TCP" { print $6 }' <<< "$conns" | sed 's/:.*//' | sort -u | wc -l)" -eq 1
+	cleanup_ns "$client" "$dir" "$rs1" "$rs2" "$rs3" "$sw"
+}
+
 load_vs || die "insmod"
 run_mode nat
 run_mode dr
+run_port21
 finish

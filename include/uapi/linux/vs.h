@@ -38,7 +38,10 @@
  *   on VIP:port; port 0 means every port and needs persistence), or
  *   VS_SVC_A_FWMARK (a firewall-mark service: packets carrying the mark,
  *   TCP or UDP, any address and port; PROTOCOL, ADDR, PORT must be absent).
- * VS_SVC_A_AF may be omitted in requests (AF_INET).
+ * VS_SVC_A_AF may be omitted in requests (AF_INET). A persistent TCP
+ *   service on port 21 also takes TCP connections to its VIP, to port 20
+ *   or to unprivileged ports, that no other service takes (FTP's data
+ *   connections, as in IPVS); its persistence entries carry VPORT 21.
  * A real server ("dest") is identified within its service by VS_DEST_A_ADDR
  * and VS_DEST_A_PORT.
  *
