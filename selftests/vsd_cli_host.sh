@@ -3,7 +3,8 @@
 #
 # vsd's command line and daemon plumbing on the host (--no-kernel: the
 # table stays in memory, this host's kernel is not touched): `vsd -t` on
-# the shipped examples and on bad files (one precise line, exit 1), bad
+# the shipped examples and on bad files (one precise line, exit 1; a FIFO
+# refused, not waited on), bad
 # options (exit 2), the control socket (mode 0600, other users refused),
 # the locked pid file, reload by SIGHUP and `vsd reload`, clean exit; the
 # man pages render without a warning.
@@ -27,6 +28,15 @@ check_eq "vsd -t on a bad file exits 1" 1 "$rc"
 check_eq "with one line naming file, line and key" "$tmp/bad.conf:5: unknown key 'weigth'" "$err"
 err=$("$vsd" -t -f "$tmp/nonexistent.conf" 2>&1)
 check_eq "a missing file" "$tmp/nonexistent.conf: cannot read: No such file or directory" "$err"
+mkfifo "$tmp/fifo.conf"
+err=$(timeout 10 "$vsd" -t -f "$tmp/fifo.conf" 2>&1)
+check_eq "a FIFO is refused at once, not waited on" "$tmp/fifo.conf: cannot read: not a regular file" "$err"
+# The two-node example names its key file, which a host does not have.
+sed "s|^heartbeat_key = .*|heartbeat_key = $tmp/hb.key|" \
+	"$VS_TOP/user/vsd/examples/two-node.conf" > "$tmp/two-node.conf"
+head -c 32 /dev/urandom | base64 > "$tmp/hb.key"
+chmod 600 "$tmp/hb.key"
+check "vsd -t accepts examples/two-node.conf (with a key file)" "$vsd" -t -f "$tmp/two-node.conf"
 "$vsd" --frobnicate > /dev/null 2>&1
 check_eq "an unknown option exits 2" 2 $?
 err=$("$vsd" restart 2>&1)

@@ -164,6 +164,16 @@ check "the session cookie is HttpOnly and SameSite=Strict" \
 out=$(req --jar "$tmp/jar" "$url" GET /api/session)
 check_eq "the session knows its user and role" "200 admin admin" \
 	"$(status_of "$out") $(body_of "$out" | jget 'j["user"], j["role"]' | tr -d "(),'")"
+# The Cookie header is parsed: only a cookie named vsd_session counts.
+token=$(sed 's/^vsd_session=\([0-9a-f]*\);.*/\1/' <<< "$cookie")
+got=""
+for c in "lang=en; vsd_session=$token" "xvsd_session=$token" "lang=vsd_session=$token"; do
+	python3 -c 'import json, sys; json.dump({"cookie": sys.argv[1]}, open(sys.argv[2], "w"))' \
+		"$c" "$tmp/cjar"
+	got+="$(status_of "$(req --jar "$tmp/cjar" "$url" GET /api/session)") "
+done
+check_eq "vsd_session among other cookies: 200; xvsd_session, or inside another's value: 401" \
+	"200 401 401 " "$got"
 out=$(req --jar "$tmp/jar" "$url" GET /api/login)
 check_eq "GET /api/login, logged in: 405" \
 	'405 {"error":"method GET not allowed (POST /api/login)"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"

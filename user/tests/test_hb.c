@@ -86,6 +86,7 @@ static void keyfile(void)
 {
 	char path[] = "/tmp/vsd-hb-keyXXXXXX";
 	struct vsd_hb_key k;
+	char big[300];
 	const char *why = NULL;
 	int fd = mkstemp(path);
 
@@ -105,7 +106,25 @@ static void keyfile(void)
 		close(fd);
 	chmod(path, 0600);
 	is_int(vsd_hb_key_load(path, &k, &why), -1, "a key shorter than 16 bytes is refused");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	memset(big, 'k', sizeof(big));
+	big[256] = '\n';
+	if (fd >= 0 && write(fd, big, 257) == 257)
+		close(fd);
+	is_int(vsd_hb_key_load(path, &k, &why), 0, "a key of 256 bytes and a newline loads");
+	ok(k.len == 256, "all 256 bytes of it");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd >= 0 && write(fd, big, sizeof(big)) == (ssize_t)sizeof(big))
+		close(fd);
+	is_int(vsd_hb_key_load(path, &k, &why), -1, "a longer key is refused, not cut");
+	ok(why && strstr(why, "longer than 256"), "saying why: %s", why ? why : "(null)");
 	unlink(path);
+	if (mkfifo(path, 0600) == 0) {
+		is_int(vsd_hb_key_load(path, &k, &why), -1,
+		       "a FIFO is refused at once (no reader would block)");
+		ok(why && strstr(why, "regular"), "saying why: %s", why ? why : "(null)");
+		unlink(path);
+	}
 }
 
 /* Datagrams reordered on the way are taken once each; replays never. */

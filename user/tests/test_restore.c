@@ -22,6 +22,28 @@ static void input(struct rinput *r, const char *text)
 }
 
 /* The messages vsadm_restore_check prints for text. */
+static char *check_text(const char *text, size_t *bad);
+
+/* A NUL byte would cut the line short: "-w 5" lost, weight 1 applied. */
+static void nul_byte(void)
+{
+	static const char text[] = "-A -t 1.2.3.4:80\n-a -t 1.2.3.4:80 -r 10.0.0.1\0 -w 5\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	struct rinput r;
+	char *buf = NULL;
+	size_t len = 0, bad;
+	FILE *out = open_memstream(&buf, &len);
+
+	vsadm_restore_read(f, &r);
+	fclose(f);
+	bad = vsadm_restore_check(&r, out);
+	fclose(out);
+	is_int(bad, 1, "a line with a NUL byte is bad");
+	is_str(buf, "vsadm: line 2: a NUL byte in the line\n", "and named");
+	free(buf);
+	vsadm_restore_free(&r);
+}
+
 static char *check_text(const char *text, size_t *bad)
 {
 	struct rinput r;
@@ -69,6 +91,7 @@ static void test_check(void)
 	out = check_text("", &bad);
 	ok(bad == 0 && !*out, "empty input is fine");
 	free(out);
+	nul_byte();
 }
 
 static int plan_text(const char *text, const struct vs_table *cur,

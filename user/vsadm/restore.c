@@ -33,12 +33,20 @@ int vsadm_restore_read(FILE *in, struct rinput *r)
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		if (r->n == lcap) {
+			bool *nul;
+
 			lcap = lcap ? lcap * 2 : 1024;
 			lines = realloc(r->lines, lcap * sizeof(*lines));
 			if (!lines)
 				goto nomem;
 			r->lines = lines;
+			nul = realloc(r->nul, lcap * sizeof(*nul));
+			if (!nul)
+				goto nomem;
+			r->nul = nul;
 		}
+		/* strdup would keep what comes before a NUL and drop the rest. */
+		r->nul[r->n] = memchr(line, '\0', (size_t)len) != NULL;
 		r->lines[r->n] = strdup(line);
 		if (!r->lines[r->n])
 			goto nomem;
@@ -58,6 +66,7 @@ void vsadm_restore_free(struct rinput *r)
 	for (i = 0; i < r->n; i++)
 		free(r->lines[i]);
 	free(r->lines);
+	free(r->nul);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -100,7 +109,9 @@ size_t vsadm_restore_check(const struct rinput *r, FILE *errf)
 	size_t i, bad = 0;
 
 	for (i = 0; i < r->n; i++) {
-		if (parse_line(r->lines[i], &cmd, err, sizeof(err)) != EXIT_USAGE)
+		if (r->nul[i])
+			snprintf(err, sizeof(err), "a NUL byte in the line");
+		else if (parse_line(r->lines[i], &cmd, err, sizeof(err)) != EXIT_USAGE)
 			continue;
 		if (bad++ < MAX_REPORTED)
 			fprintf(errf, "vsadm: line %zu: %s\n", i + 1, err);

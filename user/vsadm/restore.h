@@ -8,6 +8,7 @@
 #ifndef _VSADM_RESTORE_H
 #define _VSADM_RESTORE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -21,6 +22,7 @@
 struct rinput {
 	char **lines;
 	size_t n;
+	bool *nul;		/* lines[i] had a NUL byte (refused by check) */
 };
 
 struct undo {

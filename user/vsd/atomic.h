@@ -19,4 +19,12 @@
 int atomic_write(const char *path, const char *text, size_t len, mode_t mode,
 		 bool backup, char *err, size_t errlen);
 
+/*
+ * fopen(path, "re") for the files vsd reads (configuration, password
+ * file, keys, certificates), but never blocking on a FIFO or a device:
+ * NULL with errno EINVAL for anything but a regular file.
+ */
+#include <stdio.h>
+FILE *fopen_regular(const char *path);
+
 #endif /* _VSD_ATOMIC_H */

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "addr.h"
+#include "atomic.h"
 #include "conf.h"
 #include "conf_keys.h"
 #include "hb.h"
@@ -1332,7 +1333,7 @@ static void parse_line(struct parser *p, char *line)
 
 static char *read_file(const char *path, int *err)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen_regular(path);
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 
@@ -1463,7 +1464,8 @@ int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
 		struct parser q = { .path = path, .diag = diag };
 
 		at_line(&q, 0, "cannot read: %s", err == EILSEQ ?
-			"it holds a NUL byte" : strerror(err ? err : ENOMEM));
+			"it holds a NUL byte" : err == EINVAL ?
+			"not a regular file" : strerror(err ? err : ENOMEM));
 		return -1;
 	}
 	if (parser_init(&p, path, diag)) {

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "daemon.h"
+#include "atomic.h"
 #include "log.h"
 
 extern char **environ;
@@ -37,7 +38,7 @@ static bool is_local(union vs_addr a)
 
 static int digest_file(const char *path, uint8_t out[VSD_HB_DIGEST_LEN])
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen_regular(path);
 	char *text = NULL;
 	size_t len = 0;
 	int ret = -1;

@@ -26,11 +26,13 @@ static const uint8_t hb_magic[4] = { 'V', 'S', 'H', 'B' };
 
 int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why)
 {
+	uint8_t buf[VSD_HB_KEY_MAX + 3];	/* room to see a key too long */
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO given as the key must not hang the daemon. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		*why = strerror(errno);
 		return -1;
@@ -43,18 +45,24 @@ int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why)
 		*why = "must be owned by root and readable by root only (0600)";
 		goto err;
 	}
-	n = read(fd, key->bytes, sizeof(key->bytes));
+	n = read(fd, buf, sizeof(buf));
 	if (n < 0) {
 		*why = strerror(errno);
 		goto err;
 	}
-	while (n > 0 && (key->bytes[n - 1] == '\n' || key->bytes[n - 1] == '\r'))
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	if (n < VSD_HB_KEY_MIN) {
 		*why = "shorter than 16 bytes";
 		goto err;
 	}
+	if (n > VSD_HB_KEY_MAX || st.st_size > (off_t)sizeof(buf)) {
+		*why = "longer than 256 bytes";	/* rather than cut */
+		goto err;
+	}
+	memcpy(key->bytes, buf, n);
 	key->len = n;
+	explicit_bzero(buf, sizeof(buf));
 	close(fd);
 	return 0;
 err:

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 
+#include "atomic.h"
 #include "log.h"
 #include "web.h"
 #include "web_int.h"
@@ -169,7 +170,8 @@ static void start_call(struct vsd_web *w, struct MHD_Connection *conn,
 		c->client_ip = sin->sin_addr.s_addr;
 	inet_ntop(AF_INET, &c->client_ip, c->client, sizeof(c->client));
 	c->content_type = header(conn, "Content-Type");
-	c->cookie = header(conn, "Cookie");
+	/* libmicrohttpd parses the Cookie header: this cookie by its name. */
+	c->cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "vsd_session");
 	c->csrf = header(conn, "X-CSRF-Token");
 	c->origin = header(conn, "Origin");
 	c->host = header(conn, "Host");
@@ -277,7 +279,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 static char *read_pem(const char *path)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen_regular(path);
 	char *buf = NULL;
 	size_t len = 0;
 	long n;

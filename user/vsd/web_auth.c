@@ -163,7 +163,7 @@ static void refresh(struct web_auth *a, const char *path)
 			path, (unsigned int)st.st_uid);
 		return;
 	}
-	f = fopen(path, "re");
+	f = fopen_regular(path);
 	if (!f) {
 		a->problem = "the password file cannot be read";
 		return;
@@ -205,14 +205,11 @@ static bool alive(const struct web_auth *a, const struct web_session *s,
 struct web_session *web_auth_session(struct web_auth *a, const char *passwd,
 				     const char *cookie)
 {
-	const char *t = cookie ? strstr(cookie, "vsd_session=") : NULL;
 	uint64_t now = loop_now();
-	char token[65];
+	const char *token = cookie;	/* the vsd_session cookie's value */
 	size_t i;
 
-	if (!t)
-		return NULL;
-	if (sscanf(t + 12, "%64[0-9a-f]", token) != 1 || strlen(token) != 64)
+	if (!token || strlen(token) != 64 || strspn(token, "0123456789abcdef") != 64)
 		return NULL;
 	refresh(a, passwd);
 	for (i = 0; i < MAX_SESSIONS; i++) {
@@ -402,7 +399,7 @@ static bool valid_user(const char *u)
 static int new_file(const char *path, const char *user, const char *line,
 		    struct strbuf *out, bool *found)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen_regular(path);
 	char buf[1024];
 	size_t n = strlen(user);
 

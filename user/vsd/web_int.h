@@ -49,7 +49,7 @@ struct web_call {
 	const char *method, *path;	/* path without the query */
 	const char *body;
 	size_t body_len;
-	const char *content_type, *cookie, *csrf, *origin, *host;
+	const char *content_type, *cookie, *csrf, *origin, *host; /* cookie: vsd_session's value */
 	char client[16];		/* dotted IPv4 */
 	uint32_t client_ip;
 	struct web_session *s;		/* NULL: not logged in */
