@@ -140,6 +140,12 @@ check_eq "a wrong password is refused" \
 	'401 {"error":"wrong user name or password"}' "$(tr '\n' ' ' <<< "$out" | sed 's/ $//')"
 out=$(req "$url" POST /api/login '{"user":"nobody","password":"correct horse"}')
 check_eq "an unknown user gets the same answer" 401 "$(status_of "$out")"
+# A user name with a newline must not forge a log line.
+req "$url" POST /api/login '{"user":"mallory\n12:00:00.000 vsd: notice: web: admin (admin) logged in","password":"x"}' > /dev/null
+check "a newline in a user name cannot forge a log line" \
+	sh -c "! grep -q '^12:00:00.000 vsd: notice' $tmp/log"
+check "it is logged escaped, on the one line" \
+	grep -q "login of 'mallory\\\\x0a12:00:00.000 vsd: notice" "$tmp/log"
 out=$(req --type text/plain "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
 check_eq "a login that is not JSON (a cross-site form) is refused" 415 "$(status_of "$out")"
 

@@ -45,6 +45,25 @@ void log_close(void)
 	use_syslog = false;
 }
 
+/*
+ * One message, one line: control characters (a user name or a reply from
+ * the network may carry a newline and forge a line) become \xNN.
+ */
+static void defang(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 5 < size; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
+}
+
 void vsd_log(int prio, const char *fmt, ...)
 {
 	static const char *const tag[] = {
@@ -53,14 +72,15 @@ void vsd_log(int prio, const char *fmt, ...)
 		[LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
 		[LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 	};
-	char line[1024];
+	char raw[1024], line[1024];
 	va_list ap;
 
 	if (prio == LOG_DEBUG && !want_debug)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	defang(raw, line, sizeof(line));
 	if (use_syslog)
 		syslog(prio, "%s", line);
 	if (use_stderr && stamp) {
