@@ -353,6 +353,24 @@ out=$(req --header Set-Cookie "https://127.0.0.1:$port2" POST /api/login '{"user
 check_eq "a login over TLS" 200 "$(status_of "$out")"
 check "gets a Secure cookie" grep -q 'HttpOnly; SameSite=Strict; Max-Age=43200; Secure$' <<< "$(body_of "$out")"
 check "plain HTTP is not served on the TLS port" sh -c "! curl -s -m 5 http://127.0.0.1:$port2/ | grep -q html"
+# What a client may negotiate: TLS 1.2 and 1.3, forward-secret key
+# exchange only (the client offers the old ones, SECLEVEL=0).
+cipher() { # s_client options: the cipher agreed, (NONE) if none
+	timeout 10 openssl s_client -connect "127.0.0.1:$port2" "$@" < /dev/null 2>&1 |
+		sed -n 's/^New, [^,]*, Cipher is //p' | head -1
+}
+got="$(cipher -tls1 -cipher 'DEFAULT@SECLEVEL=0') $(cipher -tls1_1 -cipher 'DEFAULT@SECLEVEL=0')"
+got+=" $(cipher -tls1_2 -cipher 'AES128-GCM-SHA256@SECLEVEL=0')"
+check_eq "TLS 1.0, 1.1 and static-RSA key exchange are refused" "(NONE) (NONE) (NONE)" "$got"
+check_eq "TLS 1.2 with ECDHE is served" ECDHE-RSA-AES128-GCM-SHA256 \
+	"$(cipher -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256)"
+check "so is TLS 1.3" grep -q "^TLS_" <<< "$(cipher -tls1_3)"
+chmod 644 "$tmp/key.pem"
+port3=$(free_port)
+sed -e "s/^web_port = .*/web_port = $port3/" "$tmp/tls.conf" > "$tmp/tls3.conf"
+out=$(timeout 10 "$vsd" -d --no-kernel -f "$tmp/tls3.conf" -s "$tmp/sock3" -p "$tmp/pid3" 2>&1)
+check "a private key others can read is refused, saying so" \
+	grep -q "$tmp/key.pem can be read by others: chmod 600 it" <<< "$out"
 printf 'web_cert = %s\n' "$tmp/cert.pem" > "$tmp/half.conf"
 out=$("$vsd" -t -f "$tmp/half.conf" 2>&1)
 check_eq "vsd -t: a certificate without its key is an error" \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -322,6 +323,13 @@ static int listen_socket(const struct vsd_conf *conf)
 	return fd;
 }
 
+/*
+ * GnuTLS: TLS 1.2 and 1.3 only, and only key exchanges with forward
+ * secrecy (ECDHE; no static RSA, no finite-field DHE with its weak groups).
+ */
+#define TLS_PRIORITIES \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA:-DHE-RSA:-DHE-DSS:%SERVER_PRECEDENCE"
+
 static struct MHD_Daemon *start_mhd(struct vsd_web *w, int fd,
 				    const char *cert, const char *key)
 {
@@ -334,6 +342,7 @@ static struct MHD_Daemon *start_mhd(struct vsd_web *w, int fd,
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
 		{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -352,6 +361,14 @@ static int listen_mhd(struct vsd_web *w, const struct vsd_conf *conf,
 	int fd, err;
 
 	if (w->tls) {
+		struct stat st;
+
+		/* As the password file and the heartbeat key: root's eyes only. */
+		if (!stat(conf->web_key, &st) && (st.st_mode & 077)) {
+			snprintf(why, len, "%s can be read by others: chmod 600 it",
+				 conf->web_key);
+			return -EACCES;
+		}
 		cert = read_pem(conf->web_cert);
 		key = read_pem(conf->web_key);
 		if (!cert || !key) {
