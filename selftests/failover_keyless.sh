@@ -6,7 +6,9 @@
 # authenticated, so nothing fails over, but the site serves as it did
 # under pulse: the primary takes the VIP and the NAT router address and
 # directs; the backup stands by for good (no address, backup_only on, no
-# takeover, even when the primary stops). Both say so.
+# takeover, even when the primary stops). Both say so. The primary's
+# active_cmd: split with quotes, started clean (own process group, no
+# signal blocked, stdin /dev/null), killed with its group after 30 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/failover_lib.sh"
@@ -15,7 +17,24 @@ require_cmd socat python3
 
 load_vs || die "insmod"
 fo_topology || die "topology"
-fo_conf "$FO_TMP/vsd.conf"
+# active_cmd, run as the primary takes its addresses: what it was given
+# and what it inherited, then a child and a sleep that outlive the timeout.
+cat > "$FO_TMP/role.sh" <<'SH'
+#!/bin/sh
+out=$1
+shift
+{
+	echo "args $#: $1|$2"
+	echo "blocked $(awk '/^SigBlk/ { print $2 }' /proc/self/status)"
+	echo "stdin $(readlink /proc/self/fd/0)"
+	[ "$(ps -o pgid= -p $$ | tr -d ' ')" = "$$" ] && echo "own group"
+} > "$out"
+sleep 1001 &
+exec sleep 1000
+SH
+chmod +x "$FO_TMP/role.sh"
+fo_conf "$FO_TMP/vsd.conf" \
+	"active_cmd=$FO_TMP/role.sh $FO_TMP/active.out \"two words\" third"
 sed -i '/^heartbeat_key = /d' "$FO_TMP/vsd.conf"
 check "vsd -t accepts it, with a note that nothing fails over" \
 	grep -q "no failover until a key file is configured" <<< "$(vsd -t -f "$FO_TMP/vsd.conf" 2>&1)"
@@ -40,6 +59,12 @@ check_eq "the service answers through the primary" hello \
 check "vsd takeover on the backup is refused" \
 	sh -c "! vsd -s $FO_TMP/B.sock takeover > $FO_TMP/out 2>&1 && grep -q 'needs a heartbeat_key' $FO_TMP/out"
 
+check_eq "active_cmd ran, its quoted words one argument, no signal blocked, stdin /dev/null, its own process group" \
+	"args 2: two words|third blocked 0000000000000000 stdin /dev/null own group" \
+	"$(busywait 5000 test -s "$FO_TMP/active.out"; tr '\n' ' ' < "$FO_TMP/active.out" | sed 's/ $//')"
+check "active_cmd still running after 30 s is killed, and logged" \
+	busywait 45000 grep -q "active_cmd still running after 30 s: killed" "$FO_TMP/A.log"
+check "with its whole process group" busywait 5000 sh -c "! pgrep -f 'sleep 100[01]'"
 fo_kill A TERM
 check "the primary, stopped, releases its addresses" \
 	sh -c "! ip -n $dirA -4 addr show | grep -q ' $VIP/'"

@@ -60,7 +60,7 @@ static char *substitute(const char *w, size_t n, const char *host,
 
 	snprintf(pstr, sizeof(pstr), "%u", port);
 	for (i = 0; i < n && !ret; i++) {
-		if (w[i] != '%' || i + 1 == n) {
+		if (!host || w[i] != '%' || i + 1 == n) {
 			ret = sb_add(&b, &w[i], 1);
 			continue;
 		}
@@ -225,7 +225,7 @@ static void on_exit_status(struct loop_child *c, int status)
 		judge(p);
 }
 
-static int spawn(struct probe *p, char **argv, int out)
+int vsd_exec_spawn(pid_t *pid, char **argv, int out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -236,8 +236,10 @@ static int spawn(struct probe *p, char **argv, int out)
 	sigfillset(&all);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (out >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, out, 1);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	}
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
@@ -245,7 +247,7 @@ static int spawn(struct probe *p, char **argv, int out)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setpgroup(&attr, 0);
-	ret = posix_spawn(&p->pid, argv[0], &fa, &attr, argv, environ);
+	ret = posix_spawn(pid, argv[0], &fa, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	return ret;
@@ -268,7 +270,7 @@ static void exec_start(struct probe *p)
 		return;
 	}
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	ret = spawn(p, argv, fds[1]);
+	ret = vsd_exec_spawn(&p->pid, argv, fds[1]);
 	close(fds[1]);
 	p->fd = fds[0];
 	p->eof = p->exited = false;

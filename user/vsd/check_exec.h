@@ -9,13 +9,22 @@
 #define _VSD_CHECK_EXEC_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Words are separated by blanks; "double quotes" group blanks into one
  * word (\" and \\ inside them). 0, or -1 for unbalanced quotes or an
  * empty template. *argv is NULL-terminated, freed by vsd_exec_argv_free.
+ * host NULL: no substitution (the role commands).
  */
 int vsd_exec_argv(const char *tmpl, const char *host, uint16_t port,
 		  char ***argv);
 void vsd_exec_argv_free(char **argv);
+/*
+ * Start argv[0] (no shell) in its own process group, with no signal
+ * blocked or ignored, stdin from /dev/null, stdout to out and stderr to
+ * /dev/null (out < 0: both inherited), no other descriptor. posix_spawn's
+ * result: 0 or an errno.
+ */
+int vsd_exec_spawn(pid_t *pid, char **argv, int out);
 
 #endif /* _VSD_CHECK_EXEC_H */

@@ -16,6 +16,14 @@
 #include "reconcile.h"
 #include "strbuf.h"
 
+/* active_cmd or inactive_cmd while it runs (daemon_fo.c). */
+struct role_cmd {
+	struct vsd_daemon *d;
+	const char *key;		/* "active_cmd" */
+	struct loop_child child;
+	struct loop_timer timer;	/* its time is up */
+};
+
 struct vsd_daemon {
 	struct loop *loop;
 	struct reconciler rec;
@@ -37,6 +45,7 @@ struct vsd_daemon {
 	size_t n_floats;
 	enum vsd_hb_node node;
 	bool keyless;			/* heartbeat = 1, no heartbeat_key */
+	struct role_cmd role_cmds[2];	/* active_cmd, inactive_cmd */
 };
 
 /* Takes conf. 0, or -errno (the table could not be reached). */

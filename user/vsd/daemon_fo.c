@@ -8,18 +8,19 @@
  */
 #include <errno.h>
 #include <ifaddrs.h>
-#include <spawn.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "check_exec.h"
 #include "daemon.h"
 #include "atomic.h"
 #include "log.h"
-
-extern char **environ;
 
 static bool is_local(union vs_addr a)
 {
@@ -99,22 +100,77 @@ static int collect_floats(struct vsd_daemon *d, const struct vsd_conf *c)
 	return 0;
 }
 
-/* Split on blanks and run, no shell: a configured value is not a script. */
-static void run_cmd(const char *cmd)
-{
-	char *copy, *argv[32], *save = NULL, *tok;
-	size_t n = 0;
-	pid_t pid;
+#define ROLE_CMD_TIMEOUT_US (30 * 1000000ULL)
 
-	if (!cmd || !*cmd || !(copy = strdup(cmd)))
+static void role_cmd_done(struct loop_child *c, int status)
+{
+	struct role_cmd *rc = (struct role_cmd *)((char *)c - offsetof(struct role_cmd, child));
+
+	loop_timer_cancel(rc->d->loop, &rc->timer);
+	c->pid = 0;
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		log_info("failover: %s done", rc->key);
+	else if (WIFEXITED(status))
+		log_warn("failover: %s exited with status %d", rc->key, WEXITSTATUS(status));
+	else
+		log_warn("failover: %s killed by signal %d", rc->key, WTERMSIG(status));
+}
+
+static void role_cmd_stop(struct role_cmd *rc, const char *why)
+{
+	if (!rc->child.pid)
 		return;
-	for (tok = strtok_r(copy, " \t", &save); tok && n < 31;
-	     tok = strtok_r(NULL, " \t", &save))
-		argv[n++] = tok;
-	argv[n] = NULL;
-	if (n && posix_spawn(&pid, argv[0], NULL, NULL, argv, environ))
-		log_err("failover: cannot run '%s': %s", cmd, strerror(errno));
-	free(copy);
+	if (why) {
+		log_warn("failover: %s %s: killed", rc->key, why);
+		kill(-rc->child.pid, SIGKILL);	/* its own process group */
+	}
+	loop_child_unwatch(rc->d->loop, &rc->child);
+	loop_timer_cancel(rc->d->loop, &rc->timer);
+	rc->child.pid = 0;
+}
+
+static void role_cmd_timeout(struct loop_timer *t)
+{
+	struct role_cmd *rc = (struct role_cmd *)((char *)t - offsetof(struct role_cmd, timer));
+
+	role_cmd_stop(rc, "still running after 30 s");
+}
+
+/*
+ * active_cmd / inactive_cmd: split like send_program (quotes group words),
+ * run without a shell as a check program is (own process group, signals
+ * at their defaults, stdin from /dev/null), and killed with its group if
+ * it takes over 30 s or the role changes back meanwhile.
+ */
+static void run_cmd(struct vsd_daemon *d, bool active, const char *cmd)
+{
+	struct role_cmd *rc = &d->role_cmds[active ? 0 : 1];
+	char **argv;
+	pid_t pid;
+	int ret;
+
+	role_cmd_stop(&d->role_cmds[active ? 1 : 0], "still running when the role changed");
+	role_cmd_stop(rc, "still running when it was due again");
+	if (!cmd || !*cmd)
+		return;
+	rc->d = d;
+	rc->key = active ? "active_cmd" : "inactive_cmd";
+	if (vsd_exec_argv(cmd, NULL, 0, &argv)) {
+		log_err("failover: %s: cannot split '%s' into words (unbalanced quotes?)",
+			rc->key, cmd);
+		return;
+	}
+	ret = vsd_exec_spawn(&pid, argv, -1);
+	if (ret) {
+		log_err("failover: %s: cannot run %s: %s", rc->key, argv[0], strerror(ret));
+	} else {
+		rc->child.pid = pid;
+		rc->child.fn = role_cmd_done;
+		loop_child_watch(d->loop, &rc->child);
+		rc->timer.fn = role_cmd_timeout;
+		loop_timer_in(d->loop, &rc->timer, ROLE_CMD_TIMEOUT_US);
+	}
+	vsd_exec_argv_free(argv);
 }
 
 /*
@@ -134,7 +190,7 @@ static void role_changed(bool active, void *arg)
 	struct vsd_daemon *d = arg;
 	const struct vsd_conf *c = d->pool->conf;
 
-	run_cmd(active ? c->active_cmd : c->inactive_cmd);
+	run_cmd(d, active, active ? c->active_cmd : c->inactive_cmd);
 }
 
 /*
@@ -176,7 +232,7 @@ static int keyless_start(struct vsd_daemon *d, const struct vsd_conf *c)
 	if (fd >= 0)
 		close(fd);
 	if (primary)
-		run_cmd(c->active_cmd);
+		run_cmd(d, true, c->active_cmd);
 	return 0;
 }
 
@@ -189,7 +245,7 @@ static void keyless_stop(struct vsd_daemon *d)
 	rec_backup_only(&d->rec, true);
 	for (i = 0; i < d->n_floats; i++)
 		vsd_float_del(&d->floats[i]);
-	run_cmd(d->pool->conf->inactive_cmd);
+	run_cmd(d, false, d->pool->conf->inactive_cmd);
 }
 
 int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
@@ -282,6 +338,9 @@ void daemon_fo_stop(struct vsd_daemon *d)
 	d->keyless = false;
 	vsd_failover_free(d->fo);
 	d->fo = NULL;
+	/* Left to finish on their own: vsd is going. */
+	role_cmd_stop(&d->role_cmds[0], NULL);
+	role_cmd_stop(&d->role_cmds[1], NULL);
 	free(d->floats);
 	d->floats = NULL;
 	d->n_floats = 0;
