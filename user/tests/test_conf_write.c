@@ -280,11 +280,45 @@ static void doc_edits(void)
 	vsd_conf_free(c);
 }
 
+/*
+ * The parser takes nothing the writer refuses: a control character is an
+ * error, a tab inside a plain value a blank (the writer wrote neither, and
+ * a file with them made every panel save fail).
+ */
+static void controls(void)
+{
+	static const char tabbed[] =
+		"active_cmd = /bin/x\ty\nvirtual web {\n\taddress = 10.1.1.1\teth0:1\n"
+		"\tcheck_type = none\n\tserver a {\n\t\taddress = 10.2.2.2\n\t}\n}\n";
+	static const char *const bad[] = {
+		"active_cmd = /bin/x\001y\n",
+		"send_program = \"/bin/x\ty\"\n",
+		"virtual web {\n\taddress = 10.1.1.1\n\tsend = \"GET\r\"\n}\n",
+		"inactive_cmd = /bin/x\177\n",
+	};
+	struct vsd_conf *c = NULL;
+	struct vsd_diag d;
+	size_t i;
+
+	round_trip("a tab inside plain values", "tab.conf", tabbed);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = vsd_conf_parse("cc.conf", bad[i], &c, &d);
+
+		ok(ret && d.n_errors == 1 && strstr(d.errors[0], "a control character"),
+		   "a control character is refused (case %zu): %s", i,
+		   d.n_errors ? d.errors[0] : "accepted");
+		vsd_diag_free(&d);
+		vsd_conf_free(c);
+		c = NULL;
+	}
+}
+
 int main(void)
 {
 	examples();
 	round_trip("Piranha lvs.cf", "piranha.cf", piranha);
 	round_trip("awkward values", "awkward.conf", awkward);
+	controls();
 	defaults_left_out();
 	doc_edits();
 	return tap_done();

@@ -1229,6 +1229,29 @@ static char *trim(char *s)
 /* The value after '=': "quoted" (backslash keeps a quote inside; escapes
  * stay for the key to resolve) or bare up to a " #" comment.
  */
+/*
+ * What the writer cannot write back, the parser does not take either (a
+ * panel save would fail on it forever): no control characters in a
+ * value. A tab between words of a plain value is a blank; in a quoted
+ * one it is written \t.
+ */
+static int check_controls(struct parser *p, const char *key, char *v,
+			  bool quoted)
+{
+	for (; *v; v++) {
+		unsigned char ch = (unsigned char)*v;
+
+		if (ch == '\t' && !quoted) {
+			*v = ' ';
+		} else if (ch < 0x20 || ch == 0x7f) {
+			error(p, "key '%s': a control character (0x%02x) in the value; write \\t, \\n or \\r inside quotes",
+			      key, ch);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int split_value(struct parser *p, const char *key, char *s,
 		       char **val)
 {
@@ -1250,7 +1273,7 @@ static int split_value(struct parser *p, const char *key, char *s,
 			return -1;
 		}
 		*val = s + 1;
-		return 0;
+		return check_controls(p, key, *val, true);
 	}
 	for (hash = s; (hash = strchr(hash, '#')); hash++)
 		if (hash > s && (hash[-1] == ' ' || hash[-1] == '\t')) {
@@ -1258,7 +1281,7 @@ static int split_value(struct parser *p, const char *key, char *s,
 			break;
 		}
 	*val = trim(s);
-	return 0;
+	return check_controls(p, key, *val, false);
 }
 
 static void parse_block_open(struct parser *p, char *s)
