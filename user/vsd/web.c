@@ -151,6 +151,19 @@ static bool allowed(const struct vsd_web *w, uint32_t ip)
 	return false;
 }
 
+/*
+ * web_allow at accept time: an address outside it never gets a connection
+ * slot, so it cannot fill them (MAX_CONNS) and keep the admin out.
+ */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr,
+				     socklen_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+
+	return len >= sizeof(*sin) && sin->sin_family == AF_INET &&
+	       allowed(cls, sin->sin_addr.s_addr) ? MHD_YES : MHD_NO;
+}
+
 static const char *header(struct MHD_Connection *conn, const char *name)
 {
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
@@ -348,7 +361,7 @@ static struct MHD_Daemon *start_mhd(struct vsd_web *w, int fd,
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			     (cert ? MHD_USE_TLS : 0);
 
-	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, w,
+	return MHD_start_daemon(flags, 0, accept_policy, w, on_request, w,
 				MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
