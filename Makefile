@@ -18,7 +18,7 @@ KOBJ := $(TOP)/build/$(KVER)
 
 KSRC := $(wildcard kernel/*.c kernel/*.h) Kbuild $(wildcard include/uapi/linux/*.h)
 
-.PHONY: all module user check check-debug demo bench style sparse clean setup
+.PHONY: all module user check check-debug demo bench style sparse clean setup fuzz
 all: module user
 
 setup:
@@ -62,6 +62,12 @@ sparse: $(KOBJ)/vs.ko
 
 style:
 	scripts/style
+
+# The userspace fuzzers (user/fuzz): make fuzz FUZZ_SECONDS=N runs each for
+# N seconds (default 60); make check runs them for a fixed number of inputs.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 clean:
 	rm -rf build

@@ -916,12 +916,69 @@ static int finish_text(struct parser *p, int line, const char *key,
 	return 0;
 }
 
+/*
+ * glibc's regcomp takes time exponential in stacked repetitions ("a++++",
+ * 24 of them: 40 s) and in nested repeated groups, and vsd would hang in
+ * it (at a reload, or a panel save). Patterns that could cost that much
+ * are refused; an expect pattern needs none of it. NULL, or why not.
+ */
+static const char *regex_too_costly(const char *re)
+{
+	bool escaped = false, bracket = false, after_rep = false;
+	unsigned int depth = 0, max_depth = 0, intervals = 0;
+	const char *s;
+
+	if (strlen(re) > 1024)
+		return "longer than 1024 characters";
+	for (s = re; *s; s++) {
+		bool rep = false;
+
+		if (escaped) {
+			escaped = false;
+		} else if (bracket) {
+			bracket = *s != ']' || s[-1] == '[' || (s[-1] == '^' && s[-2] == '[');
+		} else if (*s == '\\') {
+			escaped = true;
+		} else if (*s == '[') {
+			bracket = true;
+		} else if (*s == '(') {
+			if (++depth > max_depth)
+				max_depth = depth;
+		} else if (*s == ')') {
+			depth -= depth > 0;
+		} else if (*s == '*' || *s == '+' || *s == '?' || *s == '{') {
+			if (after_rep)
+				return "a repetition of a repetition (such as '++')";
+			if (*s == '{') {
+				intervals++;
+				s += strcspn(s, "}") - !s[strcspn(s, "}")];
+			}
+			rep = true;
+		}
+		after_rep = rep;
+	}
+	if (max_depth > 8)
+		return "groups nested more than 8 deep";
+	if (intervals > 4)
+		return "more than 4 {m,n} intervals";
+	return NULL;
+}
+
 static int check_regex(struct parser *p, int line, const char *key,
 		       const char *raw, const char *re)
 {
 	char expect[256], msg[160];
+	const char *costly = regex_too_costly(re);
 	regex_t r;
-	int ret = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
+	int ret;
+
+	if (costly) {
+		snprintf(expect, sizeof(expect),
+			 "a POSIX extended regex that compiles in bounded time, not %s",
+			 costly);
+		return bad_value(p, line, key, raw, expect);
+	}
+	ret = regcomp(&r, re, REG_EXTENDED | REG_NOSUB);
 
 	if (!ret) {
 		regfree(&r);
