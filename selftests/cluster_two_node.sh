@@ -103,7 +103,9 @@ for n in 1 2; do
 done
 
 # The configuration: the shipped example, only the key's path replaced.
-sed "s|^heartbeat_key = .*|heartbeat_key = $tmp/hb.key|" \
+sed -e "s|^heartbeat_key = .*|heartbeat_key = $tmp/hb.key|" \
+	-e "s|^keepalive = .*|keepalive = $FO_KEEPALIVE|" \
+	-e "s|^deadtime = .*|deadtime = $FO_DEADTIME|" \
 	"$VS_TOP/user/vsd/examples/two-node.conf" > "$tmp/vsd.conf"
 check "vsd -t accepts examples/two-node.conf (with this test's key)" \
 	vsd -t -f "$tmp/vsd.conf" || die "the example does not parse"
@@ -296,8 +298,8 @@ check "node2 becomes active" busywait 10000 fo_active node2
 check "with the VIP on its eth0" has_vip "$node2"
 if t_act=$(log_ms node2 "$mark" 'director is now active'); then
 	took=$((t_act - dead))
-	log "node2 took the VIP $took ms after node1's vsd was killed (deadtime $deadtime_ms ms, keepalive 100 ms)"
-	check "node2 took over within deadtime + 1 s" test "$took" -le $((deadtime_ms + 1000))
+	log "node2 took the VIP $took ms after node1's vsd was killed (deadtime $deadtime_ms ms, keepalive ${FO_KEEPALIVE} s)"
+	check "node2 took over within deadtime + 1 s" test "$took" -le $((deadtime_ms + 1000 * TIME_SCALE))
 else
 	fail "node2's log says when it took over"
 fi

@@ -91,7 +91,7 @@ kill $prober
 back=$(awk -v d="$dead" '$1 > d && $2 == "ok" { print $1; exit }' "$FO_TMP/probe")
 last=$(awk -v d="$dead" '$1 <= d && $2 == "ok" { t = $1 } END { print t }' "$FO_TMP/probe")
 if [ -n "$back" ]; then
-	log "VIP answered again $((back - dead)) ms after the primary's links went down (deadtime 500 ms, keepalive 100 ms; probes every 50 ms)"
+	log "VIP answered again $((back - dead)) ms after the primary's links went down (deadtime $FO_DEADTIME s, keepalive $FO_KEEPALIVE s; probes every 50 ms)"
 else
 	log "no new connection got through after the primary's links went down"
 fi

@@ -11,6 +11,11 @@ defer "rm -rf $FO_TMP"
 head -c 32 /dev/urandom | base64 > "$FO_TMP/hb.key"
 chmod 600 "$FO_TMP/hb.key"
 
+# Heartbeats every 0.1 s, dead after 0.5 s: times TIME_SCALE on a slow
+# (sanitizer) kernel, where a loaded loop misses half a second easily.
+FO_KEEPALIVE=$(awk -v t="$TIME_SCALE" 'BEGIN { print 0.1 * t }')
+FO_DEADTIME=$(awk -v t="$TIME_SCALE" 'BEGIN { print 0.5 * t }')
+
 # fo_topology: the namespaces, the servers (echo on 7, name on 8), no
 # floating address anywhere yet.
 fo_topology() {
@@ -48,7 +53,8 @@ fo_conf() {
 	shift
 	for kv in serial_no=1 primary=192.168.26.9 primary_private=10.11.12.9 \
 		backup=192.168.26.8 backup_private=10.11.12.8 heartbeat=1 \
-		"heartbeat_key=$FO_TMP/hb.key" keepalive=0.1 deadtime=0.5 \
+		"heartbeat_key=$FO_TMP/hb.key" "keepalive=$FO_KEEPALIVE" \
+		"deadtime=$FO_DEADTIME" \
 		garp_repeat=3 garp_interval=0.2 network=nat \
 		"nat_router=$NAT_ROUTER eth1:1" "$@"; do
 		k=${kv%%=*}

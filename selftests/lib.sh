@@ -156,9 +156,9 @@ veth() {
 }
 
 # busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or TIMEOUT_MS
-# passes; returns CMD's last status.
+# (times TIME_SCALE) passes; returns CMD's last status.
 busywait() {
-	local timeout_ms=$1 start now rc
+	local timeout_ms=$(($1 * TIME_SCALE)) start now rc
 	shift
 	start=$(date +%s%3N)
 	while true; do
