@@ -216,6 +216,16 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 	if (!cp) {
 		union vs_addr vaddr = { .ip = iph->daddr };
 
+		/*
+		 * A standby that is also a real server: the active director
+		 * sent this packet here by direct routing, so it is ours to
+		 * serve. Scheduling it again could send it back, and round it
+		 * would go. Connections already in the table still go on: a
+		 * client whose ARP cache names us after a switch keeps its own.
+		 */
+		if (READ_ONCE(vn->backup_only))
+			return NF_ACCEPT;
+
 		svc = vs_service_lookup_rcu(vn, AF_INET, l4->protocol, &vaddr,
 					    l4->dport, skb->mark);
 		if (!svc)
@@ -417,13 +427,6 @@ static unsigned int vs_in_hook(void *priv, struct sk_buff *skb,
 	struct vs_l4 l4;
 
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST)
-		return NF_ACCEPT;
-	/*
-	 * A standby that is also a real server: the active director sent
-	 * this packet here by direct routing, so it is ours to serve.
-	 * Scheduling it again could send it back, and round it would go.
-	 */
-	if (READ_ONCE(vn->backup_only))
 		return NF_ACCEPT;
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		return in_icmp(vn, skb);

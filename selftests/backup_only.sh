@@ -4,10 +4,10 @@
 # backup_only, the standby's switch (seed 001: each director is also a real
 # server). A director of the direct-routing topology (topo.sh topo_dr) runs
 # its own HTTP and UDP servers on the VIP. With backup_only on it schedules
-# and forwards nothing: requests to the VIP are served by the director's
-# own servers, no connection is made, and a connection that sync installs
-# is kept but not used until backup_only goes off again, when its flow
-# goes on to the server the entry names. Set by the sysctl and by
+# nothing: new requests to the VIP are served by the director's own
+# servers and no connection is made, while a connection already in the
+# table (here one that sync installed) still goes to the server it names.
+# Set by the sysctl and by
 # VS_CMD_SET_INFO alike, per namespace; bad values are refused with the
 # value unchanged.
 . "$(dirname "$0")/lib.sh"
@@ -83,13 +83,16 @@ print(b"".join(vsnl.nla(vsnl.NESTED["conn"][k], vsnl.value(v)) for k, v in
 check_eq "on: a synced connection is installed" ok "$(nl install <<< "$conn")"
 check "and listed" grep -q "$CLIENT_IP:5002 .*192.168.26.2:53" \
 	<<< "$(d vsadm -L -n -c)"
-check_eq "its flow is served here while on" director "$(udp_from 5002)"
+check_eq "its flow still goes to its server, rs2: nothing new is scheduled, the old goes on" \
+	rs2 "$(udp_from 5002)"
+check_eq "while a new flow is served here" director "$(udp_from 5004)"
 
 # VS_CMD_SET_INFO.
 check "SET_INFO turns it off" nl set_info info.backup_only=u8:0
 check_eq "the sysctl says so" 0 "$(sysctl_value)"
 check_eq "off: the synced connection's flow goes on to its server, rs2" rs2 \
 	"$(udp_from 5002)"
+check_eq "off: the flow served here while on is now scheduled (rs1)" rs1 "$(udp_from 5004)"
 check_eq "off: a new flow is scheduled (rs1)" rs1 "$(udp_from 5003)"
 check_eq "off: HTTP to rs1 again" rs1 "$(http)"
 check "SET_INFO turns it on" nl set_info info.backup_only=u8:1

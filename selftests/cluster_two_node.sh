@@ -322,12 +322,12 @@ check "FTP: a passive download from $on1 is byte-identical" ftp_file "$on1"
 # everything has settled, and no request may fail: node2's check lets
 # node1 back only after reentry, by when node1's new vsd has set
 # backup_only; at the switch node2 sets backup_only before it drops the
-# VIP, so what still reaches it is served there. The one exposure is a
-# request that node2 sent to node1 and whose next packet reaches node2
-# between its release and the client taking node1's gratuitous ARP (a few
-# ms, logged below as the time without an active node): node2 delivers
-# it locally and it is reset. It has not happened in the runs here; if
-# the emulator ever makes that window long, it is that, not a loop.
+# VIP, so what still reaches it is served there. A request that node2
+# sent to node1 and whose next packet reaches node2 after its release
+# (the client has not taken node1's gratuitous ARP yet) still goes to
+# node1: a standby schedules nothing new, but its connections go on.
+# (When backup_only passed over the table too, as IPVS's does, one such
+# request in about seven runs was reset.)
 in_ns "$client" python3 "$tmp/http.py" "$VIP" probe > "$tmp/probe" 2>&1 &
 prober=$!
 defer "kill $prober 2> /dev/null"

@@ -52,11 +52,11 @@
  * VS_CMD_SET_INFO: VS_A_INFO { BACKUP_ONLY } (the only settable member;
  *   the others are refused like any attribute the command does not take).
  *   BACKUP_ONLY 1 makes this netns a standby director that is also a real
- *   server: the module schedules and forwards nothing, not even the
- *   connections it holds, so every packet to a VIP is delivered locally
- *   as on a plain real server, while connections installed by
- *   VS_CMD_NEW_CONN are kept for a takeover. 0 (the default) directs
- *   again. The same setting as the sysctl net.vs.backup_only; a daemon
+ *   server: the module schedules nothing, so a packet to a VIP that no
+ *   connection in the table claims is delivered locally as on a plain
+ *   real server; connections in the table (those installed by
+ *   VS_CMD_NEW_CONN included) still go to their servers. 0 (the default)
+ *   directs again. The same setting as the sysctl net.vs.backup_only; a daemon
  *   sets it here in the same step as its role.
  *
  * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
