@@ -5,7 +5,7 @@
 # host's kernel), over real HTTP from real local addresses:
 #
 #   127.0.0.1 (allowed) ──┐
-#   127.0.0.3 (allowed) ──┼──> vsd web_listen 127.0.0.1:PORT, web_allow 127.0.0.1 127.0.0.3
+#   127.0.0.3-5 (allowed) ┼──> vsd web_listen 127.0.0.1:PORT, web_allow 127.0.0.1 127.0.0.3-5
 #   127.0.0.2 (refused) ──┘
 #
 # `vsd passwd` stores a slow salted hash in a 0600 file; every page is
@@ -57,7 +57,7 @@ cat > "$conf" << EOF
 serial_no = 1
 web_port = $port
 web_listen = 127.0.0.1
-web_allow = 127.0.0.1 127.0.0.3
+web_allow = 127.0.0.1 127.0.0.3 127.0.0.4 127.0.0.5
 web_passwd_file = $tmp/passwd
 virtual web {
 	address = 10.1.1.1
@@ -173,10 +173,11 @@ check "it is logged escaped, on the one line" \
 out=$(req --type text/plain "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
 check_eq "a login that is not JSON (a cross-site form) is refused" 415 "$(status_of "$out")"
 
-# Rate limit, from 127.0.0.3: five failures, then even the right password waits.
+# Rate limit, from 127.0.0.3: five failures (five user names), then even
+# the right password waits.
 codes=""
 for i in 1 2 3 4 5; do
-	codes="$codes $(status_of "$(req --src 127.0.0.3 "$url" POST /api/login '{"user":"admin","password":"guess'$i'"}')")"
+	codes="$codes $(status_of "$(req --src 127.0.0.3 "$url" POST /api/login '{"user":"guest'$i'","password":"guess"}')")"
 done
 check_eq "five wrong passwords from 127.0.0.3: five 401" " 401 401 401 401 401" "$codes"
 out=$(req --src 127.0.0.3 --header Retry-After "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
@@ -186,6 +187,18 @@ out=$(req --src 127.0.0.3 "$url" POST /api/login '{"user":"admin","password":"co
 check "saying the address failed too often" \
 	grep -q '^{"error":"too many failed logins from 127.0.0.3: try again in [0-9]* s","retry_after":[0-9]*}$' <<< "$(body_of "$out")"
 check "and the log names the address" grep -q "login of 'admin' from 127.0.0.3 refused: too many failed logins" "$tmp/log"
+# Per user name too: guesses for one name spread over addresses.
+codes=""
+for src in 127.0.0.4 127.0.0.4 127.0.0.5 127.0.0.5; do
+	codes="$codes $(status_of "$(req --src $src "$url" POST /api/login '{"user":"carol","password":"guess"}')")"
+done
+check_eq "three wrong passwords for carol from two addresses, then 429" \
+	" 401 401 401 429" "$codes"
+out=$(req --src 127.0.0.5 "$url" POST /api/login '{"user":"carol","password":"guess"}')
+check "saying the user name failed too often" \
+	grep -q '^{"error":"too many failed logins as carol: try again in [0-9]* s","retry_after":[0-9]*}$' <<< "$(body_of "$out")"
+check_eq "another user from that address is not held back: 200" 200 \
+	"$(status_of "$(req --src 127.0.0.5 "$url" POST /api/login '{"user":"admin","password":"correct horse"}')")"
 out=$(req --jar "$tmp/jar" --header Set-Cookie "$url" POST /api/login '{"user":"admin","password":"correct horse"}')
 check_eq "127.0.0.1 is not held back by 127.0.0.3's failures: 200" 200 "$(status_of "$out")"
 cookie=$(body_of "$out")
@@ -360,6 +373,16 @@ check "a reload adds web_port" "$vsd" -s "$tmp/sock4" reload
 check "the log says it waits for a restart" busywait 5000 grep -q \
 	"web: changes of web_port, web_listen, web_cert and web_key take effect when vsd restarts" "$tmp/log4"
 check "and no panel is served" sh -c "! curl -s -m 5 http://127.0.0.1:$port3/ > /dev/null"
+kill $npid
+check "vsd stops" busywait 5000 sh -c "! kill -0 $npid 2> /dev/null"
+# Restarted with that file: no web_allow, so 127.0.0.1 alone.
+"$vsd" -d --no-kernel -f "$tmp/noweb.conf" -s "$tmp/sock4" -p "$tmp/pid4" > "$tmp/log4" 2>&1 &
+npid=$!
+defer "kill $npid 2> /dev/null"
+check "started again, it serves the panel" busywait 5000 \
+	sh -c "curl -s -m 5 http://127.0.0.1:$port3/ | grep -q html"
+check "without web_allow, only to 127.0.0.1: not to 127.0.0.2" \
+	sh -c "! curl -s -m 5 --interface 127.0.0.2 http://127.0.0.1:$port3/ > /dev/null"
 kill $npid
 check "vsd stops" busywait 5000 sh -c "! kill -0 $npid 2> /dev/null"
 

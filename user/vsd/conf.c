@@ -1482,7 +1482,7 @@ static int parser_init(struct parser *p, const char *path,
 	p->conf->shutdown = VSD_SHUTDOWN_KEEP;
 	p->conf->web_port = VSD_WEB_PORT;
 	p->conf->web_listen.ip = htonl(INADDR_LOOPBACK);
-	p->conf->web_allow[0] = (struct vsd_cidr){ .ip = htonl(0x7f000000), .plen = 8 };
+	p->conf->web_allow[0] = (struct vsd_cidr){ .ip = htonl(0x7f000001), .plen = 32 };
 	p->conf->n_web_allow = 1;
 	p->conf->web_passwd_file = strdup(VSD_WEB_PASSWD_DEFAULT);
 	return 0;

@@ -78,6 +78,9 @@ static void login(struct web_call *c, const struct json *req)
 		if (why == web_limit_addr)
 			web_error(c, st, "%s from %s: try again in %u s", why,
 				  c->client, c->retry_after);
+		else if (why == web_limit_user)
+			web_error(c, st, "%s %.64s: try again in %u s", why, user,
+				  c->retry_after);
 		else if (st == 429)
 			web_error(c, st, "%s: try again in %u s", why, c->retry_after);
 		else

@@ -13,8 +13,10 @@
  * changes (the file is looked at on every request; as Piranha's tool
  * asked for the new password, seed 003 section 2.2).
  *
- * Failed logins are limited per client address (5, then one per 12 s)
- * and in all (crypt is slow on purpose, and vsd has one thread).
+ * Failed logins are limited per client address (5, then one per 12 s),
+ * per user name (3, then one per 12 s: guesses spread over many
+ * addresses gain nothing) and in all (crypt is slow on purpose, and vsd
+ * has one thread).
  */
 #include <crypt.h>
 #include <errno.h>
@@ -38,6 +40,9 @@
 #define IP_SLOTS	256
 #define IP_BURST	5
 #define IP_REFILL_US	(12ULL * 1000000)
+#define USER_SLOTS	256
+#define USER_BURST	3
+#define USER_REFILL_US	(12ULL * 1000000)
 #define ALL_BURST	20
 #define ALL_REFILL_US	(500ULL * 1000)
 
@@ -50,11 +55,13 @@ struct user {
 /* A token bucket: `tokens` attempts now, one more every refill. */
 struct bucket {
 	uint32_t ip;
+	char user[64];
 	double tokens;
 	uint64_t at;
 };
 
 const char web_limit_addr[] = "too many failed logins";
+const char web_limit_user[] = "too many failed logins as";
 const char web_limit_all[] = "too many logins from all addresses";
 
 struct web_auth {
@@ -65,6 +72,7 @@ struct web_auth {
 	const char *problem;		/* why no one can log in */
 	struct web_session sessions[MAX_SESSIONS];
 	struct bucket ips[IP_SLOTS];
+	struct bucket names[USER_SLOTS];	/* by user name, known or not */
 	struct bucket all;
 	char *dummy;			/* hash for unknown users */
 	struct crypt_data *cd;
@@ -294,6 +302,25 @@ static struct bucket *ip_bucket(struct web_auth *a, uint32_t ip, uint64_t now)
 	return oldest;
 }
 
+/* Names longer than a slot's share its bucket with their first 63 bytes. */
+static struct bucket *user_bucket(struct web_auth *a, const char *user,
+				  uint64_t now)
+{
+	struct bucket *oldest = &a->names[0];
+	size_t i;
+
+	for (i = 0; i < USER_SLOTS; i++) {
+		if (a->names[i].at &&
+		    !strncmp(a->names[i].user, user, sizeof(a->names[i].user) - 1))
+			return &a->names[i];
+		if (a->names[i].at < oldest->at)
+			oldest = &a->names[i];
+	}
+	*oldest = (struct bucket){ .tokens = USER_BURST, .at = now };
+	snprintf(oldest->user, sizeof(oldest->user), "%s", user);
+	return oldest;
+}
+
 static bool verify(struct web_auth *a, const struct user *u, const char *pass)
 {
 	const char *hash = u ? u->hash : a->dummy;
@@ -312,12 +339,17 @@ unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 {
 	uint64_t now = loop_now();
 	struct bucket *b = ip_bucket(a, ip, now);
+	struct bucket *ub = user_bucket(a, user, now);
 	const struct user *u;
 
 	*s = NULL;
 	*retry_after = 0;
 	if (!take(b, IP_BURST, IP_REFILL_US, now, retry_after)) {
 		*why = web_limit_addr;
+		return 429;
+	}
+	if (!take(ub, USER_BURST, USER_REFILL_US, now, retry_after)) {
+		*why = web_limit_user;
 		return 429;
 	}
 	if (!take(&a->all, ALL_BURST, ALL_REFILL_US, now, retry_after)) {
@@ -333,6 +365,7 @@ unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 	a->all.tokens -= 1;
 	if (!verify(a, u, pass)) {
 		b->tokens -= 1;	/* only failures count against an address */
+		ub->tokens -= 1;	/* and a name */
 		*why = "wrong user name or password";
 		return 401;
 	}

@@ -80,9 +80,10 @@ struct web_session *web_auth_session(struct web_auth *a, const char *passwd,
 				     const char *cookie);
 /* 200 and *s, or 401 / 429 (retry_after) / 500 / 503 with why. A 429's
  * why is web_limit_addr (the client's address, which the caller names,
- * failed too often) or web_limit_all (too many logins from everywhere).
+ * failed too often), web_limit_user (so did the user name, which the
+ * caller names) or web_limit_all (too many logins from everywhere).
  */
-extern const char web_limit_addr[], web_limit_all[];
+extern const char web_limit_addr[], web_limit_user[], web_limit_all[];
 unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 			    uint32_t ip, const char *user, const char *pass,
 			    struct web_session **s, unsigned int *retry_after,
