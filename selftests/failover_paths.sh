@@ -5,7 +5,8 @@
 # - the active director's public link down: heartbeats still cross the
 #   private path, so no takeover and no split brain; with monitor_links
 #   the active director yields and the backup takes over;
-# - forged, replayed and stale heartbeats change nothing and are counted;
+# - forged, replayed, stale heartbeats and ones from another address
+#   change nothing and are counted;
 # - both directors report a configuration mismatch (serial_no differs);
 # - without preempt a returning primary stays standby, and vsd takeover /
 #   vsd release switch by hand;
@@ -14,6 +15,9 @@
 #   garp_interval, and the backup yields once it hears the primary;
 # - a vsd killed while active and started again (as the standby) drops the
 #   floating addresses its earlier run left: one MAC answers for the VIP;
+# - a standby's own sync datagram reflected back to it is refused and the
+#   active's still pass; heartbeats captured before a restart and replayed
+#   count for nothing; another heartbeat_key is reported on both sides;
 # - a standby started after the active asks for its connections at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
@@ -30,12 +34,19 @@ fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
 check "the primary becomes active" busywait 10000 fo_active A
 check "the backup stands by" busywait 5000 fo_standby B
 
-# Forgeries, at the backup's public address.
-forge() { "$VS_TOP/selftests/hb_forge.py" "$FO_TMP/hb.key" 192.168.26.8 539 "$1"; }
-for kind in forged replayed stale; do in_ns "$client" bash -c "$(declare -f forge); VS_TOP=$VS_TOP FO_TMP=$FO_TMP forge $kind"; done
-check_eq "forged, replayed and stale heartbeats are counted" "1 1 1" \
-	"$(fo_json B '"%d %d %d" % (s["failover"]["ignored"]["forged"], s["failover"]["ignored"]["replayed"], s["failover"]["ignored"]["stale"])')"
+# Forgeries at the backup's public address, from the primary's (spoofed)
+# and from the client's.
+forge() { # NS KIND
+	in_ns "$1" "$VS_TOP/selftests/hb_forge.py" "$FO_TMP/hb.key" 192.168.26.8 539 "$2"
+}
+for kind in forged replayed stale; do forge "$dirA" $kind; done
+forge "$client" good
+check_eq "forged, replayed, stale heartbeats and one from another address are counted" \
+	"1 1 1 1" \
+	"$(fo_json B '"%d %d %d %d" % tuple(s["failover"]["ignored"][k] for k in ("forged", "replayed", "stale", "stranger"))')"
 check "and change nothing" fo_standby B
+check "one forged heartbeat is no key mismatch" \
+	test "$(fo_json B 's["failover"]["key_mismatch"]')" = False
 check "the primary is still active" fo_active A
 
 # The public link of the active director goes down.
@@ -127,6 +138,67 @@ stale_restart() { # NAME NS PEER-NAME PEER-NS
 busywait 10000 fo_active A
 stale_restart A "$dirA" B "$dirB"
 stale_restart B "$dirB" A "$dirA"
+
+# A sync datagram of the standby reflected back to it (from the active's
+# address, as an attacker on the link could): refused as its own, and the
+# active's datagrams still pass (one window per sender; it was shared, and
+# the standby's own sequence, ahead of the active's, blinded it for good).
+fo_kill B TERM
+in_ns "$dirA" timeout 20 tcpdump -n -i eth1 -c 1 -w "$FO_TMP/b-sync.pcap" \
+	"udp and src host 10.11.12.8 and dst port 540" 2> /dev/null &
+capture=$!
+sleep 1
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+wait $capture
+check_eq "the restarted standby's full-sync request, reflected to it" 1 \
+	"$(in_ns "$dirA" "$VS_TOP/selftests/udp_replay.py" "$FO_TMP/b-sync.pcap" 10.11.12.8 540)"
+check "is refused as its own" busywait 5000 \
+	test "$(fo_json B 's["failover"]["sync"]["rejected_by"]["self"]')" = 1
+in_ns "$client" socat -t 2 - TCP:$VIP:7,sourceport=40123 <<< reflected > /dev/null
+check "the active's new connections still reach the standby" busywait 5000 \
+	sh -c "ip netns exec $dirB vsadm -L -n -c | grep -q ':40123 \+$VIP:7 '"
+
+# Heartbeats of the active captured, the standby restarted, the active's
+# own heartbeats to it blocked (source port 539), the capture replayed:
+# new to the restarted standby's window, but for its earlier run.
+in_ns "$dirB" timeout 20 tcpdump -n -i eth0 -c 5 -w "$FO_TMP/a-hb.pcap" \
+	"udp and src host 192.168.26.9 and dst port 539" 2> /dev/null
+fo_kill B TERM
+ip netns exec "$dirB" iptables -I INPUT -p udp --sport 539 -j DROP
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+check_eq "five heartbeats of the backup's earlier run replayed to it" 5 \
+	"$(in_ns "$dirA" "$VS_TOP/selftests/udp_replay.py" "$FO_TMP/a-hb.pcap" 192.168.26.8 539)"
+check "count for nothing (unfresh)" busywait 5000 \
+	test "$(fo_json B 's["failover"]["ignored"]["unfresh"]')" = 5
+check "the peer is not heard" \
+	test "$(fo_json B 's["failover"]["peer"]["alive"]')" = False
+ip netns exec "$dirB" iptables -D INPUT -p udp --sport 539 -j DROP
+check "the active's own heartbeats are heard at once" busywait 5000 \
+	test "$(fo_json B 's["failover"]["peer"]["alive"]')" = True
+check "and the backup stands by" busywait 5000 fo_standby B
+check "the primary is active" fo_active A
+
+# Another heartbeat_key on the backup: both say so, loudly, and act as if
+# the other were dead (failover.rst: garbage must not hold a takeover off).
+head -c 32 /dev/urandom | base64 > "$FO_TMP/other.key"
+chmod 600 "$FO_TMP/other.key"
+fo_kill B TERM
+cp "$FO_TMP/b.conf" "$FO_TMP/b-other.conf"
+sed -i "s|^heartbeat_key = .*|heartbeat_key = $FO_TMP/other.key|" "$FO_TMP/b-other.conf"
+fo_start B "$dirB" "$FO_TMP/b-other.conf" || die "vsd B (other key)"
+check "the backup reports a key mismatch" busywait 5000 \
+	sh -c "vsd -s $FO_TMP/B.sock status | grep -q 'KEY MISMATCH'"
+check "so does the primary" busywait 5000 \
+	sh -c "vsd -s $FO_TMP/A.sock status | grep -q 'KEY MISMATCH'"
+check "in JSON too" test "$(fo_json A 's["failover"]["key_mismatch"]')" = True
+check "the backup, hearing nothing it can trust, takes the role" busywait 5000 fo_active B
+check_eq "the primary logged it once" 1 \
+	"$(grep -c 'fails authentication' "$FO_TMP/A.log")"
+fo_kill B TERM
+fo_start B "$dirB" "$FO_TMP/b.conf" || die "vsd B"
+check "the same key again: the primary's warning clears" busywait 5000 \
+	sh -c "! vsd -s $FO_TMP/A.sock status | grep -q 'KEY MISMATCH'"
+check "the backup stands by" busywait 5000 fo_standby B
 
 # A standby started after the active asks for its connections as soon as
 # it hears it, not some heartbeats later (it waited for its heartbeat

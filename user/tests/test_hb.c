@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Heartbeat messages: a good one passes once; a forged, replayed, stale,
- * self-sent or malformed one is refused with the right verdict; the key
- * file must be root's alone.
+ * The directors' datagrams: a good one passes once; a forged, replayed,
+ * stale, self-sent, unfresh or malformed one is refused with the right
+ * verdict, heartbeats and sync alike; the key file must be root's alone.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +13,11 @@
 
 #include "hb.h"
 #include "tap.h"
+
+#define NOW 1700000000000000ULL
+#define SKEW 30000000ULL
+#define US 0x1111111111111111ULL	/* the backup's run (the receiver) */
+#define PEER 0x2222222222222222ULL	/* the primary's run */
 
 static struct vsd_hb_key key(const char *s)
 {
@@ -33,53 +38,175 @@ static void msg(struct vsd_hb *m, uint8_t node, uint64_t seq, uint64_t t)
 	m->seq = seq;
 	m->time_us = t;
 	m->serial = 42;
+	m->nonce = PEER;
+	m->echo = US;
 	vsd_hb_digest("conf", 4, m->digest);
+}
+
+static struct vsd_hb_keys keys_of(const char *shared)
+{
+	struct vsd_hb_key k = key(shared);
+	struct vsd_hb_keys ks;
+
+	vsd_hb_keys_derive(&k, &ks);
+	return ks;
+}
+
+static enum vsd_hb_verdict at_backup(const uint8_t *buf, size_t len,
+				     const struct vsd_hb_keys *k,
+				     struct vsd_hb_peer *path, uint64_t now,
+				     struct vsd_hb *got)
+{
+	return vsd_hb_decode(buf, len, k, VSD_HB_BACKUP, US, path, now, SKEW, got);
 }
 
 static void messages(void)
 {
-	struct vsd_hb_key k = key("0123456789abcdef-shared"), bad = key("0123456789abcdef-other!");
-	const uint64_t now = 1700000000000000ULL, skew = 30000000;
+	struct vsd_hb_keys k = keys_of("0123456789abcdef-shared"),
+			   bad = keys_of("0123456789abcdef-other!");
 	struct vsd_hb_peer path = { 0 };
 	uint8_t buf[VSD_HB_LEN], copy[VSD_HB_LEN];
 	struct vsd_hb m, got;
 
-	msg(&m, VSD_HB_PRIMARY, 100, now);
+	msg(&m, VSD_HB_PRIMARY, 100, NOW);
 	vsd_hb_encode(&m, &k, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_OK, "a good heartbeat passes");
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_OK,
+	       "a good heartbeat passes");
 	ok(got.seq == 100 && got.serial == 42 && got.state == VSD_HB_ACTIVE &&
+	   got.nonce == PEER && got.echo == US &&
 	   !memcmp(got.digest, m.digest, sizeof(m.digest)), "and decodes to what was sent");
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_REPLAYED, "the same message again is a replay");
-	msg(&m, VSD_HB_PRIMARY, 99, now);
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_REPLAYED,
+	       "the same message again is a replay");
+	msg(&m, VSD_HB_PRIMARY, 99, NOW);
 	vsd_hb_encode(&m, &k, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_REPLAYED, "an older sequence number is a replay");
-	msg(&m, VSD_HB_PRIMARY, 101, now);
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_REPLAYED,
+	       "an older sequence number is a replay");
+	msg(&m, VSD_HB_PRIMARY, 101, NOW);
 	vsd_hb_encode(&m, &bad, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_FORGED, "another key's message is forged");
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_FORGED,
+	       "another key's message is forged");
 	vsd_hb_encode(&m, &k, buf);
 	memcpy(copy, buf, sizeof(buf));
 	copy[6] ^= 1;		/* standby <-> active, HMAC unchanged */
-	is_int(vsd_hb_decode(copy, sizeof(copy), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_FORGED, "a flipped state bit is forged");
-	is_int(vsd_hb_decode(buf, sizeof(buf) - 1, &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_MALFORMED, "a short message is malformed");
-	msg(&m, VSD_HB_PRIMARY, 102, now - 2 * skew);
+	is_int(at_backup(copy, sizeof(copy), &k, &path, NOW, &got), VSD_HB_FORGED,
+	       "a flipped state bit is forged");
+	memcpy(copy, buf, sizeof(buf));
+	copy[5] ^= 1;		/* the primary's message as the backup's */
+	is_int(at_backup(copy, sizeof(copy), &k, &path, NOW, &got), VSD_HB_FORGED,
+	       "a changed sender is forged (each node signs with its own key)");
+	is_int(at_backup(buf, sizeof(buf) - 1, &k, &path, NOW, &got), VSD_HB_MALFORMED,
+	       "a short message is malformed");
+	msg(&m, VSD_HB_PRIMARY, 102, NOW - 2 * SKEW);
 	vsd_hb_encode(&m, &k, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_STALE, "a message a minute old is stale");
-	msg(&m, VSD_HB_BACKUP, 103, now);
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_STALE,
+	       "a message a minute old is stale");
+	msg(&m, VSD_HB_BACKUP, 103, NOW);
 	vsd_hb_encode(&m, &k, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_SELF, "our own node's message is refused");
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_SELF,
+	       "our own message sent back to us is refused");
 	ok(path.last_seq == 100, "refused messages do not move the sequence");
-	msg(&m, VSD_HB_PRIMARY, 104, now + skew / 2);
+	msg(&m, VSD_HB_PRIMARY, 104, NOW + SKEW / 2);
 	vsd_hb_encode(&m, &k, buf);
-	is_int(vsd_hb_decode(buf, sizeof(buf), &k, VSD_HB_BACKUP, &path, now, skew, &got),
-	   VSD_HB_OK, "a newer message within the clock skew passes");
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_OK,
+	       "a newer message within the clock skew passes");
+}
+
+/*
+ * A restarted receiver has an empty window: a heartbeat captured before
+ * the restart looks new, but echoes the old run's nonce.
+ */
+static void restarts(void)
+{
+	struct vsd_hb_keys k = keys_of("0123456789abcdef-shared");
+	struct vsd_hb_peer path = { 0 };
+	uint8_t captured[VSD_HB_LEN], buf[VSD_HB_LEN];
+	struct vsd_hb m, got;
+
+	msg(&m, VSD_HB_PRIMARY, 500, NOW);
+	m.echo = 0x3333333333333333ULL;	/* the backup's earlier run */
+	vsd_hb_encode(&m, &k, captured);
+	is_int(at_backup(captured, sizeof(captured), &k, &path, NOW + 1000, &got),
+	       VSD_HB_UNFRESH, "after a restart, a heartbeat of the earlier run is not fresh");
+	ok(got.nonce == PEER, "but tells the peer's run, to answer");
+	msg(&m, VSD_HB_PRIMARY, 501, NOW);
+	m.echo = 0;		/* the peer has not heard this run yet */
+	vsd_hb_encode(&m, &k, buf);
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_UNFRESH,
+	       "nor is one from a peer that has not heard us yet");
+	msg(&m, VSD_HB_PRIMARY, 502, NOW);
+	vsd_hb_encode(&m, &k, buf);
+	is_int(at_backup(buf, sizeof(buf), &k, &path, NOW, &got), VSD_HB_OK,
+	       "one echoing this run passes");
+}
+
+static size_t sync_dgram(uint8_t *buf, const struct vsd_hb_keys *k, uint8_t type,
+			 uint8_t node, uint64_t seq, uint64_t t, uint64_t echo,
+			 const char *payload)
+{
+	struct vsd_sync_hdr h = {
+		.type = type, .node = node, .seq = seq, .time_us = t,
+		.echo = echo, .len = (uint16_t)strlen(payload),
+	};
+
+	memcpy(buf + VSD_SYNC_HDR, payload, h.len);
+	return vsd_sync_seal(buf, &h, k);
+}
+
+static enum vsd_hb_verdict sync_at_backup(const uint8_t *buf, size_t len,
+					  const struct vsd_hb_keys *k,
+					  struct vsd_sync_rx *rx, struct vsd_sync_hdr *h)
+{
+	return vsd_sync_open(buf, len, k, VSD_HB_BACKUP, US, rx, NOW, SKEW, h);
+}
+
+/*
+ * The blinding of a shared window: the standby's own request reflected
+ * back to it must neither pass nor move the window the active's
+ * datagrams are judged by.
+ */
+static void sync_datagrams(void)
+{
+	struct vsd_hb_keys k = keys_of("0123456789abcdef-shared"),
+			   bad = keys_of("0123456789abcdef-other!");
+	uint8_t own[VSD_SYNC_MAX], buf[VSD_SYNC_MAX], hb[VSD_HB_LEN];
+	struct vsd_sync_rx rx;
+	struct vsd_sync_hdr h;
+	struct vsd_hb m;
+	size_t n, own_n;
+
+	memset(&rx, 0, sizeof(rx));
+	n = sync_dgram(buf, &k, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1000, NOW, US, "conns");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_OK, "the active's events pass");
+	ok(h.type == VSD_SYNC_EVENTS && h.len == 5 && h.seq == 1000 &&
+	   !memcmp(buf + VSD_SYNC_HDR, "conns", 5), "and decode to what was sent");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_REPLAYED, "once");
+	own_n = sync_dgram(own, &k, VSD_SYNC_REQUEST, VSD_HB_BACKUP, 1ULL << 60,
+			   NOW, PEER, "");
+	is_int(sync_at_backup(own, own_n, &k, &rx, &h), VSD_HB_SELF,
+	       "the standby's own request reflected back is refused");
+	n = sync_dgram(buf, &k, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1001, NOW, US, "more");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_OK,
+	       "and the active's next events still pass");
+	n = sync_dgram(buf, &bad, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1002, NOW, US, "x");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_FORGED, "another key's is forged");
+	n = sync_dgram(buf, &k, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1003, NOW, 0x3333, "x");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_UNFRESH,
+	       "one for an earlier run of ours is not fresh");
+	n = sync_dgram(buf, &k, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1004, NOW - 2 * SKEW, US, "x");
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_STALE, "an old one is stale");
+	n = sync_dgram(buf, &k, VSD_SYNC_EVENTS, VSD_HB_PRIMARY, 1005, NOW, US, "x");
+	buf[VSD_SYNC_HDR] ^= 1;
+	is_int(sync_at_backup(buf, n, &k, &rx, &h), VSD_HB_FORGED, "a changed payload is forged");
+	is_int(sync_at_backup(buf, n - 1, &k, &rx, &h), VSD_HB_MALFORMED,
+	       "a length that disagrees is malformed");
+	msg(&m, VSD_HB_PRIMARY, 1006, NOW);
+	vsd_hb_encode(&m, &k, hb);
+	memcpy(buf, hb, sizeof(hb));
+	memcpy(buf, "VSSY", 4);
+	buf[32] = 0;
+	buf[33] = VSD_HB_LEN - VSD_SYNC_HDR - VSD_SYNC_MAC;
+	is_int(sync_at_backup(buf, VSD_HB_LEN, &k, &rx, &h), VSD_HB_FORGED,
+	       "a heartbeat dressed as sync is forged (keys per kind)");
 }
 
 static void keyfile(void)
@@ -152,6 +279,8 @@ static void window(void)
 int main(void)
 {
 	messages();
+	restarts();
+	sync_datagrams();
 	window();
 	keyfile();
 	return tap_done();

@@ -379,11 +379,16 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 	if (st.digest_mismatch)
 		sb_printf(o, "  CONFIGURATION MISMATCH: the peer's file differs (its serial_no %llu)\n",
 			  (unsigned long long)st.peer_serial);
-	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed\n",
+	if (st.key_mismatch)
+		sb_printf(o, "  KEY MISMATCH: every heartbeat from the peer fails authentication (heartbeat_key differs?)\n");
+	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed, %llu our own, %llu from other addresses; %llu before the peer heard this run\n",
 		  (unsigned long long)st.counts[VSD_HB_FORGED],
 		  (unsigned long long)st.counts[VSD_HB_REPLAYED],
 		  (unsigned long long)st.counts[VSD_HB_STALE],
-		  (unsigned long long)st.counts[VSD_HB_MALFORMED]);
+		  (unsigned long long)st.counts[VSD_HB_MALFORMED],
+		  (unsigned long long)st.counts[VSD_HB_SELF],
+		  (unsigned long long)st.counts[VSD_HB_STRANGER],
+		  (unsigned long long)st.counts[VSD_HB_UNFRESH]);
 	ss = vsd_failover_sync_stats(d->fo);
 	if (ss)
 		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent, %llu overruns\n",
@@ -394,6 +399,21 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 			  (unsigned long long)ss->rejected,
 			  (unsigned long long)ss->full_syncs,
 			  (unsigned long long)ss->overruns);
+}
+
+/* {"forged": N, ...}: the datagrams ignored, by verdict. */
+static void verdicts_json(struct strbuf *o, const uint64_t counts[VSD_HB_VERDICTS])
+{
+	const char *sep = "{";
+	int v;
+
+	for (v = VSD_HB_OK + 1; v < VSD_HB_VERDICTS; v++) {
+		sb_printf(o, "%s\"%s\":%llu", sep,
+			  v == VSD_HB_SELF ? "self" : vsd_hb_verdict_name(v),
+			  (unsigned long long)counts[v]);
+		sep = ",";
+	}
+	sb_printf(o, "}");
 }
 
 void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
@@ -423,15 +443,12 @@ void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
 		  st.peer_alive ? "true" : "false", state_name(st.peer_state),
 		  (unsigned long long)st.peer_serial, st.last_heard_pub,
 		  st.last_heard_priv, st.digest_mismatch ? "true" : "false");
-	sb_printf(o, ",\"ignored\":{\"forged\":%llu,\"replayed\":%llu,\"stale\":%llu,\"malformed\":%llu},\"changes\":%llu",
-		  (unsigned long long)st.counts[VSD_HB_FORGED],
-		  (unsigned long long)st.counts[VSD_HB_REPLAYED],
-		  (unsigned long long)st.counts[VSD_HB_STALE],
-		  (unsigned long long)st.counts[VSD_HB_MALFORMED],
-		  (unsigned long long)st.changes);
+	sb_printf(o, ",\"key_mismatch\":%s,\"ignored\":", st.key_mismatch ? "true" : "false");
+	verdicts_json(o, st.counts);
+	sb_printf(o, ",\"changes\":%llu", (unsigned long long)st.changes);
 	ss = vsd_failover_sync_stats(d->fo);
-	if (ss)
-		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu,\"overruns\":%llu}",
+	if (ss) {
+		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu,\"overruns\":%llu,\"rejected_by\":",
 			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
 			  (unsigned long long)ss->bytes_sent,
 			  (unsigned long long)ss->received,
@@ -439,5 +456,8 @@ void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
 			  (unsigned long long)ss->rejected,
 			  (unsigned long long)ss->full_syncs,
 			  (unsigned long long)ss->overruns);
+		verdicts_json(o, ss->rejected_by);
+		sb_printf(o, "}");
+	}
 	sb_printf(o, "}");
 }

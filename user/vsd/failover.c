@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@ enum {
 };
 
 #define MAX_SKEW_US (30ULL * 1000000)
+/* This many forged heartbeats in a row from the peer's address: a key mismatch. */
+#define KEY_MISMATCH_AFTER 3
 
 struct path {
 	struct vsd_failover *f;
@@ -34,12 +37,16 @@ struct path {
 	struct sockaddr_in peer;
 	struct vsd_hb_peer seen;
 	uint64_t last_heard;		/* monotonic us, 0 never */
+	unsigned int forged_in_row;	/* from the peer's address */
 	const char *name;
 };
 
 struct vsd_failover {
 	struct loop *loop;
 	struct vsd_failover_conf c;
+	struct vsd_hb_keys keys;
+	uint64_t nonce, peer_nonce;	/* this run's; the peer's, 0 unknown */
+	bool key_mismatch;
 	struct path paths[2];
 	size_t n_paths;
 	struct vsd_sync *sync;
@@ -59,7 +66,7 @@ struct vsd_failover {
 	uint64_t last_garp;
 	bool digest_mismatch;
 	bool links_ok;
-	uint64_t counts[VSD_HB_SELF + 1];
+	uint64_t counts[VSD_HB_VERDICTS];
 	uint64_t changes;
 	const char *reason;
 };
@@ -100,6 +107,8 @@ static void send_heartbeats(struct vsd_failover *f)
 		.seq = ++f->seq,
 		.time_us = wall_us(),
 		.serial = f->c.serial,
+		.nonce = f->nonce,
+		.echo = f->peer_nonce,
 	};
 	uint8_t buf[VSD_HB_LEN];
 	size_t i;
@@ -113,7 +122,7 @@ static void send_heartbeats(struct vsd_failover *f)
 	if (f->released)
 		m.flags |= F_RELEASED;
 	memcpy(m.digest, f->c.digest, sizeof(m.digest));
-	vsd_hb_encode(&m, &f->c.key, buf);
+	vsd_hb_encode(&m, &f->keys, buf);
 	for (i = 0; i < f->n_paths; i++)
 		sendto(f->paths[i].fd, buf, sizeof(buf), MSG_DONTWAIT,
 		       (struct sockaddr *)&f->paths[i].peer,
@@ -309,23 +318,86 @@ static void heard(struct vsd_failover *f, struct path *p, const struct vsd_hb *m
 	evaluate(f);
 }
 
+/*
+ * An authentic heartbeat tells the peer's run. A new one is answered at
+ * once, so that the peer, which counts only heartbeats echoing its run,
+ * does not wait a keepalive for ours.
+ */
+static void learn_nonce(struct vsd_failover *f, uint64_t nonce)
+{
+	if (nonce == f->peer_nonce)
+		return;
+	f->peer_nonce = nonce;
+	if (f->sync)
+		vsd_sync_set_peer_nonce(f->sync, nonce);
+	send_heartbeats(f);
+}
+
+/*
+ * Every heartbeat from the peer's address failing its HMAC is most likely
+ * a different heartbeat_key. Said loudly once; the heartbeats still count
+ * for nothing (see failover.rst: garbage must not hold off a takeover).
+ */
+static void forged(struct vsd_failover *f, struct path *p)
+{
+	if (++p->forged_in_row < KEY_MISMATCH_AFTER || f->key_mismatch)
+		return;
+	f->key_mismatch = true;
+	log_err("failover: every heartbeat from the %s (%s) fails authentication: is its heartbeat_key the same as ours? Until it is, each director acts as if the other were dead",
+		node_name(!f->c.self), inet_ntoa(p->peer.sin_addr));
+}
+
+static void authentic(struct vsd_failover *f, struct path *p)
+{
+	p->forged_in_row = 0;
+	if (!f->key_mismatch)
+		return;
+	f->key_mismatch = false;
+	log_notice("failover: heartbeats from the %s authenticate again",
+		   node_name(!f->c.self));
+}
+
+static enum vsd_hb_verdict receive(struct vsd_failover *f, struct path *p,
+				   const uint8_t *buf, size_t len,
+				   const struct sockaddr_in *from, struct vsd_hb *m)
+{
+	enum vsd_hb_verdict v;
+
+	if (from->sin_family != AF_INET ||
+	    from->sin_addr.s_addr != p->peer.sin_addr.s_addr)
+		return VSD_HB_STRANGER;
+	v = vsd_hb_decode(buf, len, &f->keys, f->c.self, f->nonce, &p->seen,
+			  wall_us(), MAX_SKEW_US, m);
+	if (v == VSD_HB_FORGED)
+		forged(f, p);
+	else if (v != VSD_HB_MALFORMED)
+		authentic(f, p);
+	return v;
+}
+
 static void path_cb(struct loop_io *io, uint32_t events)
 {
 	struct path *p = (struct path *)((char *)io - offsetof(struct path, io));
 	struct vsd_failover *f = p->f;
 	uint8_t buf[VSD_HB_LEN + 1];
+	struct sockaddr_in from;
+	socklen_t fromlen = sizeof(from);
 	enum vsd_hb_verdict v;
 	struct vsd_hb m;
 	ssize_t n;
 
 	(void)events;
-	while ((n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
-		v = vsd_hb_decode(buf, (size_t)n, &f->c.key, f->c.self, &p->seen,
-				  wall_us(), MAX_SKEW_US, &m);
+	while ((n = recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen)) >= 0) {
+		v = receive(f, p, buf, (size_t)n, &from, &m);
+		fromlen = sizeof(from);
 		f->counts[v]++;
+		if (v == VSD_HB_OK || v == VSD_HB_UNFRESH)
+			learn_nonce(f, m.nonce);
 		if (v == VSD_HB_OK)
 			heard(f, p, &m);
-		else if (f->counts[v] == 1 || f->counts[v] % 100 == 0)
+		else if (v != VSD_HB_UNFRESH &&
+			 (f->counts[v] == 1 || f->counts[v] % 100 == 0))
 			log_warn("failover: %s heartbeat ignored on the %s path (%llu so far)",
 				 vsd_hb_verdict_name(v), p->name,
 				 (unsigned long long)f->counts[v]);
@@ -377,6 +449,32 @@ static void drop_stale(struct vsd_failover *f)
 	}
 }
 
+static uint64_t new_nonce(void)
+{
+	uint64_t n = 0;
+
+	while (!n)
+		if (getrandom(&n, sizeof(n), 0) != sizeof(n))
+			n = wall_us() ^ ((uint64_t)getpid() << 40);
+	return n;
+}
+
+/* Sync over the private path where there is one, as the heartbeats. */
+static int open_sync(struct vsd_failover *f)
+{
+	struct vsd_sync_conf sc = {
+		.keys = &f->keys,
+		.self = f->c.self,
+		.nonce = f->nonce,
+		.local = f->c.has_private ? f->c.local_priv : f->c.local_pub,
+		.peer = f->c.has_private ? f->c.peer_priv : f->c.peer_pub,
+		.port = f->c.sync_port,
+	};
+
+	f->sync = vsd_sync_new(f->loop, &sc);
+	return f->sync ? 0 : -EIO;
+}
+
 struct vsd_failover *vsd_failover_new(struct loop *l,
 				      const struct vsd_failover_conf *c)
 {
@@ -394,6 +492,9 @@ struct vsd_failover *vsd_failover_new(struct loop *l,
 	f->garp.fn = garp_cb;
 	f->started = loop_now();
 	f->seq = wall_us();	/* ahead of any earlier run of ours */
+	f->nonce = new_nonce();
+	vsd_hb_keys_derive(&c->key, &f->keys);
+	explicit_bzero(&f->c.key, sizeof(f->c.key));
 	if (f->garp_fd < 0) {
 		log_err("failover: cannot open a packet socket for gratuitous ARP: %s",
 			strerror(-f->garp_fd));
@@ -406,13 +507,8 @@ struct vsd_failover *vsd_failover_new(struct loop *l,
 		ret = open_path(f, &f->paths[1], c->local_priv, c->peer_priv, "private");
 		f->n_paths = 2;
 	}
-	if (!ret && c->sync_port) {
-		f->sync = vsd_sync_new(l, &c->key,
-				       c->has_private ? c->peer_priv : c->peer_pub,
-				       c->sync_port);
-		if (!f->sync)
-			ret = -EIO;
-	}
+	if (!ret && c->sync_port)
+		ret = open_sync(f);
 	if (ret) {
 		log_err("failover: cannot open the heartbeat paths: %s", strerror(-ret));
 		vsd_failover_free(f);
@@ -494,6 +590,7 @@ void vsd_failover_status(const struct vsd_failover *f,
 	st->last_heard_priv = f->n_paths > 1 && f->paths[1].last_heard ?
 			      (now - f->paths[1].last_heard) / 1e6 : -1;
 	memcpy(st->counts, f->counts, sizeof(st->counts));
+	st->key_mismatch = f->key_mismatch;
 	st->changes = f->changes;
 	st->links_ok = f->links_ok;
 	st->reason = f->reason;

@@ -42,7 +42,7 @@ struct vsd_failover_conf {
 	size_t n_floats;
 	uint64_t serial;
 	uint8_t digest[VSD_HB_DIGEST_LEN];
-	struct vsd_hb_key key;
+	struct vsd_hb_key key;		/* shared; the keys are derived */
 	/* Told of each role change before any address moves (to stop or
 	 * start scheduling), and after (to run active_cmd...).
 	 */
@@ -58,7 +58,8 @@ struct vsd_failover_status {
 	double last_heard_pub, last_heard_priv;	/* seconds ago, -1 never */
 	bool digest_mismatch;
 	uint64_t peer_serial;
-	uint64_t counts[VSD_HB_SELF + 1];	/* by enum vsd_hb_verdict */
+	uint64_t counts[VSD_HB_VERDICTS];	/* by enum vsd_hb_verdict */
+	bool key_mismatch;			/* the peer's all fail the HMAC */
 	uint64_t changes;			/* role changes */
 	bool links_ok;
 	const char *reason;			/* of the last change */

@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Heartbeat messages: layout, HMAC-SHA256, replay and clock checks.
+ * The directors' datagrams: layouts, keys, HMAC-SHA256, replay, clock and
+ * freshness checks.
  *
- *   0  "VSHB"      4  version (1)  5  node  6  state  7  flags
+ * A heartbeat (version 2):
+ *   0  "VSHB"      4  version  5  node  6  state  7  flags
  *   8  seq (be64)  16 time_us (be64)  24 serial (be64)  32 digest[32]
- *   64 HMAC-SHA256 of bytes 0..63 [32]
+ *   64 nonce (be64)  72 echo (be64)
+ *   80 HMAC-SHA256 of bytes 0..79 under the sender's heartbeat key [32]
+ *
+ * A sync datagram (version 2):
+ *   0  "VSSY"      4  version  5  type  6  node  7  0
+ *   8  seq (be64)  16 time_us (be64)  24 echo (be64)
+ *   32 payload length (be16)  34 0[6]
+ *   40 payload, then HMAC-SHA256 of all before under the sender's sync key
+ *
+ * Sequence numbers start at the sender's clock, so a restarted sender is
+ * still ahead of what its peer saw before.
  */
 
 #include <endian.h>
@@ -19,10 +31,12 @@
 
 #include "hb.h"
 
-#define HB_VERSION 1
-#define HB_SIGNED 64
+#define HB_VERSION 2
+#define HB_SIGNED 80
+#define SYNC_VERSION 2
 
 static const uint8_t hb_magic[4] = { 'V', 'S', 'H', 'B' };
+static const uint8_t sync_magic[4] = { 'V', 'S', 'S', 'Y' };
 
 int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why)
 {
@@ -84,21 +98,47 @@ static uint64_t get64(const uint8_t *p)
 	return be64toh(v);
 }
 
-void vsd_hmac(const struct vsd_hb_key *key, const void *buf, size_t len,
-	      uint8_t out[32])
+static void hmac(const struct vsd_hb_key *key, const void *buf, size_t len,
+		 uint8_t out[32])
 {
 	unsigned int n = 32;
 
 	HMAC(EVP_sha256(), key->bytes, (int)key->len, buf, len, out, &n);
 }
 
-static void mac(const struct vsd_hb_key *key, const uint8_t *buf,
-		uint8_t out[32])
+static void derive(const struct vsd_hb_key *shared, const char *label,
+		   struct vsd_hb_key *out)
 {
-	vsd_hmac(key, buf, HB_SIGNED, out);
+	hmac(shared, label, strlen(label), out->bytes);
+	out->len = 32;
 }
 
-void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_key *key,
+void vsd_hb_keys_derive(const struct vsd_hb_key *shared, struct vsd_hb_keys *k)
+{
+	derive(shared, "vsd heartbeat from the primary", &k->hb[VSD_HB_PRIMARY]);
+	derive(shared, "vsd heartbeat from the backup", &k->hb[VSD_HB_BACKUP]);
+	derive(shared, "vsd sync from the primary", &k->sync[VSD_HB_PRIMARY]);
+	derive(shared, "vsd sync from the backup", &k->sync[VSD_HB_BACKUP]);
+}
+
+/* True if buf[0..len) ends in the right HMAC under the key of its node. */
+static bool signed_by(const struct vsd_hb_key keys[2], uint8_t node,
+		      const uint8_t *buf, size_t len)
+{
+	uint8_t want[32];
+
+	if (node > VSD_HB_BACKUP)
+		return false;
+	hmac(&keys[node], buf, len, want);
+	return !CRYPTO_memcmp(want, buf + len, 32);
+}
+
+static bool skewed(uint64_t t, uint64_t now_us, uint64_t max_skew_us)
+{
+	return (t > now_us ? t - now_us : now_us - t) > max_skew_us;
+}
+
+void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_keys *keys,
 		   uint8_t out[VSD_HB_LEN])
 {
 	memcpy(out, hb_magic, 4);
@@ -110,21 +150,22 @@ void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_key *key,
 	put64(out + 16, m->time_us);
 	put64(out + 24, m->serial);
 	memcpy(out + 32, m->digest, VSD_HB_DIGEST_LEN);
-	mac(key, out, out + HB_SIGNED);
+	put64(out + 64, m->nonce);
+	put64(out + 72, m->echo);
+	hmac(&keys->hb[m->node & 1], out, HB_SIGNED, out + HB_SIGNED);
 }
 
 enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
-				  const struct vsd_hb_key *key, uint8_t self,
-				  struct vsd_hb_peer *path, uint64_t now_us,
-				  uint64_t max_skew_us, struct vsd_hb *m)
+				  const struct vsd_hb_keys *keys, uint8_t self,
+				  uint64_t nonce, struct vsd_hb_peer *path,
+				  uint64_t now_us, uint64_t max_skew_us,
+				  struct vsd_hb *m)
 {
-	uint8_t want[32];
 	uint64_t seq, t;
 
 	if (len != VSD_HB_LEN || memcmp(buf, hb_magic, 4) || buf[4] != HB_VERSION)
 		return VSD_HB_MALFORMED;
-	mac(key, buf, want);
-	if (CRYPTO_memcmp(want, buf + HB_SIGNED, 32))
+	if (!signed_by(keys->hb, buf[5], buf, HB_SIGNED))
 		return VSD_HB_FORGED;
 	if (buf[5] == self)
 		return VSD_HB_SELF;
@@ -132,7 +173,7 @@ enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
 	if (seq <= path->last_seq)
 		return VSD_HB_REPLAYED;
 	t = get64(buf + 16);
-	if ((t > now_us ? t - now_us : now_us - t) > max_skew_us)
+	if (skewed(t, now_us, max_skew_us))
 		return VSD_HB_STALE;
 	path->last_seq = seq;
 	m->node = buf[5];
@@ -142,7 +183,9 @@ enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
 	m->time_us = t;
 	m->serial = get64(buf + 24);
 	memcpy(m->digest, buf + 32, VSD_HB_DIGEST_LEN);
-	return VSD_HB_OK;
+	m->nonce = get64(buf + 64);
+	m->echo = get64(buf + 72);
+	return m->echo == nonce ? VSD_HB_OK : VSD_HB_UNFRESH;
 }
 
 const char *vsd_hb_verdict_name(enum vsd_hb_verdict v)
@@ -154,6 +197,8 @@ const char *vsd_hb_verdict_name(enum vsd_hb_verdict v)
 		[VSD_HB_REPLAYED] = "replayed",
 		[VSD_HB_STALE] = "stale",
 		[VSD_HB_SELF] = "from ourselves",
+		[VSD_HB_UNFRESH] = "unfresh",
+		[VSD_HB_STRANGER] = "stranger",
 	};
 
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
@@ -196,4 +241,56 @@ bool vsd_seq_accept(struct vsd_seq_window *w, uint64_t seq)
 	if (w->top - seq >= VSD_SEQ_WINDOW)
 		return false;
 	return !seq_bit(w, seq, true);
+}
+
+size_t vsd_sync_seal(uint8_t *buf, const struct vsd_sync_hdr *h,
+		     const struct vsd_hb_keys *keys)
+{
+	uint16_t len = htobe16(h->len);
+
+	memset(buf, 0, VSD_SYNC_HDR);
+	memcpy(buf, sync_magic, 4);
+	buf[4] = SYNC_VERSION;
+	buf[5] = h->type;
+	buf[6] = h->node;
+	put64(buf + 8, h->seq);
+	put64(buf + 16, h->time_us);
+	put64(buf + 24, h->echo);
+	memcpy(buf + 32, &len, 2);
+	hmac(&keys->sync[h->node & 1], buf, VSD_SYNC_HDR + h->len,
+	     buf + VSD_SYNC_HDR + h->len);
+	return VSD_SYNC_HDR + h->len + VSD_SYNC_MAC;
+}
+
+enum vsd_hb_verdict vsd_sync_open(const uint8_t *buf, size_t len,
+				  const struct vsd_hb_keys *keys, uint8_t self,
+				  uint64_t nonce, struct vsd_sync_rx *rx,
+				  uint64_t now_us, uint64_t max_skew_us,
+				  struct vsd_sync_hdr *h)
+{
+	size_t payload;
+
+	if (len < VSD_SYNC_HDR + VSD_SYNC_MAC || len > VSD_SYNC_MAX ||
+	    memcmp(buf, sync_magic, 4) || buf[4] != SYNC_VERSION)
+		return VSD_HB_MALFORMED;
+	payload = (size_t)buf[32] << 8 | buf[33];
+	if (VSD_SYNC_HDR + payload + VSD_SYNC_MAC != len)
+		return VSD_HB_MALFORMED;
+	if (!signed_by(keys->sync, buf[6], buf, VSD_SYNC_HDR + payload))
+		return VSD_HB_FORGED;
+	if (buf[6] == self)
+		return VSD_HB_SELF;
+	if (skewed(get64(buf + 16), now_us, max_skew_us))
+		return VSD_HB_STALE;
+	if (get64(buf + 24) != nonce)
+		return VSD_HB_UNFRESH;
+	if (!vsd_seq_accept(&rx->win[buf[6]], get64(buf + 8)))
+		return VSD_HB_REPLAYED;
+	h->type = buf[5];
+	h->node = buf[6];
+	h->seq = get64(buf + 8);
+	h->time_us = get64(buf + 16);
+	h->echo = nonce;
+	h->len = (uint16_t)payload;
+	return VSD_HB_OK;
 }

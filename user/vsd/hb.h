@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Heartbeat messages between two directors (issue 7). Unlike Piranha's
- * bare 4-byte magic, every message is authenticated with HMAC-SHA256 under
- * a shared key and carries a sequence number and the sender's clock, so
- * forged, replayed and stale messages are told apart, ignored and counted.
- * Pure functions: no sockets, no loop; failover.c does the rest.
+ * The datagrams between two directors: heartbeats and connection sync.
+ * Unlike Piranha's bare 4-byte magic, each is authenticated with
+ * HMAC-SHA256 and carries its sender's node, a sequence number and the
+ * sender's clock, so forged, replayed, reflected and stale datagrams are
+ * told apart, ignored and counted.
+ *
+ * Freshness across restarts: each run of vsd draws a random nonce. A
+ * heartbeat carries its sender's nonce and echoes the last nonce it heard
+ * from the receiver; heartbeats and sync datagrams count only when they
+ * echo the receiver's current nonce. A datagram captured before the
+ * receiver restarted echoes an older nonce and changes nothing, however
+ * new its sequence number looks to the empty window of the new run. The
+ * handshake costs one heartbeat each way: a director that hears a new
+ * nonce answers at once.
+ *
+ * Pure functions: no sockets, no loop; failover.c and sync.c do the rest.
  */
 #ifndef _VSD_HB_H
 #define _VSD_HB_H
@@ -13,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VSD_HB_LEN 96
+#define VSD_HB_LEN 112
 #define VSD_HB_DIGEST_LEN 32
 #define VSD_HB_KEY_MIN 16
 #define VSD_HB_KEY_MAX 256
@@ -34,6 +45,8 @@ struct vsd_hb {
 	uint64_t time_us;		/* sender's CLOCK_REALTIME */
 	uint64_t serial;		/* its configuration's serial_no */
 	uint8_t digest[VSD_HB_DIGEST_LEN];	/* of its configuration */
+	uint64_t nonce;			/* the sender's run */
+	uint64_t echo;			/* the receiver's run, as last heard */
 };
 
 enum vsd_hb_verdict {
@@ -43,12 +56,27 @@ enum vsd_hb_verdict {
 	VSD_HB_REPLAYED,		/* sequence not above the last seen */
 	VSD_HB_STALE,			/* sender's clock too far from ours */
 	VSD_HB_SELF,			/* our own node: a loop or a twin */
+	VSD_HB_UNFRESH,			/* echoes not our run's nonce */
+	VSD_HB_STRANGER,		/* from an address not the peer's */
+	VSD_HB_VERDICTS
 };
 
 struct vsd_hb_key {
 	uint8_t bytes[VSD_HB_KEY_MAX];
 	size_t len;
 };
+
+/*
+ * The keys of a pair, derived from the shared heartbeat_key: one per
+ * sending node and kind of datagram, so neither a datagram sent back to
+ * its sender nor a heartbeat taken for sync verifies.
+ */
+struct vsd_hb_keys {
+	struct vsd_hb_key hb[2];	/* by the sender's enum vsd_hb_node */
+	struct vsd_hb_key sync[2];
+};
+
+void vsd_hb_keys_derive(const struct vsd_hb_key *shared, struct vsd_hb_keys *k);
 
 /* One path's memory of the peer: the last sequence accepted. */
 struct vsd_hb_peer {
@@ -62,17 +90,20 @@ struct vsd_hb_peer {
  */
 int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why);
 
-void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_key *key,
+void vsd_hb_encode(const struct vsd_hb *m, const struct vsd_hb_keys *keys,
 		   uint8_t out[VSD_HB_LEN]);
 /*
  * Check a received message: from the peer node (not @self), authentic,
  * newer than what @path last accepted, and sent within @max_skew_us of
- * @now_us. Only VSD_HB_OK updates @path and fills @m.
+ * @now_us. Such a message updates @path and fills @m; it is VSD_HB_OK if
+ * it echoes @nonce, else VSD_HB_UNFRESH (only its m->nonce may be used,
+ * to answer with). Any other verdict leaves both alone.
  */
 enum vsd_hb_verdict vsd_hb_decode(const uint8_t *buf, size_t len,
-				  const struct vsd_hb_key *key, uint8_t self,
-				  struct vsd_hb_peer *path, uint64_t now_us,
-				  uint64_t max_skew_us, struct vsd_hb *m);
+				  const struct vsd_hb_keys *keys, uint8_t self,
+				  uint64_t nonce, struct vsd_hb_peer *path,
+				  uint64_t now_us, uint64_t max_skew_us,
+				  struct vsd_hb *m);
 const char *vsd_hb_verdict_name(enum vsd_hb_verdict v);
 
 /*
@@ -91,9 +122,48 @@ struct vsd_seq_window {
 
 bool vsd_seq_accept(struct vsd_seq_window *w, uint64_t seq);
 
-/* HMAC-SHA256 of buf under key (32 bytes out); for sync datagrams too. */
-void vsd_hmac(const struct vsd_hb_key *key, const void *buf, size_t len,
-	      uint8_t out[32]);
+/*
+ * A sync datagram: a header, VS_A_CONN netlink attributes back to back
+ * as the kernel gave them, and an HMAC under the sender's sync key.
+ */
+#define VSD_SYNC_HDR 40
+#define VSD_SYNC_MAC 32
+#define VSD_SYNC_MAX 1400
+#define VSD_SYNC_PAYLOAD (VSD_SYNC_MAX - VSD_SYNC_HDR - VSD_SYNC_MAC)
+
+struct vsd_sync_hdr {
+	uint8_t type;			/* enum vsd_sync_type */
+	uint8_t node;			/* the sender's enum vsd_hb_node */
+	uint64_t seq, time_us;
+	uint64_t echo;			/* the receiver's nonce */
+	uint16_t len;			/* of the payload */
+};
+
+enum vsd_sync_type { VSD_SYNC_EVENTS = 1, VSD_SYNC_REQUEST, VSD_SYNC_FULL,
+		     VSD_SYNC_END };
+
+/* The receiver's memory: a replay window per sender. */
+struct vsd_sync_rx {
+	struct vsd_seq_window win[2];
+};
+
+/*
+ * Write @h into buf's header and sign it with the payload already at
+ * buf + VSD_SYNC_HDR (h->len bytes, at most VSD_SYNC_PAYLOAD); returns
+ * the datagram's length.
+ */
+size_t vsd_sync_seal(uint8_t *buf, const struct vsd_sync_hdr *h,
+		     const struct vsd_hb_keys *keys);
+/*
+ * Check a received datagram as vsd_hb_decode does a heartbeat; VSD_HB_OK
+ * fills @h (the payload is at buf + VSD_SYNC_HDR) and marks its sequence
+ * in the sender's window. Any other verdict leaves @rx alone.
+ */
+enum vsd_hb_verdict vsd_sync_open(const uint8_t *buf, size_t len,
+				  const struct vsd_hb_keys *keys, uint8_t self,
+				  uint64_t nonce, struct vsd_sync_rx *rx,
+				  uint64_t now_us, uint64_t max_skew_us,
+				  struct vsd_sync_hdr *h);
 
 /* SHA-256 of a configuration's text, for comparing the two directors'. */
 void vsd_hb_digest(const void *text, size_t len,

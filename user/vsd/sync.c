@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connection sync between two directors.
- *
- * A datagram: "VSSY", version, type, 2 reserved, seq (be64), time_us
- * (be64), payload length (be16), 6 reserved, then the payload (VS_A_CONN
- * netlink attributes exactly as the kernel gave them, back to back) and an
- * HMAC-SHA256 of all the rest. Types: events, full-sync request, full-sync
- * data, full-sync end. Sequence numbers start at the sender's clock, so a
- * restarted sender is still ahead of what its peer saw before.
+ * Connection sync between two directors: the socket, the kernel's events
+ * and dumps, and the installs. The datagram's layout and checks are in
+ * hb.c (vsd_sync_seal, vsd_sync_open): events, full-sync request, data
+ * and end, each from one node to the other, echoing the receiver's nonce.
+ * Only the peer's address is listened to.
  */
 
-#include <endian.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -22,16 +18,14 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
-#include <openssl/crypto.h>
 #include <linux/vs.h>
 
 #include "log.h"
 #include "sync.h"
 
-#define SY_HDR 32
-#define SY_MAC 32
-#define SY_MAX 1400
-#define SY_PAYLOAD (SY_MAX - SY_HDR - SY_MAC)
+#define SY_HDR VSD_SYNC_HDR
+#define SY_MAX VSD_SYNC_MAX
+#define SY_PAYLOAD VSD_SYNC_PAYLOAD
 #define SY_FLUSH_US 20000
 #define SY_MAX_SKEW_US (60ULL * 1000000)
 #define SY_SOCKBUF (8 << 20)
@@ -39,12 +33,15 @@
 #define sync_of(ptr, member) \
 	((struct vsd_sync *)((char *)(ptr) - offsetof(struct vsd_sync, member)))
 
-enum sy_type { SY_EVENTS = 1, SY_REQUEST, SY_FULL, SY_END };
+enum {
+	SY_EVENTS = VSD_SYNC_EVENTS,
+	SY_REQUEST = VSD_SYNC_REQUEST,
+	SY_FULL = VSD_SYNC_FULL,
+	SY_END = VSD_SYNC_END,
+};
 
 static void start_full_dump(struct vsd_sync *s);
 static void big_buffers(int fd);
-
-static const uint8_t sy_magic[4] = { 'V', 'S', 'S', 'Y' };
 
 struct batch {
 	uint8_t type;
@@ -54,7 +51,9 @@ struct batch {
 
 struct vsd_sync {
 	struct loop *loop;
-	struct vsd_hb_key key;
+	struct vsd_hb_keys keys;
+	uint8_t self;			/* enum vsd_hb_node */
+	uint64_t nonce, peer_nonce;	/* this run's, the peer's run's */
 	struct sockaddr_in peer;
 	int udp;
 	struct loop_io udp_io;
@@ -66,7 +65,7 @@ struct vsd_sync {
 	int family, group;
 	bool relaying, have_full;
 	uint64_t seq;
-	struct vsd_seq_window peer_seq;
+	struct vsd_sync_rx rx;
 	struct batch out;
 	struct loop_timer flush;
 	struct vsd_sync_stats stats;
@@ -80,35 +79,19 @@ static uint64_t wall_us(void)
 	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
 }
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	v = htobe64(v);
-	memcpy(p, &v, 8);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return be64toh(v);
-}
-
 static void send_batch(struct vsd_sync *s, struct batch *b)
 {
-	uint8_t *p = b->buf;
-	uint16_t len = htobe16((uint16_t)b->len);
-	size_t total = SY_HDR + b->len + SY_MAC;
+	struct vsd_sync_hdr h = {
+		.type = b->type,
+		.node = s->self,
+		.seq = ++s->seq,
+		.time_us = wall_us(),
+		.echo = s->peer_nonce,
+		.len = (uint16_t)b->len,
+	};
+	size_t total = vsd_sync_seal(b->buf, &h, &s->keys);
 
-	memset(p, 0, SY_HDR);
-	memcpy(p, sy_magic, 4);
-	p[4] = 1;
-	p[5] = b->type;
-	put64(p + 8, ++s->seq);
-	put64(p + 16, wall_us());
-	memcpy(p + 24, &len, 2);
-	vsd_hmac(&s->key, p, SY_HDR + b->len, p + SY_HDR + b->len);
-	if (sendto(s->udp, p, total, 0, (struct sockaddr *)&s->peer,
+	if (sendto(s->udp, b->buf, total, 0, (struct sockaddr *)&s->peer,
 		   sizeof(s->peer)) == (ssize_t)total) {
 		s->stats.sent++;
 		s->stats.bytes_sent += total;
@@ -266,34 +249,45 @@ out:
 	nlmsg_free(msg);
 }
 
+static void rejected(struct vsd_sync *s, enum vsd_hb_verdict v)
+{
+	uint64_t n = ++s->stats.rejected_by[v];
+
+	s->stats.rejected++;
+	if (n == 1 || n % 1000 == 0)
+		log_warn("sync: %s datagram ignored (%llu so far)",
+			 vsd_hb_verdict_name(v), (unsigned long long)n);
+}
+
 static bool receive(struct vsd_sync *s)
 {
-	uint8_t buf[SY_MAX], mac[32];
-	uint64_t seq, t, now = wall_us();
+	uint8_t buf[SY_MAX + 1];
+	struct sockaddr_in from;
+	socklen_t fromlen = sizeof(from);
+	struct vsd_sync_hdr h;
+	enum vsd_hb_verdict v;
 	ssize_t n;
-	size_t len;
 
-	n = recv(s->udp, buf, sizeof(buf), MSG_DONTWAIT);
+	n = recvfrom(s->udp, buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &fromlen);
 	if (n < 0)
 		return false;
-	if (n < SY_HDR + SY_MAC || memcmp(buf, sy_magic, 4) || buf[4] != 1)
-		goto reject;
-	len = (size_t)buf[24] << 8 | buf[25];
-	if (SY_HDR + len + SY_MAC != (size_t)n)
-		goto reject;
-	vsd_hmac(&s->key, buf, SY_HDR + len, mac);
-	seq = get64(buf + 8);
-	t = get64(buf + 16);
-	if (CRYPTO_memcmp(mac, buf + SY_HDR + len, 32) ||
-	    (t > now ? t - now : now - t) > SY_MAX_SKEW_US ||
-	    !vsd_seq_accept(&s->peer_seq, seq))
-		goto reject;
+	if (fromlen != sizeof(from) || from.sin_family != AF_INET ||
+	    from.sin_addr.s_addr != s->peer.sin_addr.s_addr)
+		v = VSD_HB_STRANGER;
+	else
+		v = vsd_sync_open(buf, (size_t)n, &s->keys, s->self, s->nonce,
+				  &s->rx, wall_us(), SY_MAX_SKEW_US, &h);
+	if (v != VSD_HB_OK) {
+		rejected(s, v);
+		return true;
+	}
 	s->stats.received++;
-	switch (buf[5]) {
+	switch (h.type) {
 	case SY_EVENTS:
 	case SY_FULL:
-		if (!s->relaying && len)
-			install(s, buf + SY_HDR, len);
+		if (!s->relaying && h.len)
+			install(s, buf + SY_HDR, h.len);
 		break;
 	case SY_REQUEST:
 		if (s->relaying)
@@ -303,9 +297,6 @@ static bool receive(struct vsd_sync *s)
 		s->have_full = true;
 		break;
 	}
-	return true;
-reject:
-	s->stats.rejected++;
 	return true;
 }
 
@@ -353,20 +344,25 @@ static void big_buffers(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
-struct vsd_sync *vsd_sync_new(struct loop *l, const struct vsd_hb_key *key,
-			      struct in_addr peer, uint16_t port)
+struct vsd_sync *vsd_sync_new(struct loop *l, const struct vsd_sync_conf *c)
 {
-	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in me = {
+		.sin_family = AF_INET,
+		.sin_port = htons(c->port),
+		.sin_addr = c->local,
+	};
 	struct vsd_sync *s = calloc(1, sizeof(*s));
 	int one = 1;
 
 	if (!s)
 		return NULL;
 	s->loop = l;
-	s->key = *key;
+	s->keys = *c->keys;
+	s->self = c->self;
+	s->nonce = c->nonce;
 	s->peer.sin_family = AF_INET;
-	s->peer.sin_port = htons(port);
-	s->peer.sin_addr = peer;
+	s->peer.sin_port = htons(c->port);
+	s->peer.sin_addr = c->peer;
 	s->seq = wall_us();
 	s->flush.fn = flush_cb;
 	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -424,6 +420,11 @@ int vsd_sync_relay(struct vsd_sync *s, bool on)
 	if (!on && s->out.len)
 		send_batch(s, &s->out);
 	return 0;
+}
+
+void vsd_sync_set_peer_nonce(struct vsd_sync *s, uint64_t nonce)
+{
+	s->peer_nonce = nonce;
 }
 
 void vsd_sync_request_full(struct vsd_sync *s)
