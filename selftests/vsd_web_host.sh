@@ -301,6 +301,27 @@ out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
 	'{"serial":2,"ops":[{"op":"set","virtual":"web","keys":{"send":"a\nvirtual x {"}}]}')
 check "a value with a newline cannot inject lines" \
 	grep -q "key 'send': bad value (control characters cannot be written" <<< "$out"
+# What the panel may not change: programs, key files, its own reach.
+locked() { # WHAT OP-JSON
+	local out
+	out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "{\"serial\":2,\"ops\":[$2]}")
+	check_eq "$1 cannot be set from the panel: 403" 403 "$(status_of "$out")"
+}
+locked send_program '{"op":"set","virtual":"web","keys":{"send_program":"/bin/touch '"$tmp"'/pwned"}}'
+locked "send_program in a new virtual" \
+	'{"op":"add","virtual":"evil","keys":{"address":"10.1.1.9","port":"80","check_type":"external","send_program":"/bin/touch '"$tmp"'/pwned"}}'
+locked active_cmd '{"op":"set","keys":{"active_cmd":"/bin/touch '"$tmp"'/pwned"}}'
+locked inactive_cmd '{"op":"set","keys":{"inactive_cmd":"/bin/touch '"$tmp"'/pwned"}}'
+locked heartbeat_key '{"op":"set","keys":{"heartbeat_key":"/etc/shadow"}}'
+locked web_allow '{"op":"set","keys":{"web_allow":"0.0.0.0/0"}}'
+locked web_passwd_file '{"op":"set","keys":{"web_passwd_file":"/tmp/mine"}}'
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":2,"ops":[{"op":"set","virtual":"web","keys":{"send_program":"/bin/sh"}}]}')
+check_eq "saying which key and why" \
+	"op 1: 'send_program' cannot be changed from the panel (programs, key files and the panel's own settings are changed in the file itself)" \
+	"$(body_of "$out" | jget 'j["error"]')"
+sleep 3
+check "no program ran" test ! -e "$tmp/pwned"
 out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config '{"serial":2,"ops":[{"op":"delete","virtual":"nope"}]}')
 check_eq "deleting what is not there" "400 op 1: no virtual 'nope'" \
 	"$(status_of "$out") $(body_of "$out" | jget 'j["error"]')"

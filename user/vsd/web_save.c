@@ -11,6 +11,13 @@
  * Two guards against losing someone else's work: the client names the
  * serial it edited (another save since makes it 409), and a file changed
  * on disk but not reloaded is not overwritten.
+ *
+ * The panel edits only the keys on the lists below (403 for the rest):
+ * not the ones that name programs vsd runs (send_program, active_cmd,
+ * inactive_cmd, rsh_command), key files (heartbeat_key, web_key,
+ * web_cert, web_passwd_file) or the panel's own reach (web_*). A panel
+ * session is then no way to run a command on the director, nor to widen
+ * who may reach the panel: those stay with whoever can write the file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -98,8 +105,46 @@ static int value_str(const struct json *v, char *buf, size_t len,
 	return 0;
 }
 
-static int set_keys(struct conf_block *b, const struct json *keys, char *err,
-		    size_t errlen)
+enum level { GLOBAL, VIRTUAL, SERVER };
+
+static const char *const editable_global[] = {
+	"service", "primary", "primary_private", "backup", "backup_private",
+	"backup_active", "heartbeat", "heartbeat_port", "keepalive", "deadtime",
+	"network", "nat_router", "nat_nmask", "debug_level", "monitor_links",
+	"syncdaemon", "syncd_iface", "syncd_id", "tcp_timeout",
+	"tcpfin_timeout", "udp_timeout", "hard_shutdown", "garp_repeat",
+	"garp_interval", "preempt", "sync_port", "shutdown_action",
+	"reconcile_interval", "check_interval", "connect_timeout", "retries",
+	NULL
+};
+
+static const char *const editable_virtual[] = {
+	"active", "address", "vip_nmask", "sorry_server", "fwmark", "protocol",
+	"port", "scheduler", "persistent", "pmask", "send", "expect",
+	"use_regex", "load_monitor", "timeout", "reentry", "quiesce_server",
+	"check_type", "check_interval", "connect_timeout", "retries",
+	"check_port", "http_url", "http_host", "http_status", "http_regex",
+	"agent_port", "load_interval", "slow_start", NULL
+};
+
+static const char *const editable_server[] = {
+	"address", "active", "weight", "port", NULL
+};
+
+static bool editable(enum level level, const char *key)
+{
+	const char *const *k = level == GLOBAL ? editable_global :
+			       level == VIRTUAL ? editable_virtual : editable_server;
+
+	for (; *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	return false;
+}
+
+/* -1: a bad request (400); -2: a key the panel may not change (403). */
+static int set_keys(struct conf_block *b, enum level level,
+		    const struct json *keys, char *err, size_t errlen)
 {
 	const char *val;
 	char num[64];
@@ -113,6 +158,11 @@ static int set_keys(struct conf_block *b, const struct json *keys, char *err,
 		if (!strcmp(keys->keys[i], "serial_no")) {
 			snprintf(err, errlen, "serial_no is vsd's to set: each save adds one");
 			return -1;
+		}
+		if (!editable(level, keys->keys[i])) {
+			snprintf(err, errlen, "'%.64s' cannot be changed from the panel (programs, key files and the panel's own settings are changed in the file itself)",
+				 keys->keys[i]);
+			return -2;
 		}
 		if (value_str(&keys->items[i], num, sizeof(num), &val)) {
 			snprintf(err, errlen, "key '%s': expected a string, a number, true, false or null",
@@ -158,6 +208,7 @@ static struct conf_block *target(struct conf_block *root, const struct json *op,
 static int add_op(struct conf_block *parent, struct conf_block *b,
 		  const char *name, const struct json *op, char *err, size_t errlen)
 {
+	enum level level = parent && parent->name ? SERVER : VIRTUAL;
 	const char *what = parent && parent->name ? "server" : "virtual";
 
 	if (!name || b) {
@@ -170,7 +221,8 @@ static int add_op(struct conf_block *parent, struct conf_block *b,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return json_get(op, "keys") ? set_keys(b, json_get(op, "keys"), err, errlen) : 0;
+	return json_get(op, "keys") ?
+	       set_keys(b, level, json_get(op, "keys"), err, errlen) : 0;
 }
 
 static int rename_op(struct conf_block *parent, struct conf_block *b,
@@ -212,7 +264,8 @@ static int apply_op(struct conf_block *root, const struct json *op, char *err,
 		return -1;
 	}
 	if (kind && !strcmp(kind, "set"))
-		return set_keys(b, json_get(op, "keys"), err, errlen);
+		return set_keys(b, b == root ? GLOBAL : parent == root ? VIRTUAL : SERVER,
+				json_get(op, "keys"), err, errlen);
 	if (kind && !strcmp(kind, "rename"))
 		return rename_op(parent, b, op, err, errlen);
 	if (kind && !strcmp(kind, "delete") && parent)
@@ -324,11 +377,14 @@ static int edit(struct web_call *c, const struct json *req, struct strbuf *text)
 		web_error(c, 500, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < ops->n; i++)
-		if (apply_op(&root, &ops->items[i], err, sizeof(err))) {
-			web_error(c, 400, "op %zu: %s", i + 1, err);
+	for (i = 0; i < ops->n; i++) {
+		int bad = apply_op(&root, &ops->items[i], err, sizeof(err));
+
+		if (bad) {
+			web_error(c, bad == -2 ? 403 : 400, "op %zu: %s", i + 1, err);
 			goto out;
 		}
+	}
 	snprintf(serial, sizeof(serial), "%llu", (unsigned long long)running->serial_no + 1);
 	if (conf_kv_set(&root, "serial_no", serial) ||
 	    conf_doc_render(&root, text, err, sizeof(err)))

@@ -271,7 +271,7 @@ const REDUNDANCY_FIELDS = [
 	['keepalive', 'Heartbeat interval (s)', 'text'],
 	['deadtime', 'Assume dead after (s)', 'text'],
 	['heartbeat_port', 'Heartbeat runs on port', 'text', 'default 539'],
-	['heartbeat_key', 'Heartbeat key file', 'text', 'the shared secret, root\'s alone'],
+	['heartbeat_key', 'Heartbeat key file', 'locked', 'the shared secret; set in the file only'],
 	['monitor_links', 'Monitor NIC links', 'bool', '0'],
 	['syncdaemon', 'Connection sync', 'bool', '1'],
 	['preempt', 'Primary takes the role back', 'bool', '1'],
@@ -296,7 +296,7 @@ const VIRTUAL_FIELDS = [
 ];
 const SCRIPT_FIELDS = [
 	['check_type', 'Check', 'select', ['', 'connect', 'http', 'program', 'none']],
-	['send_program', 'Sending Program', 'text', '%h is the real server\'s address'],
+	['send_program', 'Sending Program', 'locked', '%h is the real server\'s address; set in the file only'],
 	['send', 'Send', 'text', '\\n \\r \\t escapes'],
 	['expect', 'Expect', 'text'],
 	['use_regex', 'Expect is a regex', 'bool', '0'],
@@ -339,8 +339,9 @@ function buildForm(form, fields, keys, name, onAccept) {
 		else if (kind === 'bool')
 			input = h('input', { id, name: key, type: 'checkbox', checked: (v || extra) === '1' });
 		else
-			input = h('input', { id, name: key, value: v });
-		kids.push(h('label', { for: id }, label), input, h('span', { class: 'hint' }, kind !== 'text' || !extra ? '' : extra));
+			input = h('input', { id, name: key, value: v, readonly: kind === 'locked' });
+		kids.push(h('label', { for: id }, label), input,
+			h('span', { class: 'hint' }, (kind !== 'text' && kind !== 'locked') || !extra ? '' : extra));
 	}
 	kids.push(h('div', { class: 'actions admin' }, h('button', { type: 'submit', id: form.id + '-accept' }, 'ACCEPT')));
 	form.replaceChildren(...kids);
@@ -352,6 +353,7 @@ function readForm(form, fields, keys) {
 	const out = {}, halves = {};
 	let name = null;
 	for (const [key, , kind, extra] of fields) {
+		if (kind === 'locked') continue;	/* the server refuses it: 403 */
 		const e = form.elements[key];
 		const v = kind === 'bool' ? (e.checked ? '1' : '0') : e.value.trim();
 		if (key === 'name') { name = v; continue; }
