@@ -13,6 +13,7 @@ login answer. Options:
   --origin O      send Origin: O
   --type T        Content-Type of BODY (default application/json)
   --src IP        connect from this local address (allow list tests)
+  --body-file F   send the contents of F as the body
   --header NAME   print this response header instead of the body
   --until CODE    send the request again, on a new connection, until the
                   answer is CODE (at most --repeat times, default 100);
@@ -40,6 +41,7 @@ def main():
     ap.add_argument('url')
     ap.add_argument('method')
     ap.add_argument('path')
+    ap.add_argument('--body-file')
     ap.add_argument('body', nargs='?')
     a = ap.parse_args()
 
@@ -62,6 +64,8 @@ def main():
     if a.origin:
         headers['Origin'] = a.origin
     body = a.body.encode() if a.body is not None else None
+    if a.body_file:
+        body = open(a.body_file, 'rb').read()
     if body is not None:
         headers['Content-Type'] = a.type
     for _ in range(a.repeat if a.until else 1):

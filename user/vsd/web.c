@@ -28,13 +28,15 @@
 #include "web_int.h"
 
 #define MAX_BODY	(256 * 1024)
+/* A login is read before anyone is known: a user name and a password. */
+#define MAX_LOGIN_BODY	1024
 #define MAX_CONNS	64
 #define MAX_PER_IP	16
 #define IDLE_TIMEOUT_S	30
 
 struct req {
 	char *body;
-	size_t len;
+	size_t len, limit;
 	bool too_big;
 };
 
@@ -196,7 +198,7 @@ static void dispatch(struct web_call *c, const struct req *r)
 	c->body = r->body ? r->body : "";
 	c->body_len = r->len;
 	if (r->too_big)
-		web_error(c, 413, "the request body is larger than %d bytes", MAX_BODY);
+		web_error(c, 413, "the request body is larger than %zu bytes", r->limit);
 	else if (!strncmp(c->path, "/api/", 5))
 		web_api(c);
 	else if (strcmp(c->method, "GET") && strcmp(c->method, "HEAD"))
@@ -209,7 +211,7 @@ static bool add_body(struct req *r, const char *data, size_t n)
 {
 	char *b;
 
-	if (r->too_big || r->len + n > MAX_BODY) {
+	if (r->too_big || r->len + n > r->limit) {
 		r->too_big = true;
 		return true;
 	}
@@ -241,6 +243,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return send_answer(conn, &c);
 		}
 		*ctx = r = calloc(1, sizeof(*r));
+		if (r)
+			r->limit = strcmp(url, "/api/login") ? MAX_BODY : MAX_LOGIN_BODY;
 		return r ? MHD_YES : MHD_NO;
 	}
 	if (*upload_size) {

@@ -18,7 +18,7 @@ struct route {
 	const char *name;
 	bool post;		/* a change: CSRF token, same origin */
 	bool admin;		/* ... and the admin role */
-	void (*fn)(struct web_call *c, const struct json *req);
+	void (*fn)(struct web_call *c, const json_t *req);
 };
 
 static const char *passwd_path(const struct web_call *c)
@@ -61,9 +61,9 @@ static bool is_json(const struct web_call *c)
 	return c->content_type && !strncmp(c->content_type, "application/json", 16);
 }
 
-static void login(struct web_call *c, const struct json *req)
+static void login(struct web_call *c, const json_t *req)
 {
-	const char *user = json_str(req, "user"), *pass = json_str(req, "password");
+	const char *user = web_json_str(req, "user"), *pass = web_json_str(req, "password");
 	const char *why;
 	unsigned int st;
 
@@ -95,7 +95,24 @@ static void login(struct web_call *c, const struct json *req)
 	session_json(c);
 }
 
-static void logout(struct web_call *c, const struct json *req)
+/* Over a limit that needs no user name: refused before the body is parsed. */
+static bool login_limited(struct web_call *c)
+{
+	const char *why;
+
+	if (web_auth_login_precheck(c->w->auth, c->client_ip, &c->retry_after,
+				    &why) == 200)
+		return false;
+	log_warn("web: a login from %s refused: %s", c->client, why);
+	if (why == web_limit_addr)
+		web_error(c, 429, "%s from %s: try again in %u s", why, c->client,
+			  c->retry_after);
+	else
+		web_error(c, 429, "%s: try again in %u s", why, c->retry_after);
+	return true;
+}
+
+static void logout(struct web_call *c, const json_t *req)
 {
 	(void)req;
 	log_notice("web: %s logged out", c->s->user);
@@ -107,7 +124,7 @@ static void logout(struct web_call *c, const struct json *req)
 	sb_printf(&c->out, "{\"ok\":true}\n");
 }
 
-static void session(struct web_call *c, const struct json *req)
+static void session(struct web_call *c, const json_t *req)
 {
 	(void)req;
 	session_json(c);
@@ -116,19 +133,19 @@ static void session(struct web_call *c, const struct json *req)
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 
-static void status(struct web_call *c, const struct json *req)
+static void status(struct web_call *c, const json_t *req)
 {
 	(void)req;
 	status_json(c->w->d, &c->out);
 }
 
-static void history(struct web_call *c, const struct json *req)
+static void history(struct web_call *c, const json_t *req)
 {
 	(void)req;
 	web_hist_json(c->w->hist, &c->out);
 }
 
-static void config(struct web_call *c, const struct json *req)
+static void config(struct web_call *c, const json_t *req)
 {
 	(void)req;
 	web_config_json(c->w->d, &c->out);
@@ -197,7 +214,7 @@ static void service_json(struct strbuf *o, const struct pool *p,
 }
 
 /* The routing table as it is now, vsd's services named. */
-static void table(struct web_call *c, const struct json *req)
+static void table(struct web_call *c, const json_t *req)
 {
 	const struct vs_table *t = web_hist_table(c->w->hist);
 	size_t i;
@@ -214,7 +231,7 @@ static void table(struct web_call *c, const struct json *req)
 /* ------------------------------------------------------------------ */
 /* Actions                                                              */
 
-static void reload(struct web_call *c, const struct json *req)
+static void reload(struct web_call *c, const json_t *req)
 {
 	struct strbuf msg = { 0 };
 	int ret;
@@ -229,7 +246,7 @@ static void reload(struct web_call *c, const struct json *req)
 	sb_free(&msg);
 }
 
-static void role(struct web_call *c, const struct json *req)
+static void role(struct web_call *c, const json_t *req)
 {
 	struct vsd_daemon *d = c->w->d;
 	bool take = !strcmp(c->path, "/api/takeover");
@@ -250,7 +267,7 @@ static void role(struct web_call *c, const struct json *req)
 	sb_printf(&c->out, "}\n");
 }
 
-static void save(struct web_call *c, const struct json *req)
+static void save(struct web_call *c, const json_t *req)
 {
 	web_save(c, req);
 }
@@ -272,23 +289,27 @@ static const struct route routes[] = {
 
 /* ------------------------------------------------------------------ */
 
-static struct json *body_json(struct web_call *c)
+/*
+ * The body as a JSON object, by jansson: duplicate keys refused, strings
+ * with NUL refused (jansson's default), nothing after the value.
+ */
+static json_t *body_json(struct web_call *c)
 {
-	char err[128];
-	struct json *j;
+	json_error_t err;
+	json_t *j;
 
 	if (!is_json(c)) {
 		web_error(c, 415, "expected a body of Content-Type application/json");
 		return NULL;
 	}
-	j = json_parse(c->body, c->body_len, err, sizeof(err));
+	j = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!j)
-		web_error(c, 400, "%s", err);
-	else if (j->type != JSON_OBJ)
+		web_error(c, 400, "bad JSON at byte %d: %s", err.position, err.text);
+	else if (!json_is_object(j))
 		web_error(c, 400, "expected a JSON object");
 	else
 		return j;
-	json_free(j);
+	json_decref(j);
 	return NULL;
 }
 
@@ -303,7 +324,7 @@ static const struct route *find_route(const char *name, bool post)
 }
 
 /* A change: the origin, the token, the role (if r needs it), the body. */
-static struct json *change_allowed(struct web_call *c, const struct route *r)
+static json_t *change_allowed(struct web_call *c, const struct route *r)
 {
 	if (!same_origin(c)) {
 		web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
@@ -317,7 +338,7 @@ static struct json *change_allowed(struct web_call *c, const struct route *r)
 		web_error(c, 403, "%s may only look: changes need the admin role", c->s->user);
 		return NULL;
 	}
-	return c->body_len ? body_json(c) : json_parse("{}", 2, NULL, 0);
+	return c->body_len ? body_json(c) : json_object();
 }
 
 void web_api(struct web_call *c)
@@ -325,7 +346,7 @@ void web_api(struct web_call *c)
 	const char *name = c->path + 5;
 	bool post = !strcmp(c->method, "POST");
 	const struct route *r;
-	struct json *req = NULL;
+	json_t *req = NULL;
 
 	c->type = "application/json";
 	if (!post && strcmp(c->method, "GET") && strcmp(c->method, "HEAD")) {
@@ -339,9 +360,9 @@ void web_api(struct web_call *c)
 				  c->method);
 		else if (!same_origin(c))
 			web_error(c, 403, "cross-site request refused (Origin %s)", c->origin);
-		else if ((req = body_json(c)))
+		else if (!login_limited(c) && (req = body_json(c)))
 			login(c, req);
-		json_free(req);
+		json_decref(req);
 		return;
 	}
 	c->s = web_auth_session(c->w->auth, passwd_path(c), c->cookie);
@@ -359,5 +380,5 @@ void web_api(struct web_call *c)
 	} else if ((req = change_allowed(c, r))) {
 		r->fn(c, req);
 	}
-	json_free(req);
+	json_decref(req);
 }

@@ -332,6 +332,23 @@ static bool verify(struct web_auth *a, const struct user *u, const char *pass)
 	return u && out && out[0] != '*' && same_secret(out, u->hash);
 }
 
+unsigned int web_auth_login_precheck(struct web_auth *a, uint32_t ip,
+				     unsigned int *retry_after, const char **why)
+{
+	uint64_t now = loop_now();
+
+	*retry_after = 0;
+	if (!take(ip_bucket(a, ip, now), IP_BURST, IP_REFILL_US, now, retry_after)) {
+		*why = web_limit_addr;
+		return 429;
+	}
+	if (!take(&a->all, ALL_BURST, ALL_REFILL_US, now, retry_after)) {
+		*why = web_limit_all;
+		return 429;
+	}
+	return 200;
+}
+
 unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 			    uint32_t ip, const char *user, const char *pass,
 			    struct web_session **s, unsigned int *retry_after,

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "daemon.h"
-#include "json.h"
+#include <jansson.h>
 #include "strbuf.h"
 
 struct web_auth;
@@ -70,6 +70,12 @@ void web_error(struct web_call *c, unsigned int status, const char *fmt, ...);
 /* web_pages.c: 0 when path is one of the panel's files */
 int web_pages_serve(struct web_call *c);
 
+/* A member of a request object as a string: NULL if absent or not one. */
+static inline const char *web_json_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
 /* web_api.c */
 void web_api(struct web_call *c);
 
@@ -84,6 +90,9 @@ struct web_session *web_auth_session(struct web_auth *a, const char *passwd,
  * caller names) or web_limit_all (too many logins from everywhere).
  */
 extern const char web_limit_addr[], web_limit_user[], web_limit_all[];
+/* The limits of the address and of all, before the body is even parsed. */
+unsigned int web_auth_login_precheck(struct web_auth *a, uint32_t ip,
+				     unsigned int *retry_after, const char **why);
 unsigned int web_auth_login(struct web_auth *a, const char *passwd,
 			    uint32_t ip, const char *user, const char *pass,
 			    struct web_session **s, unsigned int *retry_after,
@@ -103,7 +112,7 @@ const struct vs_table *web_hist_table(struct web_hist *h);
 void web_hist_json(const struct web_hist *h, struct strbuf *out);
 
 /* web_save.c: apply the edits of body (POST /api/config) */
-void web_save(struct web_call *c, const struct json *req);
+void web_save(struct web_call *c, const json_t *req);
 void web_config_json(const struct vsd_daemon *d, struct strbuf *out);
 
 #endif /* _VSD_WEB_INT_H */

@@ -89,16 +89,17 @@ void web_config_json(const struct vsd_daemon *d, struct strbuf *o)
 /* Edits                                                                */
 
 /* A JSON value as the file would hold it; NULL for null (the default). */
-static int value_str(const struct json *v, char *buf, size_t len,
+static int value_str(const json_t *v, char *buf, size_t len,
 		     const char **out)
 {
-	if (v->type == JSON_NULL)
+	if (json_is_null(v))
 		*out = NULL;
-	else if (v->type == JSON_STR)
-		*out = v->str;
-	else if (v->type == JSON_BOOL)
-		*out = v->b ? "1" : "0";
-	else if (v->type == JSON_NUM && snprintf(buf, len, "%.15g", v->num) > 0)
+	else if (json_is_string(v))
+		*out = json_string_value(v);
+	else if (json_is_boolean(v))
+		*out = json_is_true(v) ? "1" : "0";
+	else if (json_is_number(v) &&
+		 snprintf(buf, len, "%.15g", json_number_value(v)) > 0)
 		*out = buf;
 	else
 		return -1;
@@ -144,32 +145,32 @@ static bool editable(enum level level, const char *key)
 
 /* -1: a bad request (400); -2: a key the panel may not change (403). */
 static int set_keys(struct conf_block *b, enum level level,
-		    const struct json *keys, char *err, size_t errlen)
+		    const json_t *keys, char *err, size_t errlen)
 {
-	const char *val;
+	const char *val, *key;
+	const json_t *v;
 	char num[64];
-	size_t i;
 
-	if (!keys || keys->type != JSON_OBJ) {
+	if (!json_is_object(keys)) {
 		snprintf(err, errlen, "expected \"keys\": {\"key\": \"value\" or null, ...}");
 		return -1;
 	}
-	for (i = 0; i < keys->n; i++) {
-		if (!strcmp(keys->keys[i], "serial_no")) {
+	json_object_foreach((json_t *)keys, key, v) {
+		if (!strcmp(key, "serial_no")) {
 			snprintf(err, errlen, "serial_no is vsd's to set: each save adds one");
 			return -1;
 		}
-		if (!editable(level, keys->keys[i])) {
+		if (!editable(level, key)) {
 			snprintf(err, errlen, "'%.64s' cannot be changed from the panel (programs, key files and the panel's own settings are changed in the file itself)",
-				 keys->keys[i]);
+				 key);
 			return -2;
 		}
-		if (value_str(&keys->items[i], num, sizeof(num), &val)) {
-			snprintf(err, errlen, "key '%s': expected a string, a number, true, false or null",
-				 keys->keys[i]);
+		if (value_str(v, num, sizeof(num), &val)) {
+			snprintf(err, errlen, "key '%.64s': expected a string, a number, true, false or null",
+				 key);
 			return -1;
 		}
-		if (conf_kv_set(b, keys->keys[i], val)) {
+		if (conf_kv_set(b, key, val)) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -178,11 +179,11 @@ static int set_keys(struct conf_block *b, enum level level,
 }
 
 /* The block an op names: the global section, a virtual, or a server. */
-static struct conf_block *target(struct conf_block *root, const struct json *op,
+static struct conf_block *target(struct conf_block *root, const json_t *op,
 				 struct conf_block **parent, const char **name,
 				 char *err, size_t errlen)
 {
-	const char *v = json_str(op, "virtual"), *s = json_str(op, "server");
+	const char *v = web_json_str(op, "virtual"), *s = web_json_str(op, "server");
 	struct conf_block *vb;
 
 	*parent = NULL;
@@ -206,7 +207,7 @@ static struct conf_block *target(struct conf_block *root, const struct json *op,
 }
 
 static int add_op(struct conf_block *parent, struct conf_block *b,
-		  const char *name, const struct json *op, char *err, size_t errlen)
+		  const char *name, const json_t *op, char *err, size_t errlen)
 {
 	enum level level = parent && parent->name ? SERVER : VIRTUAL;
 	const char *what = parent && parent->name ? "server" : "virtual";
@@ -221,14 +222,14 @@ static int add_op(struct conf_block *parent, struct conf_block *b,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return json_get(op, "keys") ?
-	       set_keys(b, level, json_get(op, "keys"), err, errlen) : 0;
+	return json_object_get(op, "keys") ?
+	       set_keys(b, level, json_object_get(op, "keys"), err, errlen) : 0;
 }
 
 static int rename_op(struct conf_block *parent, struct conf_block *b,
-		     const struct json *op, char *err, size_t errlen)
+		     const json_t *op, char *err, size_t errlen)
 {
-	const char *to = json_str(op, "name");
+	const char *to = web_json_str(op, "name");
 	char *copy;
 
 	if (!parent || !to) {
@@ -247,10 +248,10 @@ static int rename_op(struct conf_block *parent, struct conf_block *b,
 	return 0;
 }
 
-static int apply_op(struct conf_block *root, const struct json *op, char *err,
+static int apply_op(struct conf_block *root, const json_t *op, char *err,
 		    size_t errlen)
 {
-	const char *kind = json_str(op, "op"), *name;
+	const char *kind = web_json_str(op, "op"), *name;
 	struct conf_block *parent, *b;
 
 	err[0] = '\0';
@@ -265,7 +266,7 @@ static int apply_op(struct conf_block *root, const struct json *op, char *err,
 	}
 	if (kind && !strcmp(kind, "set"))
 		return set_keys(b, b == root ? GLOBAL : parent == root ? VIRTUAL : SERVER,
-				json_get(op, "keys"), err, errlen);
+				json_object_get(op, "keys"), err, errlen);
 	if (kind && !strcmp(kind, "rename"))
 		return rename_op(parent, b, op, err, errlen);
 	if (kind && !strcmp(kind, "delete") && parent)
@@ -360,16 +361,16 @@ static void refuse(struct web_call *c, const struct vsd_diag *diag, const char *
 /* ------------------------------------------------------------------ */
 /* POST /api/config                                                     */
 
-static int edit(struct web_call *c, const struct json *req, struct strbuf *text)
+static int edit(struct web_call *c, const json_t *req, struct strbuf *text)
 {
 	const struct vsd_conf *running = c->w->d->pool->conf;
-	const struct json *ops = json_get(req, "ops");
+	const json_t *ops = json_object_get(req, "ops");
 	struct conf_block root;
 	char err[512], serial[24];
 	size_t i;
 	int ret = -1;
 
-	if (!ops || ops->type != JSON_ARR) {
+	if (!json_is_array(ops)) {
 		web_error(c, 400, "expected {\"serial\": N, \"ops\": [...]}");
 		return -1;
 	}
@@ -377,8 +378,8 @@ static int edit(struct web_call *c, const struct json *req, struct strbuf *text)
 		web_error(c, 500, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < ops->n; i++) {
-		int bad = apply_op(&root, &ops->items[i], err, sizeof(err));
+	for (i = 0; i < json_array_size(ops); i++) {
+		int bad = apply_op(&root, json_array_get(ops, i), err, sizeof(err));
 
 		if (bad) {
 			web_error(c, bad == -2 ? 403 : 400, "op %zu: %s", i + 1, err);
@@ -429,22 +430,22 @@ static void saved(struct web_call *c, const struct vsd_diag *notes)
 	sb_free(&msg);
 }
 
-void web_save(struct web_call *c, const struct json *req)
+void web_save(struct web_call *c, const json_t *req)
 {
 	const struct vsd_conf *running = c->w->d->pool->conf;
-	const struct json *serial = json_get(req, "serial");
+	const json_t *serial = json_object_get(req, "serial");
 	const char *path = c->w->d->conf_path;
 	struct strbuf text = { 0 };
 	struct vsd_diag notes;
 	char err[512];
 
-	if (!serial || serial->type != JSON_NUM) {
+	if (!json_is_number(serial)) {
 		web_error(c, 400, "expected {\"serial\": N, \"ops\": [...]}: the serial_no the edits were made to");
 		return;
 	}
-	if (serial->num != (double)running->serial_no) {
+	if (json_number_value(serial) != (double)running->serial_no) {
 		web_error(c, 409, "the configuration changed since (serial_no is %llu now, not %.0f): look again before saving",
-			  (unsigned long long)running->serial_no, serial->num);
+			  (unsigned long long)running->serial_no, json_number_value(serial));
 		return;
 	}
 	if (disk_unchanged(c, running) || edit(c, req, &text) ||
