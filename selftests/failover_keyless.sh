@@ -8,7 +8,9 @@
 # directs; the backup stands by for good (no address, backup_only on, no
 # takeover, even when the primary stops). Both say so. The primary's
 # active_cmd: split with quotes, started clean (own process group, no
-# signal blocked, stdin /dev/null), killed with its group after 30 s.
+# signal blocked, stdin /dev/null), without privilege (vsd runs as root
+# here: the command as nobody, no capability, no_new_privs), killed with
+# its group after 30 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/failover_lib.sh"
@@ -19,22 +21,28 @@ load_vs || die "insmod"
 fo_topology || die "topology"
 # active_cmd, run as the primary takes its addresses: what it was given
 # and what it inherited, then a child and a sleep that outlive the timeout.
-cat > "$FO_TMP/role.sh" <<'SH'
+# It runs as nobody: its directory is open to all.
+prog=$FO_TMP/prog
+mkdir -m 777 "$prog"
+chmod 711 "$FO_TMP"
+cat > "$prog/role.sh" <<'SH'
 #!/bin/sh
 out=$1
 shift
+st() { awk -v k="$1:" '$1 == k { print $2 }' /proc/self/status; }
 {
 	echo "args $#: $1|$2"
-	echo "blocked $(awk '/^SigBlk/ { print $2 }' /proc/self/status)"
+	echo "blocked $(st SigBlk)"
 	echo "stdin $(readlink /proc/self/fd/0)"
 	[ "$(ps -o pgid= -p $$ | tr -d ' ')" = "$$" ] && echo "own group"
+	echo "uid $(id -u) caps $(st CapEff) $(st CapPrm) $(st CapInh) $(st CapAmb) nnp $(st NoNewPrivs)"
 } > "$out"
 sleep 1001 &
 exec sleep 1000
 SH
-chmod +x "$FO_TMP/role.sh"
+chmod 755 "$prog/role.sh"
 fo_conf "$FO_TMP/vsd.conf" \
-	"active_cmd=$FO_TMP/role.sh $FO_TMP/active.out \"two words\" third"
+	"active_cmd=$prog/role.sh $prog/active.out \"two words\" third"
 sed -i '/^heartbeat_key = /d' "$FO_TMP/vsd.conf"
 check "vsd -t accepts it, with a note that nothing fails over" \
 	grep -q "no failover until a key file is configured" <<< "$(vsd -t -f "$FO_TMP/vsd.conf" 2>&1)"
@@ -59,9 +67,9 @@ check_eq "the service answers through the primary" hello \
 check "vsd takeover on the backup is refused" \
 	sh -c "! vsd -s $FO_TMP/B.sock takeover > $FO_TMP/out 2>&1 && grep -q 'needs a heartbeat_key' $FO_TMP/out"
 
-check_eq "active_cmd ran, its quoted words one argument, no signal blocked, stdin /dev/null, its own process group" \
-	"args 2: two words|third blocked 0000000000000000 stdin /dev/null own group" \
-	"$(busywait 5000 test -s "$FO_TMP/active.out"; tr '\n' ' ' < "$FO_TMP/active.out" | sed 's/ $//')"
+check_eq "active_cmd ran, its quoted words one argument, no signal blocked, stdin /dev/null, its own process group, as nobody without capabilities" \
+	"args 2: two words|third blocked 0000000000000000 stdin /dev/null own group uid 65534 caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000 nnp 1" \
+	"$(busywait 5000 test -s "$prog/active.out"; tr '\n' ' ' < "$prog/active.out" | sed 's/ $//')"
 check "active_cmd still running after 30 s is killed, and logged" \
 	busywait 45000 grep -q "active_cmd still running after 30 s: killed" "$FO_TMP/A.log"
 check "with its whole process group" busywait 5000 sh -c "! pgrep -f 'sleep 100[01]'"

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +18,9 @@
 
 #include "check.h"
 #include "check_exec.h"
+#include "unpriv.h"
 
 #define OUT_BUF 4096
-
-extern char **environ;
 
 /* ------------------------------------------------------------------ */
 /* argv                                                                 */
@@ -223,34 +221,6 @@ static void on_exit_status(struct loop_child *c, int status)
 	p->pid = 0;
 	if (p->eof)
 		judge(p);
-}
-
-int vsd_exec_spawn(pid_t *pid, char **argv, int out)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
-	int ret;
-
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (out >= 0) {
-		posix_spawn_file_actions_adddup2(&fa, out, 1);
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	}
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0);
-	ret = posix_spawn(pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	return ret;
 }
 
 static void exec_start(struct probe *p)

@@ -2,7 +2,7 @@
 /*
  * The external program check (send_program): the template is split into
  * words first, then %h (address), %p (port) and %% are substituted inside
- * each word, and the program is started directly (posix_spawn, no shell).
+ * each word, and the program is started directly (unpriv.h, no shell).
  * Whatever a server address contains, it stays one argument.
  */
 #ifndef _VSD_CHECK_EXEC_H
@@ -19,12 +19,5 @@
 int vsd_exec_argv(const char *tmpl, const char *host, uint16_t port,
 		  char ***argv);
 void vsd_exec_argv_free(char **argv);
-/*
- * Start argv[0] (no shell) in its own process group, with no signal
- * blocked or ignored, stdin from /dev/null, stdout to out and stderr to
- * /dev/null (out < 0: both inherited), no other descriptor. posix_spawn's
- * result: 0 or an errno.
- */
-int vsd_exec_spawn(pid_t *pid, char **argv, int out);
 
 #endif /* _VSD_CHECK_EXEC_H */

@@ -4,7 +4,7 @@
  * be root or vsd's own user) taking one command line per connection -
  * "status", "status json", "reload" - and answering with a first line
  * holding an exit status, then the text. `vsd status` and `vsd reload` are
- * its clients; a web panel (issue 9) can be another.
+ * its clients.
  */
 #ifndef _VSD_CONTROL_H
 #define _VSD_CONTROL_H
@@ -12,7 +12,9 @@
 #include "loop.h"
 #include "strbuf.h"
 
-#define VSD_SOCKET_DEFAULT "/run/vsd.sock"
+/* vsd.service's RuntimeDirectory, owned by its user; made if missing. */
+#define VSD_RUN_DIR "/run/vsd"
+#define VSD_SOCKET_DEFAULT VSD_RUN_DIR "/vsd.sock"
 
 /* Fill out, return the exit status the client should exit with. */
 typedef int (*ctl_handler)(const char *cmd, struct strbuf *out, void *arg);

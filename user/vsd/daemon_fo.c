@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 
 #include "check_exec.h"
+#include "unpriv.h"
 #include "daemon.h"
 #include "atomic.h"
 #include "log.h"

@@ -242,8 +242,11 @@ static void evaluate_active(struct vsd_failover *f)
 		}
 		return;
 	}
-	if ((f->peer.flags & F_TAKEOVER) && (f->peer.flags & VSD_HB_F_LINKS_OK))
+	if ((f->peer.flags & F_TAKEOVER) && (f->peer.flags & VSD_HB_F_LINKS_OK)) {
+		/* Given away: not to be taken back (a primary would, at once). */
+		f->released = true;
 		set_role(f, false, "the peer takes the role over");
+	}
 }
 
 /*
@@ -277,11 +280,14 @@ static void evaluate(struct vsd_failover *f)
 		want_full(f, now);
 }
 
+static void drain(struct vsd_failover *f);
+
 static void tick_cb(struct loop_timer *t)
 {
 	struct vsd_failover *f = fo_of(t, tick);
 
 	send_heartbeats(f);
+	drain(f);
 	evaluate(f);
 	loop_timer_in(f->loop, &f->tick, f->c.keepalive_us);
 }
@@ -290,6 +296,9 @@ static void dead_cb(struct loop_timer *t)
 {
 	struct vsd_failover *f = fo_of(t, dead);
 
+	drain(f);
+	if (loop_timer_armed(&f->dead))
+		return;		/* heard meanwhile: heard() set it again */
 	if (f->peer_alive)
 		log_warn("failover: nothing from the %s for %.1f s",
 			 node_name(!f->c.self), f->c.deadtime_us / 1e6);
@@ -402,6 +411,19 @@ static void path_cb(struct loop_io *io, uint32_t events)
 				 vsd_hb_verdict_name(v), p->name,
 				 (unsigned long long)f->counts[v]);
 	}
+}
+
+/*
+ * What the paths hold before judging the peer: a loop that was busy (a
+ * slow start, say) has heartbeats queued while its timers are already
+ * due, and a timer first would find the peer silent.
+ */
+static void drain(struct vsd_failover *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_paths; i++)
+		path_cb(&f->paths[i].io, EPOLLIN);
 }
 
 static int open_path(struct vsd_failover *f, struct path *p, struct in_addr local,

@@ -55,8 +55,8 @@ int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why)
 		*why = "not a regular file";
 		goto err;
 	}
-	if (st.st_uid != 0 || (st.st_mode & 077)) {
-		*why = "must be owned by root and readable by root only (0600)";
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 077)) {
+		*why = "must be owned by root or vsd's user and readable by its owner only (0600)";
 		goto err;
 	}
 	n = read(fd, buf, sizeof(buf));

@@ -84,8 +84,8 @@ struct vsd_hb_peer {
 };
 
 /*
- * Read the key file: it must be a regular file owned by root, readable by
- * nobody else (0600 or 0400), holding at least VSD_HB_KEY_MIN bytes (a
+ * Read the key file: it must be a regular file owned by root or by vsd's
+ * own user, readable by nobody else (0600 or 0400), holding at least VSD_HB_KEY_MIN bytes (a
  * trailing newline is not key). On error *why says what, and -1 returns.
  */
 int vsd_hb_key_load(const char *path, struct vsd_hb_key *key, const char **why);

@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "daemon.h"
+#include "unpriv.h"
 
 struct server_view {
 	const struct member *m;
@@ -151,6 +152,9 @@ static void text_header(const struct vsd_daemon *d, struct strbuf *o)
 	sb_printf(o, "kernel: %s\n", d->rec.backup_only < 0 ? "backup_only unknown" :
 		  d->rec.backup_only ? "backup_only on (a standby: schedules nothing, packets to a VIP are served here)" :
 		  "directing (backup_only off)");
+	sb_printf(o, "privileges: uid %u, capabilities %s; programs run as %s\n",
+		  (unsigned int)geteuid(), vsd_own_capabilities(),
+		  vsd_unpriv_identity());
 	sb_printf(o, "checks: %zu running, %llu attempts, start lateness mean %.2f ms max %.2f ms, interval jitter mean %.2f ms max %.2f ms\n",
 		  check_count(), (unsigned long long)st->attempts,
 		  st->attempts ? (double)st->late_sum_us / st->attempts / 1000 : 0,
@@ -233,6 +237,12 @@ static void json_header(const struct vsd_daemon *d, struct strbuf *o)
 		  (unsigned long long)d->rec.errors);
 	sb_printf(o, ",\"backup_only\":%s", d->rec.backup_only < 0 ? "null" :
 		  d->rec.backup_only ? "true" : "false");
+	sb_printf(o, ",\"privileges\":{\"uid\":%u,\"capabilities\":",
+		  (unsigned int)geteuid());
+	sb_json_str(o, vsd_own_capabilities());
+	sb_printf(o, ",\"programs\":");
+	sb_json_str(o, vsd_unpriv_identity());
+	sb_printf(o, "}");
 	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu,\"sum\":%llu,\"hist_le\":{",
 		  check_count(), (unsigned long long)st->attempts,
 		  st->attempts ? (double)st->late_sum_us / st->attempts : 0,

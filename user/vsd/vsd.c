@@ -25,7 +25,7 @@
 #include "web.h"
 #include "web_int.h"
 
-#define PIDFILE_DEFAULT "/run/vsd.pid"
+#define PIDFILE_DEFAULT VSD_RUN_DIR "/vsd.pid"
 
 struct opts {
 	const char *conf, *sock, *pidfile, *cmd, *role, *user;
@@ -228,10 +228,26 @@ out:
 /* ------------------------------------------------------------------ */
 /* Process setup                                                        */
 
+/*
+ * The default paths are in VSD_RUN_DIR, which vsd.service makes; a vsd
+ * started by hand as root makes it.
+ */
+static void run_dir(const char *path)
+{
+	size_t n = strlen(VSD_RUN_DIR);
+
+	if (!strncmp(path, VSD_RUN_DIR, n) && path[n] == '/' &&
+	    mkdir(VSD_RUN_DIR, 0755) && errno != EEXIST)
+		fprintf(stderr, "vsd: %s: %s\n", VSD_RUN_DIR, strerror(errno));
+}
+
 /* Locked for the daemon's life: a second vsd fails here, not later. */
 static int pidfile_open(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd;
+
+	run_dir(path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
 		fprintf(stderr, "vsd: pid file %s: %s\n", path, strerror(errno));
@@ -402,6 +418,7 @@ static int run(const struct opts *o)
 		start_error("the vs table", vs_strerror(err));
 		goto err_check;
 	}
+	run_dir(o->sock);
 	the_daemon.ctl = ctl_listen(the_loop, o->sock, daemon_command,
 				    &the_daemon, &err);
 	if (!the_daemon.ctl) {
