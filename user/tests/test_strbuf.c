@@ -35,7 +35,7 @@ static void test_json(void)
 	struct strbuf b = { 0 };
 
 	sb_json_str(&b, "web \"a\\b\"\n\t\x01" "end");
-	is_str(b.s, "\"web \\\"a\\\\b\\\"\\u000a\\u0009\\u0001end\"",
+	is_str(b.s, "\"web \\\"a\\\\b\\\"\\n\\t\\u0001end\"",
 	       "quotes, backslashes and control characters escaped");
 	b.len = 0;
 	sb_json_str(&b, "");
@@ -43,6 +43,9 @@ static void test_json(void)
 	sb_json_str(&b, "caf\xc3\xa9");
 	is_str(b.s, "\"\"\"\"\"caf\xc3\xa9\"",
 	       "empty and NULL are \"\"; UTF-8 passes through");
+	b.len = 0;
+	sb_json_str(&b, "no\xba utf-8\xc3");
+	is_str(b.s, "\"no? utf-8?\"", "bytes that are not UTF-8 become '?': the answer stays JSON");
 	sb_free(&b);
 }
 

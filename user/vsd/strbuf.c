@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "strbuf.h"
 
 static bool reserve(struct strbuf *b, size_t more)
@@ -64,26 +66,37 @@ static void put(struct strbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* Not UTF-8 (a path or a name off the wire): its other bytes become '?'. */
+static json_t *ascii_only(const char *s)
+{
+	char *copy = strdup(s), *p;
+	json_t *j;
+
+	if (!copy)
+		return NULL;
+	for (p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* Encoded by jansson, so that any bytes make a valid JSON string. */
 void sb_json_str(struct strbuf *b, const char *s)
 {
-	size_t plain;
+	json_t *j = json_string(s ? s : "");
+	char *out;
 
-	put(b, "\"", 1);
-	while (s && *s) {
-		plain = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09"
-				"\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14"
-				"\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
-		put(b, s, plain);
-		s += plain;
-		if (!*s)
-			break;
-		if (*s == '"' || *s == '\\')
-			sb_printf(b, "\\%c", *s);
-		else
-			sb_printf(b, "\\u%04x", (unsigned char)*s);
-		s++;
-	}
-	put(b, "\"", 1);
+	if (!j)
+		j = ascii_only(s);
+	out = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	if (out)
+		put(b, out, strlen(out));
+	else
+		b->failed = true;
+	free(out);
+	json_decref(j);
 }
 
 void sb_free(struct strbuf *b)
