@@ -34,18 +34,26 @@ static void test_json(void)
 {
 	struct strbuf b = { 0 };
 
-	sb_json_str(&b, "web \"a\\b\"\n\t\x01" "end");
-	is_str(b.s, "\"web \\\"a\\\\b\\\"\\n\\t\\u0001end\"",
+	sb_json(&b, json_text("web \"a\\b\"\n\t\x01" "end"));
+	is_str(b.s, "\"web \\\"a\\\\b\\\"\\n\\t\\u0001end\"\n",
 	       "quotes, backslashes and control characters escaped");
 	b.len = 0;
-	sb_json_str(&b, "");
-	sb_json_str(&b, NULL);
-	sb_json_str(&b, "caf\xc3\xa9");
-	is_str(b.s, "\"\"\"\"\"caf\xc3\xa9\"",
+	sb_json(&b, json_pack("[o, o, o]", json_text(""), json_text(NULL),
+			      json_text("caf\xc3\xa9")));
+	is_str(b.s, "[\"\",\"\",\"caf\xc3\xa9\"]\n",
 	       "empty and NULL are \"\"; UTF-8 passes through");
 	b.len = 0;
-	sb_json_str(&b, "no\xba utf-8\xc3");
-	is_str(b.s, "\"no? utf-8?\"", "bytes that are not UTF-8 become '?': the answer stays JSON");
+	sb_json(&b, json_text("no\xba utf-8\xc3"));
+	is_str(b.s, "\"no? utf-8?\"\n", "bytes that are not UTF-8 become '?': the answer stays JSON");
+	b.len = 0;
+	sb_json(&b, json_pack("{s:o, s:o, s:o}", "t", json_secs(1796601181.8644),
+			      "d", json_secs(0.0671), "n", json_secs(-1)));
+	is_str(b.s, "{\"t\":1796601181.864,\"d\":0.067,\"n\":-1.0}\n",
+	       "seconds to the millisecond, no float noise");
+	b.len = 0;
+	b.failed = false;
+	sb_json(&b, NULL);
+	ok(b.failed, "nothing to write (jansson out of memory) fails the buffer");
 	sb_free(&b);
 }
 

@@ -66,7 +66,8 @@ void daemon_fo_reload(struct vsd_daemon *d, const struct vsd_conf *old,
 		      const struct vsd_conf *c);
 void daemon_fo_stop(struct vsd_daemon *d);
 void status_failover_text(const struct vsd_daemon *d, struct strbuf *out);
-void status_failover_json(const struct vsd_daemon *d, struct strbuf *out);
+/* The "failover" member of the status: null without failover. */
+json_t *status_failover_json(const struct vsd_daemon *d);
 
 /* status.c */
 void status_text(const struct vsd_daemon *d, struct strbuf *out);

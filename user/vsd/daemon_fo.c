@@ -403,62 +403,78 @@ void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
 }
 
 /* {"forged": N, ...}: the datagrams ignored, by verdict. */
-static void verdicts_json(struct strbuf *o, const uint64_t counts[VSD_HB_VERDICTS])
+static json_t *verdicts_json(const uint64_t counts[VSD_HB_VERDICTS])
 {
-	const char *sep = "{";
+	json_t *j = json_object();
 	int v;
 
-	for (v = VSD_HB_OK + 1; v < VSD_HB_VERDICTS; v++) {
-		sb_printf(o, "%s\"%s\":%llu", sep,
-			  v == VSD_HB_SELF ? "self" : vsd_hb_verdict_name(v),
-			  (unsigned long long)counts[v]);
-		sep = ",";
-	}
-	sb_printf(o, "}");
+	for (v = VSD_HB_OK + 1; v < VSD_HB_VERDICTS; v++)
+		json_object_set_new(j, v == VSD_HB_SELF ? "self" : vsd_hb_verdict_name(v),
+				    json_integer((json_int_t)counts[v]));
+	return j;
 }
 
-void status_failover_json(const struct vsd_daemon *d, struct strbuf *o)
+static json_t *sync_json(const struct vsd_sync_stats *ss)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		"events", (json_int_t)ss->events,
+		"sent", (json_int_t)ss->sent,
+		"bytes_sent", (json_int_t)ss->bytes_sent,
+		"received", (json_int_t)ss->received,
+		"installed", (json_int_t)ss->installed,
+		"rejected", (json_int_t)ss->rejected,
+		"full_syncs", (json_int_t)ss->full_syncs,
+		"overruns", (json_int_t)ss->overruns,
+		"rejected_by", verdicts_json(ss->rejected_by));
+}
+
+static json_t *keyless_json(const struct vsd_daemon *d)
+{
+	bool primary = d->node == VSD_HB_PRIMARY;
+
+	return json_pack("{s:s, s:b, s:b, s:b, s:s, s:{s:b, s:s, s:i, s:i, s:i},"
+			 " s:b, s:i}",
+		"node", primary ? "primary" : "backup",
+		"active", primary,
+		"keyless", true,
+		"links_ok", true,
+		"reason", "no heartbeat_key",
+		"peer", "alive", false, "state", "standby", "serial", 0,
+		"heard_public", -1, "heard_private", -1,
+		"config_mismatch", false,
+		"changes", 0);
+}
+
+json_t *status_failover_json(const struct vsd_daemon *d)
 {
 	struct vsd_failover_status st;
 	const struct vsd_sync_stats *ss;
+	json_t *j;
 
-	if (d->keyless) {
-		sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"keyless\":true,\"links_ok\":true,\"reason\":\"no heartbeat_key\",\"peer\":{\"alive\":false,\"state\":\"standby\",\"serial\":0,\"heard_public\":-1,\"heard_private\":-1},\"config_mismatch\":false,\"changes\":0}",
-			  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
-			  d->node == VSD_HB_PRIMARY ? "true" : "false");
-		return;
-	}
-	if (!d->fo) {
-		sb_printf(o, ",\"failover\":null");
-		return;
-	}
+	if (d->keyless)
+		return keyless_json(d);
+	if (!d->fo)
+		return json_null();
 	vsd_failover_status(d->fo, &st);
-	sb_printf(o, ",\"failover\":{\"node\":\"%s\",\"active\":%s,\"keyless\":false,\"links_ok\":%s,\"reason\":",
-		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
-		  st.active ? "true" : "false", st.links_ok ? "true" : "false");
-	if (st.reason)
-		sb_json_str(o, st.reason);
-	else
-		sb_printf(o, "null");
-	sb_printf(o, ",\"peer\":{\"alive\":%s,\"state\":\"%s\",\"serial\":%llu,\"heard_public\":%.3f,\"heard_private\":%.3f},\"config_mismatch\":%s",
-		  st.peer_alive ? "true" : "false", state_name(st.peer_state),
-		  (unsigned long long)st.peer_serial, st.last_heard_pub,
-		  st.last_heard_priv, st.digest_mismatch ? "true" : "false");
-	sb_printf(o, ",\"key_mismatch\":%s,\"ignored\":", st.key_mismatch ? "true" : "false");
-	verdicts_json(o, st.counts);
-	sb_printf(o, ",\"changes\":%llu", (unsigned long long)st.changes);
+	j = json_pack("{s:s, s:b, s:b, s:b, s:o, s:{s:b, s:s, s:I, s:o, s:o},"
+		      " s:b, s:b, s:o, s:I}",
+		"node", d->node == VSD_HB_PRIMARY ? "primary" : "backup",
+		"active", st.active,
+		"keyless", false,
+		"links_ok", st.links_ok,
+		"reason", st.reason ? json_text(st.reason) : json_null(),
+		"peer",
+		"alive", st.peer_alive,
+		"state", state_name(st.peer_state),
+		"serial", (json_int_t)st.peer_serial,
+		"heard_public", json_secs(st.last_heard_pub),
+		"heard_private", json_secs(st.last_heard_priv),
+		"config_mismatch", st.digest_mismatch,
+		"key_mismatch", st.key_mismatch,
+		"ignored", verdicts_json(st.counts),
+		"changes", (json_int_t)st.changes);
 	ss = vsd_failover_sync_stats(d->fo);
-	if (ss) {
-		sb_printf(o, ",\"sync\":{\"events\":%llu,\"sent\":%llu,\"bytes_sent\":%llu,\"received\":%llu,\"installed\":%llu,\"rejected\":%llu,\"full_syncs\":%llu,\"overruns\":%llu,\"rejected_by\":",
-			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
-			  (unsigned long long)ss->bytes_sent,
-			  (unsigned long long)ss->received,
-			  (unsigned long long)ss->installed,
-			  (unsigned long long)ss->rejected,
-			  (unsigned long long)ss->full_syncs,
-			  (unsigned long long)ss->overruns);
-		verdicts_json(o, ss->rejected_by);
-		sb_printf(o, "}");
-	}
-	sb_printf(o, "}");
+	if (j && ss)
+		json_object_set_new(j, "sync", sync_json(ss));
+	return j;
 }

@@ -215,119 +215,139 @@ void status_text(const struct vsd_daemon *d, struct strbuf *o)
 /* ------------------------------------------------------------------ */
 /* JSON                                                                 */
 
-static void json_header(const struct vsd_daemon *d, struct strbuf *o)
+static json_t *json_checks(void)
 {
 	const struct check_stats *st = check_get_stats();
+	json_t *hist = json_object();
+	char le[24];
 	unsigned int i;
+
+	for (i = 0; i < 11; i++) {
+		snprintf(le, sizeof(le), "%llu", 64ULL << i);
+		json_object_set_new(hist, le, json_integer((json_int_t)st->late_hist[i]));
+	}
+	json_object_set_new(hist, "inf", json_integer((json_int_t)st->late_hist[11]));
+	return json_pack("{s:I, s:I, s:{s:f, s:I, s:I, s:I, s:I, s:o}, s:{s:f, s:I, s:I, s:I}}",
+		"probes", (json_int_t)check_count(),
+		"attempts", (json_int_t)st->attempts,
+		"lateness_us",
+		"mean", st->attempts ? (double)st->late_sum_us / st->attempts : 0.0,
+		"max", (json_int_t)st->late_max_us,
+		"p50_le", (json_int_t)hist_pct(st, 0.5),
+		"p99_le", (json_int_t)hist_pct(st, 0.99),
+		"sum", (json_int_t)st->late_sum_us,
+		"hist_le", hist,
+		"jitter_us",
+		"mean", st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n : 0.0,
+		"max", (json_int_t)st->jitter_max_us,
+		"sum", (json_int_t)st->jitter_sum_us,
+		"n", (json_int_t)st->jitter_n);
+}
+
+static json_t *json_header(const struct vsd_daemon *d)
+{
 	double u, s, ch;
 
 	cpu(&u, &s, &ch);
-	sb_printf(o, "{\"version\":\"%s\",\"pid\":%d,\"no_kernel\":%s,\"config\":",
-		  VS_VERSION, (int)getpid(), d->no_kernel ? "true" : "false");
-	sb_json_str(o, d->conf_path);
-	sb_printf(o, ",\"serial\":%llu,\"started\":%.3f,\"loaded\":%.3f,\"reloads\":%llu,\"reload_failures\":%llu,\"last_reload\":",
-		  (unsigned long long)d->pool->conf->serial_no, d->started,
-		  d->loaded, (unsigned long long)d->reloads,
-		  (unsigned long long)d->reload_failures);
-	sb_json_str(o, d->last_reload);
-	sb_printf(o, ",\"table\":{\"passes\":%llu,\"changes\":%llu,\"corrections\":%llu,\"errors\":%llu}",
-		  (unsigned long long)d->rec.passes,
-		  (unsigned long long)d->rec.changes,
-		  (unsigned long long)d->rec.corrections,
-		  (unsigned long long)d->rec.errors);
-	sb_printf(o, ",\"backup_only\":%s", d->rec.backup_only < 0 ? "null" :
-		  d->rec.backup_only ? "true" : "false");
-	sb_printf(o, ",\"privileges\":{\"uid\":%u,\"capabilities\":",
-		  (unsigned int)geteuid());
-	sb_json_str(o, vsd_own_capabilities());
-	sb_printf(o, ",\"programs\":");
-	sb_json_str(o, vsd_unpriv_identity());
-	sb_printf(o, "}");
-	sb_printf(o, ",\"checks\":{\"probes\":%zu,\"attempts\":%llu,\"lateness_us\":{\"mean\":%.1f,\"max\":%llu,\"p50_le\":%llu,\"p99_le\":%llu,\"sum\":%llu,\"hist_le\":{",
-		  check_count(), (unsigned long long)st->attempts,
-		  st->attempts ? (double)st->late_sum_us / st->attempts : 0,
-		  (unsigned long long)st->late_max_us,
-		  (unsigned long long)hist_pct(st, 0.5),
-		  (unsigned long long)hist_pct(st, 0.99),
-		  (unsigned long long)st->late_sum_us);
-	for (i = 0; i < 11; i++)
-		sb_printf(o, "\"%llu\":%llu,", 64ULL << i,
-			  (unsigned long long)st->late_hist[i]);
-	sb_printf(o, "\"inf\":%llu", (unsigned long long)st->late_hist[11]);
-	sb_printf(o, "}},\"jitter_us\":{\"mean\":%.1f,\"max\":%llu,\"sum\":%llu,\"n\":%llu}}",
-		  st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n : 0,
-		  (unsigned long long)st->jitter_max_us,
-		  (unsigned long long)st->jitter_sum_us,
-		  (unsigned long long)st->jitter_n);
-	sb_printf(o, ",\"cpu_s\":{\"user\":%.3f,\"system\":%.3f,\"children\":%.3f}",
-		  u, s, ch);
+	return json_pack("{s:s, s:i, s:b, s:o, s:I, s:o, s:o, s:I, s:I, s:o,"
+			 " s:{s:I, s:I, s:I, s:I}, s:o, s:{s:i, s:o, s:o}, s:o,"
+			 " s:{s:o, s:o, s:o}}",
+		"version", VS_VERSION,
+		"pid", (int)getpid(),
+		"no_kernel", d->no_kernel,
+		"config", json_text(d->conf_path),
+		"serial", (json_int_t)d->pool->conf->serial_no,
+		"started", json_secs(d->started),
+		"loaded", json_secs(d->loaded),
+		"reloads", (json_int_t)d->reloads,
+		"reload_failures", (json_int_t)d->reload_failures,
+		"last_reload", json_text(d->last_reload),
+		"table",
+		"passes", (json_int_t)d->rec.passes,
+		"changes", (json_int_t)d->rec.changes,
+		"corrections", (json_int_t)d->rec.corrections,
+		"errors", (json_int_t)d->rec.errors,
+		"backup_only", d->rec.backup_only < 0 ? json_null() :
+			       json_boolean(d->rec.backup_only),
+		"privileges",
+		"uid", (int)geteuid(),
+		"capabilities", json_text(vsd_own_capabilities()),
+		"programs", json_text(vsd_unpriv_identity()),
+		"checks", json_checks(),
+		"cpu_s",
+		"user", json_secs(u), "system", json_secs(s), "children", json_secs(ch));
 }
 
-static void json_server(const struct vsd_daemon *d, const struct member *m,
-			struct strbuf *o)
+static json_t *json_server(const struct vsd_daemon *d, const struct member *m)
 {
 	struct server_view v;
 	char a[16];
+	json_t *j;
 
 	view(d, m, &v);
 	vs_addr_str(&m->sc->addr, a, sizeof(a));
-	sb_printf(o, "{\"name\":");
-	sb_json_str(o, m->sc->name);
-	sb_printf(o, ",\"address\":\"%s\",\"port\":%u,\"state\":\"%s\",\"weight\":%u,\"configured_weight\":%u,\"in_table\":%s,\"table_weight\":%u,\"ramp\":%u,\"load_weight\":%u,\"since\":%.3f,\"reason\":",
-		  a, m->sc->port, v.state, v.want, m->sc->weight,
-		  v.in_table ? "true" : "false", v.table, m->ramp,
-		  m->load_weight, v.since);
-	sb_json_str(o, v.reason);
-	sb_printf(o, ",\"last_result\":");
-	sb_json_str(o, v.last);
-	sb_printf(o, ",\"check\":{\"type\":\"%s\",\"port\":%u,\"runs\":%llu,\"fails\":%llu,\"shared_by\":%zu}",
-		  vsd_check_type_name(m->svc->vc->check.type), m->sc->check_port,
-		  (unsigned long long)(m->probe ? m->probe->runs : 0),
-		  (unsigned long long)(m->probe ? m->probe->fails : 0), v.shared);
-	if (m->agent)
-		sb_printf(o, ",\"load\":%.2f", m->agent->load);
-	sb_printf(o, "}");
+	j = json_pack("{s:o, s:s, s:i, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:o, s:o, s:o,"
+		      " s:{s:s, s:i, s:I, s:I, s:I}}",
+		"name", json_text(m->sc->name),
+		"address", a,
+		"port", (int)m->sc->port,
+		"state", v.state,
+		"weight", (json_int_t)v.want,
+		"configured_weight", (json_int_t)m->sc->weight,
+		"in_table", v.in_table,
+		"table_weight", (json_int_t)v.table,
+		"ramp", (json_int_t)m->ramp,
+		"load_weight", (json_int_t)m->load_weight,
+		"since", json_secs(v.since),
+		"reason", json_text(v.reason),
+		"last_result", json_text(v.last),
+		"check",
+		"type", vsd_check_type_name(m->svc->vc->check.type),
+		"port", (int)m->sc->check_port,
+		"runs", (json_int_t)(m->probe ? m->probe->runs : 0),
+		"fails", (json_int_t)(m->probe ? m->probe->fails : 0),
+		"shared_by", (json_int_t)v.shared);
+	if (j && m->agent)
+		json_object_set_new(j, "load", json_real(m->agent->load));
+	return j;
 }
 
-static void json_virtual(const struct vsd_daemon *d,
-			 const struct pool_service *ps, struct strbuf *o)
+static json_t *json_virtual(const struct vsd_daemon *d,
+			    const struct pool_service *ps)
 {
 	const struct vsd_virtual_conf *vc = ps->vc;
 	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX];
+	json_t *j, *servers = json_array();
 	size_t i;
 
 	svc_str(vc, key, sizeof(key));
-	sb_printf(o, "{\"name\":");
-	sb_json_str(o, vc->name);
-	sb_printf(o, ",\"service\":\"%s\",\"scheduler\":\"%s\",\"forwarding\":\"%s\",\"active\":%s,\"quiesce\":%s",
-		  key, vc->sched, vc->fwd == VS_FWD_NAT ? "nat" : "direct",
-		  vc->active ? "true" : "false", vc->quiesce ? "true" : "false");
-	if (vc->has_sorry) {
+	for (i = 0; i < ps->n_members; i++)
+		json_array_append_new(servers, json_server(d, &ps->members[i]));
+	j = json_pack("{s:o, s:s, s:s, s:s, s:b, s:b}",
+		"name", json_text(vc->name),
+		"service", key,
+		"scheduler", vc->sched,
+		"forwarding", vc->fwd == VS_FWD_NAT ? "nat" : "direct",
+		"active", vc->active,
+		"quiesce", vc->quiesce);
+	if (j && vc->has_sorry) {
 		vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
 				IPPROTO_TCP, true);
-		sb_printf(o, ",\"sorry_server\":\"%s\",\"sorry_active\":%s", hp,
-			  ps->sorry_on ? "true" : "false");
+		json_object_set_new(j, "sorry_server", json_string(hp));
+		json_object_set_new(j, "sorry_active", json_boolean(ps->sorry_on));
 	}
-	sb_printf(o, ",\"servers\":[");
-	for (i = 0; i < ps->n_members; i++) {
-		if (i)
-			sb_printf(o, ",");
-		json_server(d, &ps->members[i], o);
-	}
-	sb_printf(o, "]}");
+	json_object_set_new(j, "servers", servers);
+	return j;
 }
 
 void status_json(const struct vsd_daemon *d, struct strbuf *o)
 {
+	json_t *j = json_header(d), *virtuals = json_array();
 	size_t i;
 
-	json_header(d, o);
-	status_failover_json(d, o);
-	sb_printf(o, ",\"virtuals\":[");
-	for (i = 0; i < d->pool->n_svcs; i++) {
-		if (i)
-			sb_printf(o, ",");
-		json_virtual(d, &d->pool->svcs[i], o);
-	}
-	sb_printf(o, "]}\n");
+	json_object_set_new(j, "failover", status_failover_json(d));
+	for (i = 0; i < d->pool->n_svcs; i++)
+		json_array_append_new(virtuals, json_virtual(d, &d->pool->svcs[i]));
+	json_object_set_new(j, "virtuals", virtuals);
+	sb_json(o, j);
 }

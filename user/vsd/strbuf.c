@@ -82,20 +82,31 @@ static json_t *ascii_only(const char *s)
 	return j;
 }
 
-/* Encoded by jansson, so that any bytes make a valid JSON string. */
-void sb_json_str(struct strbuf *b, const char *s)
+json_t *json_text(const char *s)
 {
 	json_t *j = json_string(s ? s : "");
-	char *out;
 
-	if (!j)
-		j = ascii_only(s);
-	out = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-	if (out)
-		put(b, out, strlen(out));
-	else
+	return j ? j : ascii_only(s);
+}
+
+json_t *json_secs(double s)
+{
+	return json_real((double)(long long)(s * 1000 + (s < 0 ? -0.5 : 0.5)) / 1000);
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	put(data, buf, size);
+	return 0;
+}
+
+void sb_json(struct strbuf *b, json_t *j)
+{
+	if (!j || json_dump_callback(j, dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY |
+				     JSON_REAL_PRECISION(15)))
 		b->failed = true;
-	free(out);
+	else
+		put(b, "\n", 1);
 	json_decref(j);
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 
 struct strbuf {
 	char *s;
@@ -17,8 +18,16 @@ struct strbuf {
 
 __attribute__((format(printf, 2, 3)))
 void sb_printf(struct strbuf *b, const char *fmt, ...);
-/* s as a JSON string, quotes included. */
-void sb_json_str(struct strbuf *b, const char *s);
+/*
+ * The JSON answers are built with jansson and written here: j (whose
+ * reference this takes; NULL marks b failed) compact, reals with up to 15
+ * significant digits, and a newline.
+ */
+void sb_json(struct strbuf *b, json_t *j);
+/* A JSON string of s for jansson: NULL as "", bytes not UTF-8 as '?'. */
+json_t *json_text(const char *s);
+/* Seconds (times, durations) to the millisecond. */
+json_t *json_secs(double s);
 void sb_free(struct strbuf *b);
 
 #endif /* _VSD_STRBUF_H */

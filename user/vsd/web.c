@@ -72,6 +72,7 @@ void web_error(struct web_call *c, unsigned int status, const char *fmt, ...)
 {
 	char *msg = NULL;
 	va_list ap;
+	json_t *j;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
@@ -80,11 +81,10 @@ void web_error(struct web_call *c, unsigned int status, const char *fmt, ...)
 	sb_free(&c->out);
 	c->status = status;
 	c->type = "application/json";
-	sb_printf(&c->out, "{\"error\":");
-	sb_json_str(&c->out, msg ? msg : "out of memory");
+	j = json_pack("{s:o}", "error", json_text(msg ? msg : "out of memory"));
 	if (c->retry_after)
-		sb_printf(&c->out, ",\"retry_after\":%u", c->retry_after);
-	sb_printf(&c->out, "}\n");
+		json_object_set_new(j, "retry_after", json_integer(c->retry_after));
+	sb_json(&c->out, j);
 	free(msg);
 }
 

@@ -36,10 +36,11 @@ static const char *role_name(enum web_role r)
 
 static void session_json(struct web_call *c)
 {
-	sb_printf(&c->out, "{\"user\":");
-	sb_json_str(&c->out, c->s->user);
-	sb_printf(&c->out, ",\"role\":\"%s\",\"csrf\":\"%s\",\"tls\":%s}\n",
-		  role_name(c->s->role), c->s->csrf, c->w->tls ? "true" : "false");
+	sb_json(&c->out, json_pack("{s:o, s:s, s:s, s:b}",
+				   "user", json_text(c->s->user),
+				   "role", role_name(c->s->role),
+				   "csrf", c->s->csrf,
+				   "tls", c->w->tls));
 }
 
 /* The browser tells where a request comes from; a page of another site
@@ -121,7 +122,7 @@ static void logout(struct web_call *c, const json_t *req)
 	snprintf(c->set_cookie, sizeof(c->set_cookie),
 		 "vsd_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		 c->w->tls ? "; Secure" : "");
-	sb_printf(&c->out, "{\"ok\":true}\n");
+	sb_json(&c->out, json_pack("{s:b}", "ok", true));
 }
 
 static void session(struct web_call *c, const json_t *req)
@@ -161,30 +162,34 @@ static const char *virtual_name(const struct pool *p, const struct vs_service *s
 	return NULL;
 }
 
-static void stats_json(struct strbuf *o, const struct vs_stats *st)
+static json_t *stats_json(json_t *o, const struct vs_stats *st)
 {
-	sb_printf(o, "\"cps\":%llu,\"inpps\":%llu,\"outpps\":%llu,\"inbps\":%llu,\"outbps\":%llu",
-		  (unsigned long long)st->cps, (unsigned long long)st->inpps,
-		  (unsigned long long)st->outpps, (unsigned long long)st->inbps,
-		  (unsigned long long)st->outbps);
+	json_object_set_new(o, "cps", json_integer((json_int_t)st->cps));
+	json_object_set_new(o, "inpps", json_integer((json_int_t)st->inpps));
+	json_object_set_new(o, "outpps", json_integer((json_int_t)st->outpps));
+	json_object_set_new(o, "inbps", json_integer((json_int_t)st->inbps));
+	json_object_set_new(o, "outbps", json_integer((json_int_t)st->outbps));
+	return o;
 }
 
-static void dest_json(struct strbuf *o, const struct vs_dest *d)
+static json_t *dest_json(const struct vs_dest *d)
 {
 	char hp[VS_HOSTPORT_MAX];
 
 	vs_hostport_str(hp, sizeof(hp), &d->addr, d->port, IPPROTO_TCP, true);
-	sb_printf(o, "{\"address\":\"%s\",\"forward\":\"%s\",\"weight\":%u,\"active\":%u,\"inactive\":%u,",
-		  hp, d->fwd == VS_FWD_DR ? "route" : "masq", d->weight,
-		  d->active_conns, d->inact_conns);
-	stats_json(o, &d->stats);
-	sb_printf(o, "}");
+	return stats_json(json_pack("{s:s, s:s, s:I, s:I, s:I}",
+				    "address", hp,
+				    "forward", d->fwd == VS_FWD_DR ? "route" : "masq",
+				    "weight", (json_int_t)d->weight,
+				    "active", (json_int_t)d->active_conns,
+				    "inactive", (json_int_t)d->inact_conns),
+			  &d->stats);
 }
 
-static void service_json(struct strbuf *o, const struct pool *p,
-			 const struct vs_service *s)
+static json_t *service_json(const struct pool *p, const struct vs_service *s)
 {
 	const char *name = virtual_name(p, s);
+	json_t *o, *servers = json_array();
 	char hp[VS_HOSTPORT_MAX];
 	size_t j;
 
@@ -195,37 +200,31 @@ static void service_json(struct strbuf *o, const struct pool *p,
 				s->protocol, true);
 	if (!s->fwmark)
 		memcpy(hp, s->protocol == IPPROTO_UDP ? "UDP " : "TCP ", 4);
-	sb_printf(o, "{\"virtual\":");
-	if (name)
-		sb_json_str(o, name);
-	else
-		sb_printf(o, "null");
-	sb_printf(o, ",\"service\":\"%s\",\"scheduler\":", hp);
-	sb_json_str(o, s->sched);
-	sb_printf(o, ",\"persistent\":%u,\"conns\":%llu,", s->flags & VS_SVC_F_PERSISTENT ? s->timeout : 0,
-		  (unsigned long long)s->stats.conns);
+	for (j = 0; j < s->n_dests; j++)
+		json_array_append_new(servers, dest_json(&s->dests[j]));
+	o = json_pack("{s:o, s:s, s:o, s:I, s:I}",
+		      "virtual", name ? json_text(name) : json_null(),
+		      "service", hp,
+		      "scheduler", json_text(s->sched),
+		      "persistent", (json_int_t)(s->flags & VS_SVC_F_PERSISTENT ? s->timeout : 0),
+		      "conns", (json_int_t)s->stats.conns);
 	stats_json(o, &s->stats);
-	sb_printf(o, ",\"servers\":[");
-	for (j = 0; j < s->n_dests; j++) {
-		sb_printf(o, j ? "," : "");
-		dest_json(o, &s->dests[j]);
-	}
-	sb_printf(o, "]}");
+	json_object_set_new(o, "servers", servers);
+	return o;
 }
 
 /* The routing table as it is now, vsd's services named. */
 static void table(struct web_call *c, const json_t *req)
 {
 	const struct vs_table *t = web_hist_table(c->w->hist);
+	json_t *services = json_array();
 	size_t i;
 
 	(void)req;
-	sb_printf(&c->out, "{\"kernel\":%s,\"services\":[", c->w->d->no_kernel ? "false" : "true");
-	for (i = 0; i < t->n; i++) {
-		sb_printf(&c->out, i ? "," : "");
-		service_json(&c->out, c->w->d->pool, &t->svcs[i]);
-	}
-	sb_printf(&c->out, "]}\n");
+	for (i = 0; i < t->n; i++)
+		json_array_append_new(services, service_json(c->w->d->pool, &t->svcs[i]));
+	sb_json(&c->out, json_pack("{s:b, s:o}", "kernel", !c->w->d->no_kernel,
+				   "services", services));
 }
 
 /* ------------------------------------------------------------------ */
@@ -240,9 +239,7 @@ static void reload(struct web_call *c, const json_t *req)
 	log_notice("web: %s asked for a reload from %s", c->s->user, c->client);
 	ret = daemon_reload(c->w->d, &msg);
 	c->status = ret ? 400 : 200;
-	sb_printf(&c->out, "{\"ok\":%s,\"message\":", ret ? "false" : "true");
-	sb_json_str(&c->out, msg.s ? msg.s : "");
-	sb_printf(&c->out, "}\n");
+	sb_json(&c->out, json_pack("{s:b, s:o}", "ok", !ret, "message", json_text(msg.s)));
 	sb_free(&msg);
 }
 
@@ -262,9 +259,8 @@ static void role(struct web_call *c, const json_t *req)
 		vsd_failover_takeover(d->fo);
 	else
 		vsd_failover_release(d->fo);
-	sb_printf(&c->out, "{\"ok\":true");
-	status_failover_json(d, &c->out);
-	sb_printf(&c->out, "}\n");
+	sb_json(&c->out, json_pack("{s:b, s:o}", "ok", true,
+				   "failover", status_failover_json(d)));
 }
 
 static void save(struct web_call *c, const json_t *req)

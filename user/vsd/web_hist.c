@@ -217,30 +217,29 @@ void web_hist_free(struct web_hist *h)
 void web_hist_json(const struct web_hist *h, struct strbuf *o)
 {
 	size_t first = (h->head + SLOTS - h->n) % SLOTS, i, k;
+	json_t *t = json_array(), *series = json_array(), *conns;
 	char a[VS_HOSTPORT_MAX];
 
-	sb_printf(o, "{\"interval\":%llu,\"t\":[", INTERVAL_US / 1000000);
 	for (k = 0; k < h->n; k++)
-		sb_printf(o, "%s%.3f", k ? "," : "", h->t[(first + k) % SLOTS]);
-	sb_printf(o, "],\"series\":[");
+		json_array_append_new(t, json_secs(h->t[(first + k) % SLOTS]));
 	for (i = 0; i < h->n_series; i++) {
 		const struct series *s = &h->series[i];
 
 		vs_hostport_str(a, sizeof(a), &s->addr, s->port, IPPROTO_TCP, true);
-		sb_printf(o, "%s{\"virtual\":", i ? "," : "");
-		sb_json_str(o, s->virtual);
-		sb_printf(o, ",\"server\":");
-		sb_json_str(o, s->server);
-		sb_printf(o, ",\"address\":\"%s\",\"conns\":[", a);
+		conns = json_array();
 		for (k = 0; k < h->n; k++) {
 			uint32_t v = s->conns[(first + k) % SLOTS];
 
-			if (v == NO_DATA)
-				sb_printf(o, "%snull", k ? "," : "");
-			else
-				sb_printf(o, "%s%u", k ? "," : "", v);
+			json_array_append_new(conns, v == NO_DATA ? json_null() :
+						     json_integer(v));
 		}
-		sb_printf(o, "]}");
+		json_array_append_new(series, json_pack("{s:o, s:o, s:s, s:o}",
+			"virtual", json_text(s->virtual),
+			"server", json_text(s->server),
+			"address", a,
+			"conns", conns));
 	}
-	sb_printf(o, "]}\n");
+	sb_json(o, json_pack("{s:I, s:o, s:o}",
+			     "interval", (json_int_t)(INTERVAL_US / 1000000),
+			     "t", t, "series", series));
 }

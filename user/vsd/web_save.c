@@ -32,56 +32,46 @@
 /* ------------------------------------------------------------------ */
 /* GET /api/config                                                      */
 
-static void kv_json(const struct conf_block *b, struct strbuf *o)
+static json_t *kv_json(const struct conf_block *b)
 {
+	json_t *o = json_object();
 	size_t i;
 
-	sb_printf(o, "{");
-	for (i = 0; i < b->n_kv; i++) {
-		sb_printf(o, i ? "," : "");
-		sb_json_str(o, b->kv[i].key);
-		sb_printf(o, ":");
-		sb_json_str(o, b->kv[i].val);
-	}
-	sb_printf(o, "}");
+	for (i = 0; i < b->n_kv; i++)
+		json_object_set_new(o, b->kv[i].key, json_text(b->kv[i].val));
+	return o;
 }
 
-static void block_json(const struct conf_block *b, struct strbuf *o)
+static json_t *block_json(const struct conf_block *b)
 {
+	json_t *servers = json_array();
 	size_t i;
 
-	sb_printf(o, "{\"name\":");
-	sb_json_str(o, b->name);
-	sb_printf(o, ",\"keys\":");
-	kv_json(b, o);
-	sb_printf(o, ",\"servers\":[");
-	for (i = 0; i < b->n_blocks; i++) {
-		sb_printf(o, i ? "," : "");
-		block_json(&b->blocks[i], o);
-	}
-	sb_printf(o, "]}");
+	for (i = 0; i < b->n_blocks; i++)
+		json_array_append_new(servers, block_json(&b->blocks[i]));
+	return json_pack("{s:o, s:o, s:o}", "name", json_text(b->name),
+			 "keys", kv_json(b), "servers", servers);
 }
 
 void web_config_json(const struct vsd_daemon *d, struct strbuf *o)
 {
 	const struct vsd_conf *c = d->pool->conf;
 	struct conf_block root;
+	json_t *virtuals;
 	size_t i;
 
 	if (conf_doc_from_model(c, &root)) {
 		o->failed = true;
 		return;
 	}
-	sb_printf(o, "{\"path\":");
-	sb_json_str(o, d->conf_path);
-	sb_printf(o, ",\"serial\":%llu,\"global\":", (unsigned long long)c->serial_no);
-	kv_json(&root, o);
-	sb_printf(o, ",\"virtuals\":[");
-	for (i = 0; i < root.n_blocks; i++) {
-		sb_printf(o, i ? "," : "");
-		block_json(&root.blocks[i], o);
-	}
-	sb_printf(o, "]}\n");
+	virtuals = json_array();
+	for (i = 0; i < root.n_blocks; i++)
+		json_array_append_new(virtuals, block_json(&root.blocks[i]));
+	sb_json(o, json_pack("{s:o, s:I, s:o, s:o}",
+			     "path", json_text(d->conf_path),
+			     "serial", (json_int_t)c->serial_no,
+			     "global", kv_json(&root),
+			     "virtuals", virtuals));
 	conf_block_free(&root);
 }
 
@@ -310,52 +300,44 @@ static int disk_unchanged(struct web_call *c, const struct vsd_conf *running)
 }
 
 /* The line of text a "file:N: ..." message points at. */
-static void context_json(struct strbuf *o, const char *path, const char *msg,
-			 const char *text)
+static json_t *context_json(const char *path, const char *msg, const char *text)
 {
 	size_t n = strlen(path);
 	const char *l = text, *nl;
+	json_t *line_text;
 	long line, i;
 
-	if (strncmp(msg, path, n) || msg[n] != ':' || (line = strtol(msg + n + 1, NULL, 10)) < 1) {
-		sb_printf(o, "null");
-		return;
-	}
+	if (strncmp(msg, path, n) || msg[n] != ':' || (line = strtol(msg + n + 1, NULL, 10)) < 1)
+		return json_null();
 	for (i = 1; i < line && l; i++)
 		l = (nl = strchr(l, '\n')) ? nl + 1 : NULL;
 	nl = l ? strchr(l, '\n') : NULL;
-	sb_printf(o, "{\"line\":%ld,\"text\":", line);
+	line_text = json_null();
 	if (l) {
 		char *copy = strndup(l, nl ? (size_t)(nl - l) : strlen(l));
 
-		sb_json_str(o, copy);
+		json_decref(line_text);
+		line_text = json_text(copy);
 		free(copy);
-	} else {
-		sb_printf(o, "null");
 	}
-	sb_printf(o, "}");
+	return json_pack("{s:I, s:o}", "line", (json_int_t)line, "text", line_text);
 }
 
 static void refuse(struct web_call *c, const struct vsd_diag *diag, const char *text)
 {
 	const char *path = c->w->d->conf_path;
+	json_t *errors = json_array(), *context = json_array();
 	size_t i;
 
 	sb_free(&c->out);
 	c->status = 400;
-	sb_printf(&c->out, "{\"error\":");
-	sb_json_str(&c->out, diag->n_errors ? diag->errors[0] : "out of memory");
-	sb_printf(&c->out, ",\"errors\":[");
 	for (i = 0; i < diag->n_errors; i++) {
-		sb_printf(&c->out, i ? "," : "");
-		sb_json_str(&c->out, diag->errors[i]);
+		json_array_append_new(errors, json_text(diag->errors[i]));
+		json_array_append_new(context, context_json(path, diag->errors[i], text));
 	}
-	sb_printf(&c->out, "],\"context\":[");
-	for (i = 0; i < diag->n_errors; i++) {
-		sb_printf(&c->out, i ? "," : "");
-		context_json(&c->out, path, diag->errors[i], text);
-	}
-	sb_printf(&c->out, "],\"written\":false}\n");
+	sb_json(&c->out, json_pack("{s:o, s:o, s:o, s:b}",
+		"error", json_text(diag->n_errors ? diag->errors[0] : "out of memory"),
+		"errors", errors, "context", context, "written", false));
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,18 +397,16 @@ static void saved(struct web_call *c, const struct vsd_diag *notes)
 	struct vsd_daemon *d = c->w->d;
 	struct strbuf msg = { 0 };
 	int ret = daemon_reload(d, &msg);
+	json_t *notes_json = json_array();
 	size_t i;
 
 	c->status = ret ? 500 : 200;
-	sb_printf(&c->out, "{\"ok\":%s,\"written\":true,\"serial\":%llu,\"message\":",
-		  ret ? "false" : "true", (unsigned long long)d->pool->conf->serial_no);
-	sb_json_str(&c->out, msg.s ? msg.s : "");
-	sb_printf(&c->out, ",\"notes\":[");
-	for (i = 0; i < notes->n_notes; i++) {
-		sb_printf(&c->out, i ? "," : "");
-		sb_json_str(&c->out, notes->notes[i]);
-	}
-	sb_printf(&c->out, "]}\n");
+	for (i = 0; i < notes->n_notes; i++)
+		json_array_append_new(notes_json, json_text(notes->notes[i]));
+	sb_json(&c->out, json_pack("{s:b, s:b, s:I, s:o, s:o}",
+		"ok", !ret, "written", true,
+		"serial", (json_int_t)d->pool->conf->serial_no,
+		"message", json_text(msg.s), "notes", notes_json));
 	sb_free(&msg);
 }
 
