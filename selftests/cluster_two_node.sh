@@ -64,10 +64,9 @@ node_ns() { # N: node N's namespace
 }
 
 # The servers on each node: nginx answering its name on 80, vsftpd
-# (anonymous, passive ports 10000-10100, as ftp.sh) serving "name" (the
+# (topo.sh ftp_server, as ftp.sh) serving "name" (the
 # node's name) and "file" (200 KB of noise, the same on both).
 head -c 200000 /dev/urandom > "$tmp/file"
-mkdir -p /run/vsftpd/empty
 for n in 1 2; do
 	ns=$(node_ns $n)
 	http_server "$ns" "node$n" 80 || die "nginx on node$n"
@@ -77,25 +76,7 @@ for n in 1 2; do
 	cp "$tmp/file" "$root/file"
 	echo "node$n" > "$root/name"
 	chmod 644 "$root/file" "$root/name"
-	cat > "$tmp/vsftpd$n.conf" <<CONF
-listen=YES
-listen_ipv6=NO
-background=NO
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$root
-local_enable=NO
-write_enable=NO
-connect_from_port_20=YES
-pasv_enable=YES
-pasv_min_port=10000
-pasv_max_port=10100
-secure_chroot_dir=/run/vsftpd/empty
-seccomp_sandbox=NO
-xferlog_enable=NO
-CONF
-	in_ns "$ns" vsftpd "$tmp/vsftpd$n.conf" > /dev/null 2>&1 &
-	defer "kill $! 2> /dev/null"
+	ftp_server "$ns" "$root"
 done
 for n in 1 2; do
 	wait_port "$(node_ns $n)" tcp 80 || die "nginx on node$n"

@@ -18,36 +18,15 @@ tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 head -c 200000 /dev/urandom > "$tmp/file"
 
-# ftpd NS MODE: vsftpd, anonymous read-only, passive ports 10000-10100.
+# ftpd NS MODE: vsftpd serving "file" (topo.sh ftp_server).
 ftpd() {
-	local ns=$1 mode=$2 root conf
+	local ns=$1 mode=$2 root
 	root=$(mktemp -d)
 	chmod 755 "$root"
 	cp "$tmp/file" "$root/file"
 	chmod 644 "$root/file"
-	mkdir -p /run/vsftpd/empty
-	conf=$root.conf
-	cat > "$conf" <<CONF
-listen=YES
-listen_ipv6=NO
-background=NO
-anonymous_enable=YES
-no_anon_password=YES
-anon_root=$root
-local_enable=NO
-write_enable=NO
-connect_from_port_20=YES
-pasv_enable=YES
-pasv_min_port=10000
-pasv_max_port=10100
-secure_chroot_dir=/run/vsftpd/empty
-seccomp_sandbox=NO
-xferlog_enable=NO
-CONF
-	# Behind NAT a server must announce the VIP for passive mode.
-	[ "$mode" = nat ] && echo "pasv_address=$VIP" >> "$conf"
-	in_ns "$ns" vsftpd "$conf" > /dev/null 2>&1 &
-	defer "kill $! 2>/dev/null; rm -rf $root $conf"
+	defer "rm -rf $root"
+	ftp_server "$ns" "$root" "$([ "$mode" = nat ] && echo "$VIP")"
 }
 
 run_mode() { # nat|dr

@@ -181,6 +181,35 @@ while True:
 }
 
 # wait_port NS PROTO PORT: until something listens there (up to 5 s).
+# ftp_server NS ROOT [PASV_ADDRESS]: vsftpd in NS serving ROOT (0755, its
+# files 0644) to anonymous users, read-only; active data connections from
+# port 20, passive ones on ports 10000-10100 announcing PASV_ADDRESS (a
+# server behind NAT must announce the VIP).
+ftp_server() {
+	local ns=$1 root=$2 conf=$2.vsftpd.conf
+	mkdir -p /run/vsftpd/empty
+	cat > "$conf" <<CONF
+listen=YES
+listen_ipv6=NO
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$root
+local_enable=NO
+write_enable=NO
+connect_from_port_20=YES
+pasv_enable=YES
+pasv_min_port=10000
+pasv_max_port=10100
+secure_chroot_dir=/run/vsftpd/empty
+seccomp_sandbox=NO
+xferlog_enable=NO
+CONF
+	[ -n "${3:-}" ] && echo "pasv_address=$3" >> "$conf"
+	in_ns "$ns" vsftpd "$conf" > /dev/null 2>&1 &
+	defer "kill $! 2> /dev/null; rm -f $conf"
+}
+
 wait_port() {
 	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
