@@ -4,8 +4,9 @@
 # vsd under the shipped vsd.service, with systemd as PID 1: director A
 # (failover_lib.sh topology) runs systemd in a PID and mount namespace of
 # its network namespace, over the host's root with /etc made writable by an
-# overlay (a "vsd" user, /etc/vs) and a fresh /run and /tmp. The unit is the tree's
-# own, only its /usr/sbin/vsd pointed at the build. Director B is a plain
+# overlay (a "vsd" user, /etc/vs, the build's vsd) and a fresh /run and
+# /tmp. The unit is the tree's own, only its /usr/sbin/vsd pointed at the
+# copy of the build. Director B is a plain
 # vsd. Under the unit, vsd is the vsd user with the unit's three
 # capabilities, no_new_privs and its system call filter, and:
 # - takes the role with vsd takeover: the VIP and the NAT router address
@@ -49,6 +50,10 @@ sed "s|/etc/vs/|$etc/|g" "$etc/vsd.conf" > "$FO_TMP/passwd.conf"
 printf 'correct horse\n' | vsd -f "$FO_TMP/passwd.conf" passwd admin > /dev/null ||
 	die "vsd passwd"
 chown -R 990:990 "$etc"
+# The unit's /usr/sbin/vsd: the build, copied where PrivateTmp and the
+# namespace's own /tmp cannot hide it (the tree may be under /tmp).
+mkdir -p "$W/up/vsd-bin"
+cp "$VS_TOP/build/bin/vsd" "$W/up/vsd-bin/vsd"
 chmod 600 "$etc/hb.key" "$etc/passwd"
 
 cat > "$W/init.sh" <<INIT
@@ -56,11 +61,9 @@ cat > "$W/init.sh" <<INIT
 mount -t overlay overlay -o lowerdir=/etc,upperdir=$W/up,workdir=$W/work /etc || exit 1
 echo "vsd:x:990:990:vsd:/nonexistent:/usr/sbin/nologin" >> /etc/passwd
 echo "vsd:x:990:" >> /etc/group
-# systemd's boot empties /tmp (tmpfiles): its own, not the test's.
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mkdir -p /run/systemd/system
-sed "s|/usr/sbin/vsd|$VS_TOP/build/bin/vsd|g" "$VS_TOP/user/vsd/vsd.service" \
+sed "s|/usr/sbin/vsd|/etc/vsd-bin/vsd|g" "$VS_TOP/user/vsd/vsd.service" \
 	> /run/systemd/system/vsd.service
 printf '[Unit]\nDescription=vsd under test\nWants=vsd.service\nAfter=vsd.service\n' \
 	> /run/systemd/system/vsd-test.target
@@ -70,6 +73,9 @@ for u in systemd-sysctl systemd-binfmt systemd-modules-load kmod-static-nodes \
 	systemd-tmpfiles-setup-dev systemd-random-seed; do
 	ln -s /dev/null /run/systemd/system/\$u.service
 done
+# systemd's boot empties /tmp (tmpfiles): its own, not the test's. Last:
+# the tree may be under /tmp (the binary is copied to /etc/vsd-bin).
+mount -t tmpfs tmpfs /tmp
 export container=vs-selftest
 exec /lib/systemd/systemd --system --unit=vsd-test.target
 INIT
@@ -84,7 +90,7 @@ busywait 10000 systemd_pid > /dev/null || die "systemd did not start"
 pid1=$(systemd_pid)
 defer "kill -9 $pid1 2> /dev/null"
 in_sd() { nsenter -t "$pid1" -m -p "$@"; }
-a_vsd() { in_sd "$VS_TOP/build/bin/vsd" "$@"; }
+a_vsd() { in_sd /etc/vsd-bin/vsd "$@"; }
 
 check "systemd starts vsd.service" busywait 90000 \
 	sh -c "$(declare -f in_sd); pid1=$pid1; in_sd systemctl is-active -q vsd" 2> /dev/null || {
@@ -99,11 +105,11 @@ check_eq "vsd runs as the vsd user with three capabilities, no_new_privs and a s
 	"990 $want_caps $want_caps 1 2" \
 	"$(st Uid) $(st CapEff) $(st CapBnd) $(st NoNewPrivs) $(st Seccomp)"
 check "it stands by (B holds the role, preempt = 0)" \
-	busywait 10000 sh -c "$(declare -f in_sd a_vsd); pid1=$pid1; VS_TOP=$VS_TOP; a_vsd status | grep -q '^failover: .* standby'"
+	busywait 10000 sh -c "$(declare -f in_sd a_vsd); pid1=$pid1; a_vsd status | grep -q '^failover: .* standby'"
 
 check "vsd takeover under the unit" a_vsd takeover
 check "A becomes active" busywait 10000 \
-	sh -c "$(declare -f in_sd a_vsd); pid1=$pid1; VS_TOP=$VS_TOP; a_vsd status | grep -q '^failover: .* ACTIVE'"
+	sh -c "$(declare -f in_sd a_vsd); pid1=$pid1; a_vsd status | grep -q '^failover: .* ACTIVE'"
 check "and holds the VIP" busywait 5000 has_vip "$dirA"
 check "and the NAT router address" busywait 5000 \
 	sh -c "ip -n $dirA -4 addr show dev eth1 | grep -q ' $NAT_ROUTER/'"
