@@ -202,6 +202,14 @@ static bool role_free(const struct vsd_failover *f)
 
 static void evaluate_standby(struct vsd_failover *f, uint64_t now)
 {
+	/*
+	 * Having released (by hand, for a link, or to a takeover) keeps a
+	 * director from taking the role back while both stand by; once the
+	 * peer holds it, that is done. Two released directors would
+	 * otherwise each see the other's F_RELEASED and take the role.
+	 */
+	if (f->peer_alive && f->peer.state == VSD_HB_ACTIVE)
+		f->released = false;
 	if (!f->links_ok)
 		return;
 	if (!f->peer_alive) {
