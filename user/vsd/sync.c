@@ -23,9 +23,6 @@
 #include "log.h"
 #include "sync.h"
 
-#define SY_HDR VSD_SYNC_HDR
-#define SY_MAX VSD_SYNC_MAX
-#define SY_PAYLOAD VSD_SYNC_PAYLOAD
 #define SY_FLUSH_US 20000
 #define SY_MAX_SKEW_US (60ULL * 1000000)
 #define SY_SOCKBUF (8 << 20)
@@ -33,20 +30,13 @@
 #define sync_of(ptr, member) \
 	((struct vsd_sync *)((char *)(ptr) - offsetof(struct vsd_sync, member)))
 
-enum {
-	SY_EVENTS = VSD_SYNC_EVENTS,
-	SY_REQUEST = VSD_SYNC_REQUEST,
-	SY_FULL = VSD_SYNC_FULL,
-	SY_END = VSD_SYNC_END,
-};
-
 static void start_full_dump(struct vsd_sync *s);
 static void big_buffers(int fd);
 
 struct batch {
 	uint8_t type;
 	size_t len;
-	uint8_t buf[SY_MAX];
+	uint8_t buf[VSD_SYNC_MAX];
 };
 
 struct vsd_sync {
@@ -112,16 +102,16 @@ static void queue(struct vsd_sync *s, uint8_t type, const struct nlattr *a)
 {
 	size_t n = nla_total_size(nla_len(a));
 
-	if (n > SY_PAYLOAD)
+	if (n > VSD_SYNC_PAYLOAD)
 		return;
-	if (s->out.len && (s->out.type != type || s->out.len + n > SY_PAYLOAD))
+	if (s->out.len && (s->out.type != type || s->out.len + n > VSD_SYNC_PAYLOAD))
 		send_batch(s, &s->out);
 	s->out.type = type;
-	memcpy(s->out.buf + SY_HDR + s->out.len, a, nla_len(a) + NLA_HDRLEN);
-	memset(s->out.buf + SY_HDR + s->out.len + nla_len(a) + NLA_HDRLEN, 0,
+	memcpy(s->out.buf + VSD_SYNC_HDR + s->out.len, a, nla_len(a) + NLA_HDRLEN);
+	memset(s->out.buf + VSD_SYNC_HDR + s->out.len + nla_len(a) + NLA_HDRLEN, 0,
 	       n - nla_len(a) - NLA_HDRLEN);
 	s->out.len += n;
-	if (type == SY_EVENTS && !loop_timer_armed(&s->flush))
+	if (type == VSD_SYNC_EVENTS && !loop_timer_armed(&s->flush))
 		loop_timer_in(s->loop, &s->flush, SY_FLUSH_US);
 }
 
@@ -149,7 +139,7 @@ static int event_cb(struct nl_msg *msg, void *arg)
 
 	if (a && s->relaying) {
 		s->stats.events++;
-		queue(s, SY_EVENTS, a);
+		queue(s, VSD_SYNC_EVENTS, a);
 	}
 	return NL_OK;
 }
@@ -177,7 +167,7 @@ static int dump_cb(struct nl_msg *msg, void *arg)
 	struct nlattr *a = conn_attr(msg);
 
 	if (a)
-		queue(s, SY_FULL, a);
+		queue(s, VSD_SYNC_FULL, a);
 	return NL_OK;
 }
 
@@ -186,7 +176,7 @@ static void dump_end(struct vsd_sync *s)
 	loop_io_del(s->loop, &s->dump_io);
 	nl_socket_free(s->dump);
 	s->dump = NULL;
-	send_control(s, SY_END);
+	send_control(s, VSD_SYNC_END);
 	s->stats.full_syncs++;
 }
 
@@ -261,7 +251,7 @@ static void rejected(struct vsd_sync *s, enum vsd_hb_verdict v)
 
 static bool receive(struct vsd_sync *s)
 {
-	uint8_t buf[SY_MAX + 1];
+	uint8_t buf[VSD_SYNC_MAX + 1];
 	struct sockaddr_in from;
 	socklen_t fromlen = sizeof(from);
 	struct vsd_sync_hdr h;
@@ -284,16 +274,16 @@ static bool receive(struct vsd_sync *s)
 	}
 	s->stats.received++;
 	switch (h.type) {
-	case SY_EVENTS:
-	case SY_FULL:
+	case VSD_SYNC_EVENTS:
+	case VSD_SYNC_FULL:
 		if (!s->relaying && h.len)
-			install(s, buf + SY_HDR, h.len);
+			install(s, buf + VSD_SYNC_HDR, h.len);
 		break;
-	case SY_REQUEST:
+	case VSD_SYNC_REQUEST:
 		if (s->relaying)
 			start_full_dump(s);
 		break;
-	case SY_END:
+	case VSD_SYNC_END:
 		s->have_full = true;
 		break;
 	}
@@ -430,7 +420,7 @@ void vsd_sync_set_peer_nonce(struct vsd_sync *s, uint64_t nonce)
 void vsd_sync_request_full(struct vsd_sync *s)
 {
 	s->have_full = false;
-	send_control(s, SY_REQUEST);
+	send_control(s, VSD_SYNC_REQUEST);
 }
 
 bool vsd_sync_have_full(const struct vsd_sync *s)
