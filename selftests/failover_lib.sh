@@ -119,3 +119,15 @@ backup_only() { # NS: the namespace's net.vs.backup_only
 has_vip() { # NS
 	ip -n "$1" -4 addr show dev eth0 | grep -q " $VIP/"
 }
+
+# fo_panel_weight NS WEIGHT: log in to the panel of NS's vsd (127.0.0.1:8080,
+# admin / "correct horse") and save rs2's weight in virtual echo (serial 1);
+# prints the HTTP status.
+fo_panel_weight() {
+	local web="$VS_TOP/selftests/vsd_web_client.py"
+	in_ns "$1" "$web" --jar "$FO_TMP/jar" http://127.0.0.1:8080 POST /api/login \
+		'{"user":"admin","password":"correct horse"}' > /dev/null
+	in_ns "$1" "$web" --jar "$FO_TMP/jar" --csrf http://127.0.0.1:8080 POST /api/config \
+		'{"serial":1,"ops":[{"op":"set","virtual":"echo","server":"rs2","keys":{"weight":"'"$2"'"}}]}' |
+		head -1
+}

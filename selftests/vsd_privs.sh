@@ -124,12 +124,7 @@ check "the backup's active_cmd ran as vsd's user" \
 
 # A save from the panel (A's, in A's namespace): the file in vsd's
 # directory is replaced and applied.
-web() { in_ns "$dirA" "$VS_TOP/selftests/vsd_web_client.py" "$@"; }
-web --jar "$FO_TMP/jar" http://127.0.0.1:8080 POST /api/login \
-	'{"user":"admin","password":"correct horse"}' > /dev/null
-out=$(web --jar "$FO_TMP/jar" --csrf http://127.0.0.1:8080 POST /api/config \
-	'{"serial":1,"ops":[{"op":"set","virtual":"echo","server":"rs2","keys":{"weight":"3"}}]}')
-check_eq "a panel save is written and applied" 200 "$(head -1 <<< "$out")"
+check_eq "a panel save is written and applied" 200 "$(fo_panel_weight "$dirA" 3)"
 check "the file says weight 3, owned by vsd's user" \
 	sh -c "grep -q 'weight = 3' $FO_TMP/a.conf && test \$(stat -c %u $FO_TMP/a.conf) = $UID_VSD"
 check "and the table has it" busywait 5000 \

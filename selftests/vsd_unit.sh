@@ -123,12 +123,7 @@ check_eq "so did the check program" \
 	"uid 990 caps 0000000000000000 0000000000000000 0000000000000000 nnp 1" \
 	"$(busywait 10000 test -s "$etc/check-10.11.12.1.out"; cat "$etc/check-10.11.12.1.out")"
 
-web() { in_ns "$dirA" "$VS_TOP/selftests/vsd_web_client.py" "$@"; }
-web --jar "$FO_TMP/jar" http://127.0.0.1:8080 POST /api/login \
-	'{"user":"admin","password":"correct horse"}' > /dev/null
-out=$(web --jar "$FO_TMP/jar" --csrf http://127.0.0.1:8080 POST /api/config \
-	'{"serial":1,"ops":[{"op":"set","virtual":"echo","server":"rs2","keys":{"weight":"3"}}]}')
-check_eq "a panel save under ProtectSystem=strict writes /etc/vs/vsd.conf" 200 "$(head -1 <<< "$out")"
+check_eq "a panel save under ProtectSystem=strict writes /etc/vs/vsd.conf" 200 "$(fo_panel_weight "$dirA" 3)"
 check "the file has it" grep -q 'weight = 3' "$etc/vsd.conf"
 check "and the table" busywait 5000 \
 	sh -c "ip netns exec $dirA vsadm -L -n | grep -q '10.11.12.2:7 .* 3 '"
