@@ -62,6 +62,26 @@ static bool is_json(const struct web_call *c)
 	return c->content_type && !strncmp(c->content_type, "application/json", 16);
 }
 
+/* A refused login's answer; user is NULL before the body is read. */
+static void login_refused(struct web_call *c, unsigned int st, const char *why,
+			  const char *user)
+{
+	if (user)
+		log_warn("web: login of '%s' from %s refused: %s", user, c->client, why);
+	else
+		log_warn("web: a login from %s refused: %s", c->client, why);
+	if (why == web_limit_addr)
+		web_error(c, st, "%s from %s: try again in %u s", why,
+			  c->client, c->retry_after);
+	else if (why == web_limit_user)
+		web_error(c, st, "%s %.64s: try again in %u s", why, user,
+			  c->retry_after);
+	else if (st == 429)
+		web_error(c, st, "%s: try again in %u s", why, c->retry_after);
+	else
+		web_error(c, st, "%s", why);
+}
+
 static void login(struct web_call *c, const json_t *req)
 {
 	const char *user = web_json_str(req, "user"), *pass = web_json_str(req, "password");
@@ -75,17 +95,7 @@ static void login(struct web_call *c, const json_t *req)
 	st = web_auth_login(c->w->auth, passwd_path(c), c->client_ip, user, pass,
 			    &c->s, &c->retry_after, &why);
 	if (st != 200) {
-		log_warn("web: login of '%s' from %s refused: %s", user, c->client, why);
-		if (why == web_limit_addr)
-			web_error(c, st, "%s from %s: try again in %u s", why,
-				  c->client, c->retry_after);
-		else if (why == web_limit_user)
-			web_error(c, st, "%s %.64s: try again in %u s", why, user,
-				  c->retry_after);
-		else if (st == 429)
-			web_error(c, st, "%s: try again in %u s", why, c->retry_after);
-		else
-			web_error(c, st, "%s", why);
+		login_refused(c, st, why, user);
 		return;
 	}
 	log_notice("web: %s (%s) logged in from %s", c->s->user,
@@ -100,16 +110,12 @@ static void login(struct web_call *c, const json_t *req)
 static bool login_limited(struct web_call *c)
 {
 	const char *why;
+	unsigned int st = web_auth_login_precheck(c->w->auth, c->client_ip,
+						  &c->retry_after, &why);
 
-	if (web_auth_login_precheck(c->w->auth, c->client_ip, &c->retry_after,
-				    &why) == 200)
+	if (st == 200)
 		return false;
-	log_warn("web: a login from %s refused: %s", c->client, why);
-	if (why == web_limit_addr)
-		web_error(c, 429, "%s from %s: try again in %u s", why, c->client,
-			  c->retry_after);
-	else
-		web_error(c, 429, "%s: try again in %u s", why, c->retry_after);
+	login_refused(c, st, why, NULL);
 	return true;
 }
 
