@@ -14,9 +14,12 @@ KDIR ?= $(call newest_headers,6.1)
 KDIR_612 ?= $(call newest_headers,6.12)
 krelease = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(1)/include/generated/utsrelease.h 2>/dev/null)
 KVER := $(call krelease,$(KDIR))
-KOBJ := $(TOP)/build/$(KVER)
+# VS_SELFTEST=y builds a module that runs its self-tests at load
+# (kernel/selftest.h), beside the normal one.
+VS_SELFTEST ?=
+KOBJ := $(TOP)/build/$(KVER)$(if $(VS_SELFTEST),-selftest)
 
-KSRC := $(wildcard kernel/*.c kernel/*.h) Kbuild $(wildcard include/uapi/linux/*.h)
+KSRC := $(wildcard kernel/*.c kernel/*.h kernel/selftest/*) Kbuild $(wildcard include/uapi/linux/*.h)
 
 .PHONY: all module user check check-debug demo bench style sparse clean setup fuzz
 all: module user
@@ -33,8 +36,9 @@ $(KOBJ)/vs.ko: $(KSRC)
 	@ln -sfn $(TOP)/include $(KOBJ)/include
 	@ln -sf $(TOP)/Kbuild $(KOBJ)/Kbuild
 	@rm -f $(KOBJ)/kernel/*.[ch]
-	@ln -sf $(addprefix $(TOP)/,$(filter kernel/%,$(KSRC))) $(KOBJ)/kernel/
-	$(MAKE) -C $(KDIR) M=$(KOBJ) W=1 modules
+	@ln -sf $(addprefix $(TOP)/,$(wildcard kernel/*.[ch])) $(KOBJ)/kernel/
+	@ln -sfn $(TOP)/kernel/selftest $(KOBJ)/kernel/selftest
+	$(MAKE) -C $(KDIR) M=$(KOBJ) W=1 VS_SELFTEST=$(VS_SELFTEST) modules
 	@scripts/modroot $(KVER) $(KOBJ) $(firstword $(wildcard $(KDIR)/../modules/lib/modules/$(KVER)) /lib/modules/$(KVER))
 
 user:

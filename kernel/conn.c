@@ -20,8 +20,6 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
-#include <net/sock.h>
 
 #include "conn.h"
 #include "core.h"
@@ -243,6 +241,20 @@ void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp)
 	spin_unlock_bh(&e->lock);
 }
 
+/* Move a deadline now, earlier or later: file it again. */
+static void refile(struct vs_net *vn, struct vs_conn *cp, unsigned long expires)
+{
+	struct vs_expiry *e = expiry_of(vn, cp);
+
+	spin_lock_bh(&e->lock);
+	if (READ_ONCE(cp->state) != VS_CONN_DEAD) {
+		WRITE_ONCE(cp->expires, expires);
+		hlist_del(&cp->exp_node);
+		file_locked(e, cp, expires, sec_of(jiffies));
+	}
+	spin_unlock_bh(&e->lock);
+}
+
 /*
  * A packet passed: push the deadline out by the state's timeout. A later
  * deadline is only written (the collector files it again when it comes to
@@ -254,7 +266,6 @@ void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp)
 {
 	unsigned long old = READ_ONCE(cp->expires);
 	unsigned long expires;
-	struct vs_expiry *e;
 
 	if (READ_ONCE(cp->state) == VS_CONN_DEAD)
 		return;
@@ -269,14 +280,7 @@ void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp)
 	}
 	if (old - expires <= HZ / 4)
 		return;
-	e = expiry_of(vn, cp);
-	spin_lock_bh(&e->lock);
-	if (READ_ONCE(cp->state) != VS_CONN_DEAD) {
-		WRITE_ONCE(cp->expires, expires);
-		hlist_del(&cp->exp_node);
-		file_locked(e, cp, expires, sec_of(jiffies));
-	}
-	spin_unlock_bh(&e->lock);
+	refile(vn, cp, expires);
 }
 
 /* Change state, keeping the server's active/inactive counts exact. */
@@ -294,7 +298,7 @@ bool vs_conn_set_state(struct vs_conn *cp, u8 state)
 		account(cp, old, -1);
 		account(cp, state, 1);
 	}
-	vs_conn_event(cp->dest->svc->vn, cp);
+	vs_nl_conn_event(cp->dest->svc->vn, cp);
 	return true;
 }
 
@@ -540,7 +544,7 @@ static void collect_slot(struct vs_net *vn, struct vs_expiry *e,
 		more = !hlist_empty(head);
 		spin_unlock_bh(&e->lock);
 		for (i = 0; i < nref; i++)
-			vs_conn_event(vn, refreshed[i]);
+			vs_nl_conn_event(vn, refreshed[i]);
 		rcu_read_unlock();
 		if (more)
 			cond_resched();
@@ -622,7 +626,7 @@ void vs_conn_kill_dest(struct vs_net *vn)
 		queue_work(system_long_wq, &vn->conn_nodest);
 }
 
-void vs_conn_flush(struct vs_net *vn)
+static void flush_all(struct vs_net *vn)
 {
 	kill_matching(vn, any_conn);
 }
@@ -719,120 +723,10 @@ void vs_conn_net_exit(struct vs_net *vn)
 {
 	cancel_delayed_work_sync(&vn->conn_gc);
 	cancel_work_sync(&vn->conn_nodest);
-	vs_conn_flush(vn);
+	flush_all(vn);
 	rhashtable_destroy(&vn->conns);
 	percpu_counter_destroy(&vn->conn_count);
 	free_percpu(vn->expiry);
-}
-
-/* A connection as a VS_A_CONN nest: for dumps and sync events. */
-int vs_conn_fill(struct sk_buff *skb, const struct vs_conn *cp)
-{
-	const struct vs_conn_key *k = &cp->in.key;
-	const struct vs_dest *dest = cp->dest;
-	u32 fwmark = dest->svc->key.fwmark;
-	unsigned long expires = READ_ONCE(cp->expires);
-	union vs_addr caddr = {}, vaddr = {};
-	__be16 dport = dest->key.port ? dest->key.port : k->dport;
-	__be16 vport = k->dport;
-	struct nlattr *nest;
-
-	caddr.ip = k->saddr;
-	vaddr.ip = k->daddr;
-	if ((cp->flags & VS_CONN_F_TMPL) && fwmark)
-		vaddr.ip = 0;		/* the key holds the mark there */
-	nest = nla_nest_start(skb, VS_A_CONN);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
-	    nla_put_u8(skb, VS_CONN_A_PROTOCOL, k->protocol) ||
-	    nla_put(skb, VS_CONN_A_CADDR, sizeof(caddr), &caddr) ||
-	    nla_put_be16(skb, VS_CONN_A_CPORT, k->sport) ||
-	    nla_put(skb, VS_CONN_A_VADDR, sizeof(vaddr), &vaddr) ||
-	    nla_put_be16(skb, VS_CONN_A_VPORT, vport) ||
-	    nla_put(skb, VS_CONN_A_DADDR, sizeof(dest->key.addr), &dest->key.addr) ||
-	    nla_put_be16(skb, VS_CONN_A_DPORT, dport) ||
-	    nla_put_u32(skb, VS_CONN_A_FWMARK, fwmark) ||
-	    nla_put_u8(skb, VS_CONN_A_STATE, READ_ONCE(cp->state)) ||
-	    nla_put_u32(skb, VS_CONN_A_EXPIRES, time_after(expires, jiffies) ?
-			jiffies_to_msecs(expires - jiffies) : 0) ||
-	    nla_put_u32(skb, VS_CONN_A_FLAGS, cp->flags & VS_CONN_F_TMPL ?
-			VS_CONN_F_TEMPLATE : 0) ||
-	    nla_put_u8(skb, VS_CONN_A_FWD, cp->flags & VS_CONN_F_NAT ?
-		       VS_FWD_NAT : VS_FWD_DR)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* What vs_conn_fill() puts, so a sync event takes no more than it needs. */
-static size_t conn_fill_size(void)
-{
-	return nla_total_size(0) +			/* VS_A_CONN */
-	       3 * nla_total_size(sizeof(union vs_addr)) +
-	       4 * nla_total_size(sizeof(u16)) +	/* af, ports */
-	       3 * nla_total_size(sizeof(u8)) +		/* protocol, state, fwd */
-	       3 * nla_total_size(sizeof(u32));		/* fwmark, expires, flags */
-}
-
-static int put_conn(struct sk_buff *skb, struct netlink_callback *cb,
-		    const struct vs_conn *cp)
-{
-	void *hdr;
-
-	if (READ_ONCE(cp->state) == VS_CONN_DEAD)
-		return 0;
-	hdr = vs_nl_dump_put(skb, cb, VS_CMD_GET_CONN);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (vs_conn_fill(skb, cp)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/*
- * Tell the sync group (a director's vsd relaying to its backup) about a
- * connection; nothing is built while nobody listens. Runs in any context.
- * A listener that falls behind gets ENOBUFS and must resynchronize.
- */
-void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	if (!vs_nl_sync_wanted(vn->net) || READ_ONCE(cp->state) == VS_CONN_DEAD)
-		return;
-	/* Exact size: a burst queues thousands of these at the listener. */
-	skb = genlmsg_new(conn_fill_size(), GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb)
-		return;
-	hdr = vs_nl_sync_put(skb);
-	if (!hdr || WARN_ON_ONCE(vs_conn_fill(skb, cp))) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_end(skb, hdr);
-	vs_nl_sync_send(vn->net, skb);
-}
-
-/* A new deadline from a sync message: moved at once either way. */
-static void set_deadline(struct vs_net *vn, struct vs_conn *cp,
-			 unsigned long expires)
-{
-	struct vs_expiry *e = expiry_of(vn, cp);
-
-	spin_lock_bh(&e->lock);
-	if (READ_ONCE(cp->state) != VS_CONN_DEAD) {
-		WRITE_ONCE(cp->expires, expires);
-		hlist_del(&cp->exp_node);
-		file_locked(e, cp, expires, sec_of(jiffies));
-	}
-	spin_unlock_bh(&e->lock);
 }
 
 static struct vs_dest *sync_dest(struct vs_net *vn, const struct vs_service *svc,
@@ -877,7 +771,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 	if (cp) {
 		if (!s->tmpl)
 			vs_conn_set_state(cp, s->state);
-		set_deadline(vn, cp, expires);
+		refile(vn, cp, expires);
 		goto out;
 	}
 	flags = s->tmpl ? VS_CONN_F_TMPL :
@@ -904,94 +798,63 @@ out:
 }
 
 /*
- * Connection dumps walk the live table: args[0] holds the walk, args[1]
- * says the last connection taken did not fit and must be sent first,
- * args[2] whether the optional service filter (kept after the walk) was
- * given, args[3] that it was parsed: in the first part of the dump, where
- * an error reaches the client with its extended ACK (not in .start, which
- * has none on 6.1). A table resize restarts the walk and flags the dump
- * (NLM_F_DUMP_INTR): entries may repeat.
+ * A walk over the live table for dumps: each connection and persistence
+ * entry once (their reply tuples are skipped), none already unhashed. It
+ * holds the RCU read lock from start to stop; between stops the table may
+ * change. A resize restarts the walk and is counted in @resized: entries
+ * may then repeat.
  */
-int vs_conn_dump_start(struct netlink_callback *cb)
+void vs_conn_walk_enter(struct vs_net *vn, struct vs_conn_walk *w)
 {
-	struct vs_net *vn = vs_net(sock_net(cb->skb->sk));
-	struct rhashtable_iter *iter;
-
-	iter = kmalloc(sizeof(*iter) + sizeof(struct vs_service_key), GFP_KERNEL);
-	if (!iter)
-		return -ENOMEM;
-	rhashtable_walk_enter(&vn->conns, iter);
-	cb->args[0] = (long)iter;
-	cb->args[1] = 0;
-	cb->args[2] = 0;
-	cb->args[3] = 0;
-	cb->seq = 1;
-	return 0;
+	rhashtable_walk_enter(&vn->conns, &w->iter);
+	w->again = false;
 }
 
-int vs_conn_dump_done(struct netlink_callback *cb)
+void vs_conn_walk_exit(struct vs_conn_walk *w)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-
-	if (iter) {
-		rhashtable_walk_exit(iter);
-		kfree(iter);
-	}
-	return 0;
+	rhashtable_walk_exit(&w->iter);
 }
 
-static bool conn_matches(struct netlink_callback *cb, const struct vs_conn *cp)
+void vs_conn_walk_start(struct vs_conn_walk *w, unsigned int *resized)
+	__acquires(RCU)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
-	const struct vs_service_key *key = (const void *)(iter + 1);
-
-	return !cb->args[2] || !memcmp(&cp->dest->svc->key, key, sizeof(*key));
+	if (rhashtable_walk_start_check(&w->iter) == -EAGAIN)
+		(*resized)++;
 }
 
-int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
+void vs_conn_walk_stop(struct vs_conn_walk *w)
+	__releases(RCU)
 {
-	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+	rhashtable_walk_stop(&w->iter);
+}
+
+struct vs_conn *vs_conn_walk_next(struct vs_conn_walk *w, unsigned int *resized)
+{
 	struct vs_tuple *t;
-	int ret = 0;
 
-	if (!cb->args[3]) {
-		bool given;
-
-		ret = vs_nl_service_key(cb, (struct vs_service_key *)(iter + 1),
-					&given);
-		if (ret)
-			return ret;
-		cb->args[2] = given;
-		cb->args[3] = 1;
-	}
-	/* The table was resized since the last message: started over. */
-	if (rhashtable_walk_start_check(iter) == -EAGAIN)
-		cb->seq++;
-	t = cb->args[1] ? rhashtable_walk_peek(iter) : rhashtable_walk_next(iter);
-	cb->args[1] = 0;
-	for (; t; t = rhashtable_walk_next(iter)) {
+	t = w->again ? rhashtable_walk_peek(&w->iter) : rhashtable_walk_next(&w->iter);
+	w->again = false;
+	for (; t; t = rhashtable_walk_next(&w->iter)) {
 		struct vs_conn *cp;
 
 		if (IS_ERR(t)) {
 			if (PTR_ERR(t) == -EAGAIN)
-				cb->seq++;
+				(*resized)++;
 			continue;
 		}
 		if (t->key.dir == VS_DIR_OUT)
 			continue;
 		cp = vs_tuple_conn(t);
-		if (!conn_matches(cb, cp))
-			continue;
-		ret = put_conn(skb, cb, cp);
-		if (ret) {
-			cb->args[1] = 1;
-			break;
-		}
+		if (READ_ONCE(cp->state) != VS_CONN_DEAD)
+			return cp;
 	}
-	rhashtable_walk_stop(iter);
-	if (ret && !skb->len)
-		return ret;
-	return skb->len;
+	return NULL;
+}
+
+/* The connection vs_conn_walk_next() gave last comes again next time. */
+void vs_conn_walk_again(struct vs_conn_walk *w)
+{
+	w->again = true;
 }
 
 int __init vs_conn_init(void)
@@ -1017,3 +880,8 @@ void vs_conn_uninit(void)
 	percpu_counter_destroy(&conn_total);
 	kmem_cache_destroy(conn_cache);
 }
+
+#ifdef VS_SELFTEST
+#include "selftest.h"
+#include "selftest/expiry.c"
+#endif

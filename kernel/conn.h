@@ -3,7 +3,7 @@
 #define _VS_CONN_H
 
 #include <linux/netlink.h>
-#include <linux/rhashtable-types.h>
+#include <linux/rhashtable.h>
 
 #include "pernet.h"
 #include "service.h"
@@ -74,14 +74,12 @@ struct vs_conn *vs_conn_lookup(struct vs_net *vn, const struct vs_conn_key *key)
 struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 			    struct vs_dest *dest, struct vs_conn *tmpl,
 			    u8 flags, u8 state, unsigned long expires);
-void vs_conn_event(struct vs_net *vn, const struct vs_conn *cp);
 void vs_conn_kill(struct vs_net *vn, struct vs_conn *cp);
 bool vs_conn_set_state(struct vs_conn *cp, u8 state);
 void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp);
 void vs_conn_set_output(struct vs_conn *cp);
 bool vs_conn_none(struct vs_net *vn);
 void vs_conn_kill_dest(struct vs_net *vn);
-void vs_conn_flush(struct vs_net *vn);
 void vs_conn_start(struct vs_net *vn);
 
 struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
@@ -127,10 +125,20 @@ static inline bool vs_conn_active_state(u8 state)
 	       state == VS_TCP_S_SYN_RECV || state == VS_TCP_S_SYNACK;
 }
 
-int vs_conn_fill(struct sk_buff *skb, const struct vs_conn *cp);
-int vs_conn_dump_start(struct netlink_callback *cb);
-int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb);
-int vs_conn_dump_done(struct netlink_callback *cb);
+/* A walk over the table for dumps (conn.c explains). */
+struct vs_conn_walk {
+	struct rhashtable_iter iter;
+	bool again;		/* give the last connection again first */
+};
+
+void vs_conn_walk_enter(struct vs_net *vn, struct vs_conn_walk *w);
+void vs_conn_walk_start(struct vs_conn_walk *w, unsigned int *resized)
+	__acquires(RCU);
+struct vs_conn *vs_conn_walk_next(struct vs_conn_walk *w, unsigned int *resized);
+void vs_conn_walk_again(struct vs_conn_walk *w);
+void vs_conn_walk_stop(struct vs_conn_walk *w)
+	__releases(RCU);
+void vs_conn_walk_exit(struct vs_conn_walk *w);
 
 int vs_conn_init(void);
 void vs_conn_uninit(void);

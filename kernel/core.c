@@ -21,6 +21,7 @@
 
 #include "conn.h"
 #include "core.h"
+#include "netlink.h"
 #include "proto.h"
 #include "sched.h"
 #include "xmit.h"
@@ -135,7 +136,7 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	if (IS_ERR(tmpl))
 		return vs_tmpl_get(vn, &key);	/* another CPU made it */
 	if (tmpl)
-		vs_conn_event(vn, tmpl);
+		vs_nl_conn_event(vn, tmpl);
 	return tmpl;
 }
 
@@ -172,7 +173,7 @@ static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
 	if (!IS_ERR_OR_NULL(cp)) {
 		vs_stats_conn(&dest->stats);
 		vs_stats_conn(&svc->stats);
-		vs_conn_event(vn, cp);
+		vs_nl_conn_event(vn, cp);
 	}
 	return cp;
 }

@@ -10,11 +10,16 @@
 #include "conn.h"
 #include "netlink.h"
 #include "pernet.h"
+#include "selftest.h"
 #include "version.h"
 
 static int __init vs_mod_init(void)
 {
 	int ret;
+
+	ret = vs_selftests();
+	if (ret < 0)
+		goto err_selftests;
 
 	ret = vs_conn_init();
 	if (ret < 0)
@@ -36,6 +41,7 @@ err_netlink:
 err_pernet:
 	vs_conn_uninit();
 err_conn:
+err_selftests:
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "conn.h"
+#include "core.h"
 #include "netlink.h"
 #include "pernet.h"
 #include "sched.h"
@@ -254,6 +255,25 @@ static int parse_dest(const struct nlattr *attr, unsigned long allowed,
 	return 0;
 }
 
+/* The service a dump is limited to, if the request names one. */
+static int dump_service_key(struct netlink_callback *cb,
+			    struct vs_service_key *key, bool *given)
+{
+	struct nlattr **attrs = vs_dump_attrs(cb);
+	struct nlattr *tb[VS_SVC_A_MAX + 1];
+	int ret;
+
+	*given = attrs[VS_A_SERVICE];
+	if (!*given)
+		return 0;
+	/* cb->extack reaches the client from a dump's start and first part. */
+	ret = nla_parse_nested(tb, VS_SVC_A_MAX, attrs[VS_A_SERVICE],
+			       service_policy, cb->extack);
+	if (!ret)
+		ret = only_attrs(tb, VS_SVC_A_MAX, KEY_ATTRS, cb->extack);
+	return ret ? ret : parse_key(tb, key, cb->extack);
+}
+
 static struct vs_net *info_vn(struct genl_info *info)
 {
 	return vs_net(genl_info_net(info));
@@ -268,6 +288,81 @@ static struct vs_service *find_service(struct vs_net *vn,
 	if (!svc)
 		NL_SET_ERR_MSG_MOD(extack, "no such service");
 	return svc;
+}
+
+/*
+ * The attributes a command takes: at the top level (@takes), the one nest
+ * it cannot do without besides the service (@needs), and in VS_A_SERVICE
+ * (@service; none if 0, optional when @service_optional).
+ */
+struct cmd_attrs {
+	unsigned long takes;
+	unsigned long service;
+	int needs;
+	bool service_optional;
+};
+
+/* A request being served: its namespace and the service it names. */
+struct request {
+	struct vs_net *vn;
+	struct nlattr *svc_tb[VS_SVC_A_MAX + 1];
+	struct vs_service_conf svc;
+	bool has_svc;
+};
+
+static int need_attr(struct genl_info *info, int type)
+{
+	if (!type || info->attrs[type])
+		return 0;
+	switch (type) {
+	case VS_A_DEST:
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_DEST");
+		break;
+	case VS_A_INFO:
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_INFO");
+		break;
+	case VS_A_TIMEOUTS:
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_TIMEOUTS");
+		break;
+	case VS_A_CONNS:
+		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_CONNS");
+		break;
+	}
+	return -EINVAL;
+}
+
+/*
+ * How every command starts: refuse what it does not take, check what it
+ * needs, parse the service it names, then take the lock of the caller's
+ * namespace. Returns 0 with that lock held; the command drops it.
+ */
+static int begin(struct genl_info *info, const struct cmd_attrs *a,
+		 struct request *r)
+{
+	int ret;
+
+	ret = only_attrs(info->attrs, VS_A_MAX, a->takes, info->extack);
+	if (ret)
+		return ret;
+	r->has_svc = a->service &&
+		     (info->attrs[VS_A_SERVICE] || !a->service_optional);
+	if (r->has_svc) {
+		ret = parse_service(info, a->service, r->svc_tb, &r->svc);
+		if (ret)
+			return ret;
+	}
+	ret = need_attr(info, a->needs);
+	if (ret)
+		return ret;
+	r->vn = info_vn(info);
+	mutex_lock(&r->vn->lock);
+	return 0;
+}
+
+static int end(struct request *r, int ret)
+{
+	mutex_unlock(&r->vn->lock);
+	return ret;
 }
 
 /* The real servers of a batched VS_CMD_NEW_SERVICE. */
@@ -305,205 +400,188 @@ static int parse_dests(const struct nlattr *list, struct vs_dest_conf **out,
 
 static int vs_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE),
+		.service = CONF_ATTRS | BIT(VS_SVC_A_DESTS),
+	};
 	struct vs_dest_conf *dests;
-	struct vs_service_conf c;
+	struct request r;
 	unsigned int n;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_SERVICE), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	ret = parse_service(info, CONF_ATTRS | BIT(VS_SVC_A_DESTS), tb, &c);
+	ret = parse_dests(r.svc_tb[VS_SVC_A_DESTS], &dests, &n, info->extack);
 	if (ret)
-		return ret;
-	ret = parse_dests(tb[VS_SVC_A_DESTS], &dests, &n, info->extack);
-	if (ret)
-		return ret;
-	mutex_lock(&vn->lock);
-	ret = vs_service_add(vn, &c, dests, n, info->extack);
-	mutex_unlock(&vn->lock);
+		return end(&r, ret);
+	/* Hooks, collector and estimator come with the first service. */
+	ret = vs_core_enable(r.vn);
+	if (!ret)
+		ret = vs_service_add(r.vn, &r.svc, dests, n, info->extack);
 	kvfree(dests);
-	return ret;
+	return end(&r, ret);
 }
 
 static int vs_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	struct vs_service_conf c;
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE),
+		.service = CONF_ATTRS,
+	};
 	struct vs_service *svc;
+	struct request r;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_SERVICE), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	ret = parse_service(info, CONF_ATTRS, tb, &c);
-	if (ret)
-		return ret;
-	mutex_lock(&vn->lock);
-	svc = find_service(vn, &c, info->extack);
-	ret = svc ? vs_service_edit(vn, svc, &c, info->extack) : -ESRCH;
-	mutex_unlock(&vn->lock);
-	return ret;
+	svc = find_service(r.vn, &r.svc, info->extack);
+	ret = svc ? vs_service_edit(r.vn, svc, &r.svc, info->extack) : -ESRCH;
+	return end(&r, ret);
 }
 
 static int vs_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	struct vs_service_conf c;
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE),
+		.service = KEY_ATTRS,
+	};
 	struct vs_service *svc;
+	struct request r;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_SERVICE), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	ret = parse_service(info, KEY_ATTRS, tb, &c);
-	if (ret)
-		return ret;
-	mutex_lock(&vn->lock);
-	svc = find_service(vn, &c, info->extack);
+	svc = find_service(r.vn, &r.svc, info->extack);
 	if (svc)
-		vs_service_del(vn, svc);
-	mutex_unlock(&vn->lock);
-	return svc ? 0 : -ESRCH;
+		vs_service_del(r.vn, svc);
+	return end(&r, svc ? 0 : -ESRCH);
 }
 
-/* Service and real server of a VS_CMD_*_DEST request, under vn->lock. */
-static int find_dest(struct genl_info *info, unsigned long dest_allowed,
-		     struct vs_service **svc, struct vs_dest_conf *dc,
-		     struct vs_dest **dest)
+/*
+ * The start of a VS_CMD_*_DEST request: its service and real server
+ * (NULL if there is none), and the lock held as begin() leaves it.
+ */
+static int begin_dest(struct genl_info *info, unsigned long dest_allowed,
+		      struct request *r, struct vs_service **svc,
+		      struct vs_dest_conf *dc, struct vs_dest **dest)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	struct vs_service_conf c;
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE) | BIT(VS_A_DEST),
+		.service = KEY_ATTRS,
+		.needs = VS_A_DEST,
+	};
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX,
-			 BIT(VS_A_SERVICE) | BIT(VS_A_DEST), info->extack);
+	ret = begin(info, &attrs, r);
 	if (ret)
 		return ret;
-	ret = parse_service(info, KEY_ATTRS, tb, &c);
-	if (ret)
-		return ret;
-	if (!info->attrs[VS_A_DEST]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_DEST");
-		return -EINVAL;
-	}
 	ret = parse_dest(info->attrs[VS_A_DEST], dest_allowed, dc, info->extack);
 	if (ret)
-		return ret;
-	*svc = find_service(vn, &c, info->extack);
+		return end(r, ret);
+	*svc = find_service(r->vn, &r->svc, info->extack);
 	if (!*svc)
-		return -ESRCH;
+		return end(r, -ESRCH);
 	if (!dc->has_port)
 		dc->port = (*svc)->key.port;
-	*dest = vs_dest_find(vn, *svc, &dc->addr, dc->port);
+	*dest = vs_dest_find(r->vn, *svc, &dc->addr, dc->port);
 	return 0;
+}
+
+static int no_dest(struct request *r, struct genl_info *info)
+{
+	NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
+	return end(r, -ENOENT);
 }
 
 static int vs_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
 	struct vs_service *svc;
 	struct vs_dest_conf dc;
 	struct vs_dest *dest;
+	struct request r;
 	int ret;
 
-	mutex_lock(&vn->lock);
-	ret = find_dest(info, DEST_ATTRS, &svc, &dc, &dest);
-	if (!ret)
-		ret = vs_dest_add(vn, svc, &dc, info->extack);
-	mutex_unlock(&vn->lock);
-	return ret;
+	ret = begin_dest(info, DEST_ATTRS, &r, &svc, &dc, &dest);
+	if (ret)
+		return ret;
+	return end(&r, vs_dest_add(r.vn, svc, &dc, info->extack));
 }
 
 static int vs_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
 	struct vs_service *svc;
 	struct vs_dest_conf dc;
 	struct vs_dest *dest;
+	struct request r;
 	int ret;
 
-	mutex_lock(&vn->lock);
-	ret = find_dest(info, DEST_ATTRS, &svc, &dc, &dest);
-	if (!ret && !dest) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
-		ret = -ENOENT;
-	}
-	if (!ret)
-		ret = vs_dest_edit(vn, svc, dest, &dc, info->extack);
-	mutex_unlock(&vn->lock);
-	return ret;
+	ret = begin_dest(info, DEST_ATTRS, &r, &svc, &dc, &dest);
+	if (ret)
+		return ret;
+	if (!dest)
+		return no_dest(&r, info);
+	return end(&r, vs_dest_edit(r.vn, svc, dest, &dc, info->extack));
 }
 
 static int vs_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
 	struct vs_service *svc;
 	struct vs_dest_conf dc;
 	struct vs_dest *dest;
+	struct request r;
 	int ret;
 
-	mutex_lock(&vn->lock);
-	ret = find_dest(info, DEST_KEY_ATTRS, &svc, &dc, &dest);
-	if (!ret && !dest) {
-		NL_SET_ERR_MSG_MOD(info->extack, "no such real server");
-		ret = -ENOENT;
-	}
-	if (!ret)
-		vs_dest_del(vn, svc, dest);
-	mutex_unlock(&vn->lock);
-	return ret;
+	ret = begin_dest(info, DEST_KEY_ATTRS, &r, &svc, &dc, &dest);
+	if (ret)
+		return ret;
+	if (!dest)
+		return no_dest(&r, info);
+	vs_dest_del(r.vn, svc, dest);
+	return end(&r, 0);
 }
 
 static int vs_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
+	static const struct cmd_attrs attrs = {};
+	struct request r;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, 0, info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	mutex_lock(&vn->lock);
-	vs_service_flush(vn);
-	mutex_unlock(&vn->lock);
-	return 0;
+	vs_service_flush(r.vn);
+	return end(&r, 0);
 }
 
 static int vs_nl_zero(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	struct vs_service_conf c;
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE),
+		.service = KEY_ATTRS,
+		.service_optional = true,
+	};
 	struct vs_service *svc;
+	struct request r;
 	unsigned long id = 0;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_SERVICE), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	if (info->attrs[VS_A_SERVICE]) {
-		ret = parse_service(info, KEY_ATTRS, tb, &c);
-		if (ret)
-			return ret;
-	}
-	mutex_lock(&vn->lock);
-	if (info->attrs[VS_A_SERVICE]) {
-		svc = find_service(vn, &c, info->extack);
+	if (r.has_svc) {
+		svc = find_service(r.vn, &r.svc, info->extack);
 		if (svc)
 			vs_service_zero(svc);
 		else
 			ret = -ESRCH;
 	} else {
-		for (; (svc = vs_service_next(vn, &id)); id++)
+		for (; (svc = vs_service_next(r.vn, &id)); id++)
 			vs_service_zero(svc);
 	}
-	mutex_unlock(&vn->lock);
-	return ret;
+	return end(&r, ret);
 }
 
 static int put_stats(struct sk_buff *skb, int type, const struct vs_stats *s)
@@ -592,13 +670,66 @@ static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)
 	return 0;
 }
 
+/* A connection as a VS_A_CONN nest: for dumps and sync events. */
+static int put_conn(struct sk_buff *skb, const struct vs_conn *cp)
+{
+	const struct vs_conn_key *k = &cp->in.key;
+	const struct vs_dest *dest = cp->dest;
+	u32 fwmark = dest->svc->key.fwmark;
+	unsigned long expires = READ_ONCE(cp->expires);
+	union vs_addr caddr = {}, vaddr = {};
+	__be16 dport = dest->key.port ? dest->key.port : k->dport;
+	__be16 vport = k->dport;
+	struct nlattr *nest;
+
+	caddr.ip = k->saddr;
+	vaddr.ip = k->daddr;
+	if ((cp->flags & VS_CONN_F_TMPL) && fwmark)
+		vaddr.ip = 0;		/* the key holds the mark there */
+	nest = nla_nest_start(skb, VS_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
+	    nla_put_u8(skb, VS_CONN_A_PROTOCOL, k->protocol) ||
+	    nla_put(skb, VS_CONN_A_CADDR, sizeof(caddr), &caddr) ||
+	    nla_put_be16(skb, VS_CONN_A_CPORT, k->sport) ||
+	    nla_put(skb, VS_CONN_A_VADDR, sizeof(vaddr), &vaddr) ||
+	    nla_put_be16(skb, VS_CONN_A_VPORT, vport) ||
+	    nla_put(skb, VS_CONN_A_DADDR, sizeof(dest->key.addr), &dest->key.addr) ||
+	    nla_put_be16(skb, VS_CONN_A_DPORT, dport) ||
+	    nla_put_u32(skb, VS_CONN_A_FWMARK, fwmark) ||
+	    nla_put_u8(skb, VS_CONN_A_STATE, READ_ONCE(cp->state)) ||
+	    nla_put_u32(skb, VS_CONN_A_EXPIRES, time_after(expires, jiffies) ?
+			jiffies_to_msecs(expires - jiffies) : 0) ||
+	    nla_put_u32(skb, VS_CONN_A_FLAGS, cp->flags & VS_CONN_F_TMPL ?
+			VS_CONN_F_TEMPLATE : 0) ||
+	    nla_put_u8(skb, VS_CONN_A_FWD, cp->flags & VS_CONN_F_NAT ?
+		       VS_FWD_NAT : VS_FWD_DR)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* What put_conn() puts, so a sync event takes no more than it needs. */
+static size_t put_conn_size(void)
+{
+	return nla_total_size(0) +			/* VS_A_CONN */
+	       3 * nla_total_size(sizeof(union vs_addr)) +
+	       4 * nla_total_size(sizeof(u16)) +	/* af, ports */
+	       3 * nla_total_size(sizeof(u8)) +		/* protocol, state, fwd */
+	       3 * nla_total_size(sizeof(u32));		/* fwmark, expires, flags */
+}
+
 /*
- * One message of a dump. cb->seq counts the changes that can make a dump
- * skip or repeat something (see vs.h, "Dumps"); the first message after
- * one, or NLMSG_DONE if none follows, carries NLM_F_DUMP_INTR.
+ * One message of a dump: a service, a real server or a connection, as
+ * @cmd says. cb->seq counts the changes that can make a dump skip or
+ * repeat something (see vs.h, "Dumps"); the first message after one, or
+ * NLMSG_DONE if none follows, carries NLM_F_DUMP_INTR.
  */
 static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		    const struct vs_service *svc, const struct vs_dest *dest)
+		    const void *obj)
 {
 	void *hdr;
 	int ret;
@@ -608,7 +739,12 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	ret = dest ? put_dest(skb, dest) : put_service(skb, svc);
+	if (cmd == VS_CMD_GET_SERVICE)
+		ret = put_service(skb, obj);
+	else if (cmd == VS_CMD_GET_DEST)
+		ret = put_dest(skb, obj);
+	else
+		ret = put_conn(skb, obj);
 	if (ret) {
 		genlmsg_cancel(skb, hdr);
 		return ret;
@@ -657,7 +793,7 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 			cb->seq++;
 		}
 		if (!cb->args[1]) {
-			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc, NULL);
+			ret = dump_one(skb, cb, VS_CMD_GET_SERVICE, svc);
 			if (ret)
 				break;
 			cb->args[1] = 1;
@@ -666,7 +802,7 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 			list_for_each_entry(dest, &svc->dests, list) {
 				if (++n < cb->args[1])
 					continue;
-				ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+				ret = dump_one(skb, cb, VS_CMD_GET_DEST, dest);
 				if (ret)
 					break;
 				cb->args[1]++;
@@ -691,41 +827,46 @@ static int vs_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static struct sk_buff *new_reply(struct genl_info *info, u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &vs_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int vs_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	struct vs_service_conf c;
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_SERVICE),
+		.service = KEY_ATTRS,
+	};
 	struct vs_service *svc;
 	struct sk_buff *msg;
+	struct request r;
 	void *hdr;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_SERVICE), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	ret = parse_service(info, KEY_ATTRS, tb, &c);
-	if (ret)
-		return ret;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = new_reply(info, VS_CMD_GET_SERVICE, &hdr);
 	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &vs_genl_family, 0, VS_CMD_GET_SERVICE);
-	ret = -EMSGSIZE;
-	if (!hdr)
-		goto err;
-	mutex_lock(&vn->lock);
-	svc = find_service(vn, &c, info->extack);
-	ret = svc ? put_service(msg, svc) : -ESRCH;
-	mutex_unlock(&vn->lock);
-	if (ret)
-		goto err;
+		return end(&r, -ENOMEM);
+	svc = find_service(r.vn, &r.svc, info->extack);
+	ret = end(&r, svc ? put_service(msg, svc) : -ESRCH);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-err:
-	nlmsg_free(msg);
-	return ret;
 }
 
 /*
@@ -742,7 +883,7 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	bool given;
 	int ret;
 
-	ret = vs_nl_service_key(cb, &key, &given);
+	ret = dump_service_key(cb, &key, &given);
 	if (ret)
 		return ret;
 	if (!given)
@@ -762,7 +903,7 @@ static int vs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(dest, &svc->dests, list) {
 		if (n++ < cb->args[0])
 			continue;
-		ret = dump_one(skb, cb, VS_CMD_GET_DEST, NULL, dest);
+		ret = dump_one(skb, cb, VS_CMD_GET_DEST, dest);
 		if (ret)
 			break;
 		cb->args[0]++;
@@ -775,129 +916,111 @@ out:
 	return skb->len;
 }
 
-static struct sk_buff *new_reply(struct genl_info *info, u8 cmd, void **hdr)
+static int put_info(struct sk_buff *msg, struct vs_net *vn)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &vs_genl_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static int vs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
-{
-	struct vs_net *vn = info_vn(info);
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	ret = only_attrs(info->attrs, VS_A_MAX, 0, info->extack);
-	if (ret)
-		return ret;
-	msg = new_reply(info, VS_CMD_GET_INFO, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	nest = nla_nest_start(msg, VS_A_INFO);
-	if (!nest ||
-	    nla_put_u32(msg, VS_INFO_A_VERSION, VS_VERSION_CODE) ||
+	if (nla_put_u32(msg, VS_INFO_A_VERSION, VS_VERSION_CODE) ||
 	    nla_put_u32(msg, VS_INFO_A_CONN_TAB_SIZE, vs_conn_buckets(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_CONN_COUNT, vs_conn_count(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_CONN_MAX, vs_conn_max(vn)) ||
 	    nla_put_u32(msg, VS_INFO_A_SERVICES, READ_ONCE(vn->num_services)) ||
 	    nla_put_u64_64bit(msg, VS_INFO_A_CONN_REFUSED,
 			      atomic_long_read(&vn->conn_refused), VS_INFO_A_PAD) ||
-	    nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, !!READ_ONCE(vn->backup_only))) {
-		nlmsg_free(msg);
+	    nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, !!READ_ONCE(vn->backup_only)))
 		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_timeouts(struct sk_buff *msg, struct vs_net *vn)
+{
+	if (nla_put_u32(msg, VS_TIMEOUT_A_TCP, READ_ONCE(vn->timeouts[VS_TCP_S_ESTABLISHED])) ||
+	    nla_put_u32(msg, VS_TIMEOUT_A_TCP_FIN, READ_ONCE(vn->timeouts[VS_TCP_S_FIN_WAIT])) ||
+	    nla_put_u32(msg, VS_TIMEOUT_A_UDP, READ_ONCE(vn->timeouts[VS_UDP_S_NORMAL])))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The answer to a GET command of no attributes: one nest, filled by @put. */
+static int reply_nest(struct genl_info *info, u8 cmd, int type,
+		      int (*put)(struct sk_buff *msg, struct vs_net *vn))
+{
+	static const struct cmd_attrs attrs = {};
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	struct request r;
+	void *hdr;
+	int ret;
+
+	ret = begin(info, &attrs, &r);
+	if (ret)
+		return ret;
+	msg = new_reply(info, cmd, &hdr);
+	if (!msg)
+		return end(&r, -ENOMEM);
+	nest = nla_nest_start(msg, type);
+	ret = end(&r, nest ? put(msg, r.vn) : -EMSGSIZE);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 }
 
-static int vs_nl_set_info(struct sk_buff *skb, struct genl_info *info)
+static int vs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[VS_INFO_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
-	int ret;
-
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_INFO), info->extack);
-	if (ret)
-		return ret;
-	if (!info->attrs[VS_A_INFO]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_INFO");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, VS_INFO_A_MAX, info->attrs[VS_A_INFO],
-			       info_policy, info->extack);
-	if (ret)
-		return ret;
-	if (tb[VS_INFO_A_BACKUP_ONLY])
-		WRITE_ONCE(vn->backup_only, nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]));
-	return 0;
+	return reply_nest(info, VS_CMD_GET_INFO, VS_A_INFO, put_info);
 }
 
 static int vs_nl_get_timeouts(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	return reply_nest(info, VS_CMD_GET_TIMEOUTS, VS_A_TIMEOUTS, put_timeouts);
+}
+
+static int vs_nl_set_info(struct sk_buff *skb, struct genl_info *info)
+{
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_INFO),
+		.needs = VS_A_INFO,
+	};
+	struct nlattr *tb[VS_INFO_A_MAX + 1];
+	struct request r;
 	int ret;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, 0, info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	msg = new_reply(info, VS_CMD_GET_TIMEOUTS, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	nest = nla_nest_start(msg, VS_A_TIMEOUTS);
-	if (!nest ||
-	    nla_put_u32(msg, VS_TIMEOUT_A_TCP, READ_ONCE(vn->timeouts[VS_TCP_S_ESTABLISHED])) ||
-	    nla_put_u32(msg, VS_TIMEOUT_A_TCP_FIN, READ_ONCE(vn->timeouts[VS_TCP_S_FIN_WAIT])) ||
-	    nla_put_u32(msg, VS_TIMEOUT_A_UDP, READ_ONCE(vn->timeouts[VS_UDP_S_NORMAL]))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = nla_parse_nested(tb, VS_INFO_A_MAX, info->attrs[VS_A_INFO],
+			       info_policy, info->extack);
+	if (!ret && tb[VS_INFO_A_BACKUP_ONLY])
+		WRITE_ONCE(r.vn->backup_only, nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]));
+	return end(&r, ret);
 }
 
 static int vs_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 {
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_TIMEOUTS),
+		.needs = VS_A_TIMEOUTS,
+	};
 	static const u8 state_of[VS_TIMEOUT_A_MAX + 1] = {
 		[VS_TIMEOUT_A_TCP] = VS_TCP_S_ESTABLISHED,
 		[VS_TIMEOUT_A_TCP_FIN] = VS_TCP_S_FIN_WAIT,
 		[VS_TIMEOUT_A_UDP] = VS_UDP_S_NORMAL,
 	};
 	struct nlattr *tb[VS_TIMEOUT_A_MAX + 1];
-	struct vs_net *vn = info_vn(info);
+	struct request r;
 	int ret, i;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_TIMEOUTS), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	if (!info->attrs[VS_A_TIMEOUTS]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_TIMEOUTS");
-		return -EINVAL;
-	}
 	ret = nla_parse_nested(tb, VS_TIMEOUT_A_MAX, info->attrs[VS_A_TIMEOUTS],
 			       timeout_policy, info->extack);
-	if (ret)
-		return ret;
-	mutex_lock(&vn->lock);
-	for (i = 1; i <= VS_TIMEOUT_A_MAX; i++)
+	for (i = 1; !ret && i <= VS_TIMEOUT_A_MAX; i++)
 		if (tb[i])
-			WRITE_ONCE(vn->timeouts[state_of[i]], nla_get_u32(tb[i]));
-	mutex_unlock(&vn->lock);
-	return 0;
+			WRITE_ONCE(r.vn->timeouts[state_of[i]], nla_get_u32(tb[i]));
+	return end(&r, ret);
 }
 
 /*
@@ -947,7 +1070,7 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 		return -EAFNOSUPPORT;
 	}
 	flags = tb[VS_CONN_A_FLAGS] ? nla_get_u32(tb[VS_CONN_A_FLAGS]) : 0;
-	if (flags & ~VS_CONN_F_TEMPLATE) {
+	if (flags & ~__VS_CONN_F_ALL) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_FLAGS], "unknown connection flag");
 		return -EOPNOTSUPP;
 	}
@@ -976,49 +1099,149 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 	return 0;
 }
 
+static void conn_install_error(struct genl_info *info, const struct nlattr *attr,
+			       int err)
+{
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "connections skipped: no such service or real server");
+	else if (err == -EADDRINUSE)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "connections skipped: another connection has the same reply tuple");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "connections skipped: the connection table is full");
+}
+
 /* Every connection is tried; the first failure is what the ACK says. */
 static int vs_nl_new_conn(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vs_net *vn = info_vn(info);
+	static const struct cmd_attrs attrs = {
+		.takes = BIT(VS_A_CONNS),
+		.needs = VS_A_CONNS,
+	};
 	const struct nlattr *attr;
+	struct vs_conn_sync c;
 	int rem, ret, first = 0;
+	struct request r;
 
-	ret = only_attrs(info->attrs, VS_A_MAX, BIT(VS_A_CONNS), info->extack);
+	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	if (!info->attrs[VS_A_CONNS]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "missing VS_A_CONNS");
-		return -EINVAL;
-	}
 	/* Check them all before installing any. */
 	nla_for_each_nested(attr, info->attrs[VS_A_CONNS], rem) {
-		struct vs_conn_sync c;
-
 		ret = parse_conn(attr, &c, info->extack);
 		if (ret)
-			return ret;
+			return end(&r, ret);
 	}
-	mutex_lock(&vn->lock);
 	nla_for_each_nested(attr, info->attrs[VS_A_CONNS], rem) {
-		struct vs_conn_sync c;
-
 		parse_conn(attr, &c, NULL);
-		ret = vs_conn_install(vn, &c);
+		ret = vs_conn_install(r.vn, &c);
 		if (ret && !first) {
 			first = ret;
-			if (ret == -ENOENT)
-				NL_SET_ERR_MSG_ATTR(info->extack, attr,
-						    "connections skipped: no such service or real server");
-			else if (ret == -EADDRINUSE)
-				NL_SET_ERR_MSG_ATTR(info->extack, attr,
-						    "connections skipped: another connection has the same reply tuple");
-			else
-				NL_SET_ERR_MSG_ATTR(info->extack, attr,
-						    "connections skipped: the connection table is full");
+			conn_install_error(info, attr, ret);
 		}
 	}
-	mutex_unlock(&vn->lock);
-	return first;
+	return end(&r, first);
+}
+
+/*
+ * Tell the sync group (a director's vsd relaying to its backup) about a
+ * connection; nothing is built while nobody listens. Runs in any context.
+ * A listener that falls behind gets ENOBUFS and must resynchronize.
+ */
+void vs_nl_conn_event(struct vs_net *vn, const struct vs_conn *cp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&vs_genl_family, vn->net, 0) ||
+	    READ_ONCE(cp->state) == VS_CONN_DEAD)
+		return;
+	/* Exact size: a burst queues thousands of these at the listener. */
+	skb = genlmsg_new(put_conn_size(), GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &vs_genl_family, 0, VS_CMD_NEW_CONN);
+	if (!hdr || WARN_ON_ONCE(put_conn(skb, cp))) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&vs_genl_family, vn->net, skb, 0, 0, GFP_ATOMIC);
+}
+
+/*
+ * A connection dump: conn.c's walk over the live table, the optional
+ * service filter, and whether it was parsed (in the first part of the
+ * dump, where an error reaches the client with its extended ACK; .start
+ * has none on 6.1). A table resize restarts the walk and flags the dump
+ * (NLM_F_DUMP_INTR): entries may repeat.
+ */
+struct conn_dump {
+	struct vs_conn_walk walk;
+	struct vs_service_key key;
+	bool filter;
+	bool parsed;
+};
+
+static int conn_dump_start(struct netlink_callback *cb)
+{
+	struct vs_net *vn = vs_net(sock_net(cb->skb->sk));
+	struct conn_dump *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	vs_conn_walk_enter(vn, &d->walk);
+	cb->args[0] = (long)d;
+	cb->seq = 1;
+	return 0;
+}
+
+static int conn_dump_done(struct netlink_callback *cb)
+{
+	struct conn_dump *d = (struct conn_dump *)cb->args[0];
+
+	if (d) {
+		vs_conn_walk_exit(&d->walk);
+		kfree(d);
+	}
+	return 0;
+}
+
+static bool conn_dump_wants(const struct conn_dump *d, const struct vs_conn *cp)
+{
+	return !d->filter || !memcmp(&cp->dest->svc->key, &d->key, sizeof(d->key));
+}
+
+static int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct conn_dump *d = (struct conn_dump *)cb->args[0];
+	unsigned int resized = 0;
+	struct vs_conn *cp;
+	int ret = 0;
+
+	if (!d->parsed) {
+		ret = dump_service_key(cb, &d->key, &d->filter);
+		if (ret)
+			return ret;
+		d->parsed = true;
+	}
+	vs_conn_walk_start(&d->walk, &resized);
+	while ((cp = vs_conn_walk_next(&d->walk, &resized))) {
+		if (!conn_dump_wants(d, cp))
+			continue;
+		ret = dump_one(skb, cb, VS_CMD_GET_CONN, cp);
+		if (ret) {
+			vs_conn_walk_again(&d->walk);
+			break;
+		}
+	}
+	vs_conn_walk_stop(&d->walk);
+	cb->seq += resized;
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
 }
 
 static const struct genl_multicast_group vs_mcgrps[] = {
@@ -1081,9 +1304,9 @@ static const struct genl_ops vs_genl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_GET_CONN,
-		.start = vs_conn_dump_start,
+		.start = conn_dump_start,
 		.dumpit = vs_nl_dump_conns,
-		.done = vs_conn_dump_done,
+		.done = conn_dump_done,
 		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = VS_CMD_NEW_CONN,
@@ -1110,51 +1333,6 @@ static struct genl_family vs_genl_family __ro_after_init = {
 	.parallel_ops = true,
 	.module = THIS_MODULE,
 };
-
-/* Dump messages for conn.c, which owns the connection walk. */
-void *vs_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
-{
-	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				cb->nlh->nlmsg_seq, &vs_genl_family,
-				NLM_F_MULTI, cmd);
-
-	if (hdr)
-		genl_dump_check_consistent(cb, hdr);
-	return hdr;
-}
-
-bool vs_nl_sync_wanted(struct net *net)
-{
-	return genl_has_listeners(&vs_genl_family, net, 0);
-}
-
-void *vs_nl_sync_put(struct sk_buff *skb)
-{
-	return genlmsg_put(skb, 0, 0, &vs_genl_family, 0, VS_CMD_NEW_CONN);
-}
-
-void vs_nl_sync_send(struct net *net, struct sk_buff *skb)
-{
-	genlmsg_multicast_netns(&vs_genl_family, net, skb, 0, 0, GFP_ATOMIC);
-}
-
-int vs_nl_service_key(struct netlink_callback *cb, struct vs_service_key *key,
-		      bool *given)
-{
-	struct nlattr **attrs = vs_dump_attrs(cb);
-	struct nlattr *tb[VS_SVC_A_MAX + 1];
-	int ret;
-
-	*given = attrs[VS_A_SERVICE];
-	if (!*given)
-		return 0;
-	/* cb->extack reaches the client from a dump's start and first part. */
-	ret = nla_parse_nested(tb, VS_SVC_A_MAX, attrs[VS_A_SERVICE],
-			       service_policy, cb->extack);
-	if (!ret)
-		ret = only_attrs(tb, VS_SVC_A_MAX, KEY_ATTRS, cb->extack);
-	return ret ? ret : parse_key(tb, key, cb->extack);
-}
 
 int __init vs_netlink_init(void)
 {

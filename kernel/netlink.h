@@ -4,16 +4,12 @@
 
 #include <net/netlink.h>
 
-#include "service.h"
+struct vs_conn;
+struct vs_net;
 
 int vs_netlink_init(void);
 void vs_netlink_uninit(void);
 
-void *vs_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
-int vs_nl_service_key(struct netlink_callback *cb, struct vs_service_key *key,
-		      bool *given);
-bool vs_nl_sync_wanted(struct net *net);
-void *vs_nl_sync_put(struct sk_buff *skb);
-void vs_nl_sync_send(struct net *net, struct sk_buff *skb);
+void vs_nl_conn_event(struct vs_net *vn, const struct vs_conn *cp);
 
 #endif /* _VS_NETLINK_H */

@@ -96,3 +96,8 @@ bool vs_tcp_reusable(u8 state)
 {
 	return state == VS_TCP_S_TIME_WAIT || state == VS_TCP_S_CLOSE;
 }
+
+#ifdef VS_SELFTEST
+#include "selftest.h"
+#include "selftest/tcp.c"
+#endif

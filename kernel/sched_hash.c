@@ -298,3 +298,8 @@ struct vs_dest *vs_hash_pick(const struct vs_sched_state *st,
 	}
 	return NULL;
 }
+
+#ifdef VS_SELFTEST
+#include "selftest.h"
+#include "selftest/hash.c"
+#endif

@@ -207,3 +207,8 @@ const struct vs_sched_ops vs_sched_mh = {
 	.destroy = mh_destroy,
 	.schedule = mh_schedule,
 };
+
+#ifdef VS_SELFTEST
+#include "selftest.h"
+#include "selftest/mh.c"
+#endif

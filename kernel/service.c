@@ -11,7 +11,6 @@
 #include <net/ip.h>
 
 #include "conn.h"
-#include "core.h"
 #include "pernet.h"
 #include "sched.h"
 #include "service.h"
@@ -100,7 +99,7 @@ static void service_free_rcu(struct rcu_head *rcu)
 	kfree(svc);
 }
 
-void vs_service_put(struct vs_service *svc)
+static void service_put(struct vs_service *svc)
 {
 	if (refcount_dec_and_test(&svc->refcnt))
 		call_rcu(&svc->rcu, service_free_rcu);
@@ -110,7 +109,7 @@ static void dest_free_rcu(struct rcu_head *rcu)
 {
 	struct vs_dest *dest = container_of(rcu, struct vs_dest, rcu);
 
-	vs_service_put(dest->svc);
+	service_put(dest->svc);
 	vs_route_release(dest);
 	vs_stats_free(&dest->stats);
 	kfree(dest);
@@ -151,7 +150,7 @@ static bool is_ftp(const struct vs_service_key *key)
  * to its VIP, as IPVS's does: active FTP's from port 20 and passive FTP's
  * to unprivileged ports, which behind direct routing the director cannot
  * learn from the control connection. Its persistence entry leaves the
- * port out, so they reach the client's server (seed 001's "TCP VIP:21 rr
+ * port out, so they reach the client's server (Ultra Monkey's "TCP VIP:21 rr
  * persistent 600").
  */
 static bool ftp_data(struct vs_net *vn, u8 protocol, __be16 port)
@@ -402,7 +401,7 @@ static void release_service(struct vs_net *vn, struct vs_service *svc)
 	/* Unpublished before it is queued for freeing. */
 	RCU_INIT_POINTER(svc->sched, NULL);
 	vs_sched_release(st);
-	vs_service_put(svc);
+	service_put(svc);
 }
 
 int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
@@ -423,9 +422,6 @@ int vs_service_add(struct vs_net *vn, const struct vs_service_conf *conf,
 	ops = find_sched(&c, extack);
 	if (!ops)
 		return -ENOENT;
-	ret = vs_core_enable(vn);
-	if (ret)
-		return ret;
 	if (vs_service_find(vn, &c.key)) {
 		NL_SET_ERR_MSG_MOD(extack, "service already exists");
 		return -EEXIST;

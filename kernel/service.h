@@ -131,7 +131,6 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 void vs_dest_del(struct vs_net *vn, struct vs_service *svc,
 		 struct vs_dest *dest);
 
-void vs_service_put(struct vs_service *svc);
 void vs_dest_put(struct vs_dest *dest);
 
 static inline bool vs_dest_get(struct vs_dest *dest)

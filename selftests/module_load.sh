@@ -5,8 +5,21 @@
 # going around it: namespaces made before the module (its pernet init runs
 # for them at load), while it is loaded (init per new netns), deleted while
 # it is loaded (pernet exit) and left alive at unload (exit for each).
+# First the build with self-tests (make VS_SELFTEST=y, which make check
+# makes) loads once: its self-tests of the pure parts (expiry slots, TCP
+# states, the dh/sh and mh tables) must pass, or it refuses to load.
 . "$(dirname "$0")/lib.sh"
 require_vm
+
+selftest_ko=$VS_TOP/build/$(uname -r)-selftest/vs.ko
+if [ -e "$selftest_ko" ]; then
+	check "self-test module loads" insmod "$selftest_ko"
+	check "its self-tests passed" \
+		sh -c 'dmesg | grep -q "vs: self-tests passed"'
+	check "self-test module unloads" rmmod vs
+else
+	skip "self-tests: no $selftest_ko (make VS_SELFTEST=y module)"
+fi
 
 setup_ns before1 before2
 for round in 1 2 3; do

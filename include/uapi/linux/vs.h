@@ -356,6 +356,7 @@ enum vs_conn_attr {
 
 enum vs_conn_flag {
 	VS_CONN_F_TEMPLATE = 1U << 0,	/* persistence entry */
+	__VS_CONN_F_ALL = VS_CONN_F_TEMPLATE
 };
 
 /* Connection states, shown by name in listings. */
