@@ -1,15 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# backup_only, the standby's switch (seed 001: each director is also a real
-# server). A director of the direct-routing topology (topo.sh topo_dr) runs
-# its own HTTP and UDP servers on the VIP. With backup_only on it schedules
-# nothing: new requests to the VIP are served by the director's own
-# servers and no connection is made, while a connection already in the
+# backup_only, the standby's switch (Ultra Monkey's two nodes: each director
+# is also a real server). A director of the direct-routing topology (topo.sh
+# topo_dr) runs its own HTTP and UDP servers on the VIP. With backup_only on
+# it schedules nothing: new requests to the VIP are served by the director's
+# own servers and no connection is made, while a connection already in the
 # table (here one that sync installed) still goes to the server it names.
-# Set by the sysctl and by
-# VS_CMD_SET_INFO alike, per namespace; bad values are refused with the
-# value unchanged.
+# Set by the sysctl and by VS_CMD_SET_INFO alike, per namespace; bad values
+# are refused with the value unchanged.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm

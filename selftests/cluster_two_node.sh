@@ -3,8 +3,8 @@
 # Functions run through check and busywait; setup_ns sets node1 and node2.
 # shellcheck disable=SC2317,SC2154
 #
-# Two nodes, each a director and a real server (seed 001, Ultra Monkey's
-# streamlined HA + load balancing; issue 17), run by vsd from ONE file,
+# Two nodes, each a director and a real server (Ultra Monkey's
+# streamlined HA + load balancing), run by vsd from ONE file,
 # user/vsd/examples/two-node.conf (only its heartbeat_key path replaced):
 # direct routing, rr over both nodes, heartbeat and connection sync, the
 # VIP on both nodes' lo (hidden from ARP) and floating on the active

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A real server on the director itself (seed 001's two-node topology): a
+# A real server on the director itself (Ultra Monkey's two-node topology): a
 # server address that is local is served by local delivery, over NAT (the
 # destination rewritten to the local address and port, the reply's source
 # rewritten back at LOCAL_OUT) and direct routing (delivered to the local

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Director failover with vsd (failover_lib.sh: seed 003's NAT example with
+# Director failover with vsd (failover_lib.sh: the LVS guide's NAT example with
 # two directors). The primary comes up active with the floating addresses;
 # the backup holds its connections through sync. Then the primary dies
 # (vsd killed with SIGKILL, its links down): the backup takes the VIP and

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # An lvs.cf as Piranha wrote it: heartbeat = 1 and no heartbeat_key
-# (failover_lib.sh topology, seed 003's NAT pair). Heartbeats could not be
+# (failover_lib.sh topology, the LVS guide's NAT pair). Heartbeats could not be
 # authenticated, so nothing fails over, but the site serves as it did
 # under pulse: the primary takes the VIP and the NAT router address and
 # directs; the backup stands by for good (no address, backup_only on, no

@@ -1,10 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Two directors running vsd with failover, for the failover selftests
-# (source lib.sh and topo.sh first). Seed 003's NAT example: director A
-# (primary, 192.168.26.9 / 10.11.12.9) and B (backup, 192.168.26.8 /
-# 10.11.12.8) share the public and private segments; the VIP 192.168.26.10
-# (eth0:1) and the NAT router 10.11.12.10 (eth1:1) float between them.
+# (source lib.sh and topo.sh first). The NAT example of Red Hat's LVS
+# guide: director A (primary, 192.168.26.9 / 10.11.12.9) and B (backup,
+# 192.168.26.8 / 10.11.12.8) share the public and private segments; the
+# VIP 192.168.26.10 (eth0:1) and the NAT router 10.11.12.10 (eth1:1)
+# float between them.
+#
+#     client 192.168.26.100
+#        |
+#   ==== pub 192.168.26.0/24 ====+===============+=====
+#                          eth0 .26.9      eth0 .26.8
+#                          director A      director B
+#                          eth1 .12.9      eth1 .12.8
+#                                |               |
+#   ==== priv 10.11.12.0/24 =====+===============+=====+============+====
+#                                                 rs1 .12.1 ... rs3 .12.3
+#
+#   The active director holds the VIP .26.10 and the NAT router .12.10
+#   (the real servers' default route); heartbeats and connection sync
+#   run between A and B on both segments.
 
 FO_TMP=$(mktemp -d)
 defer "rm -rf $FO_TMP"

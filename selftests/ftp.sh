@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# FTP through a firewall-mark service with persistence, as seed 003 section
-# 3.5 sets it up (Documentation/fwmark.rst has the rules): mark 21 on the
-# control port and the passive data ports, a persistent fwmark service, and
-# for NAT the MASQUERADE rule that lets the servers' active-mode data
-# connections (from port 20) out. vsftpd on three real servers, curl as
-# the client, passive and active mode, NAT and direct routing, the file
-# compared byte for byte. Then seed 001's persistent TCP VIP:21 service
-# over direct routing, without marks.
+# FTP through a firewall-mark service with persistence, as Red Hat's LVS
+# guide, section 3.5 sets it up (Documentation/fwmark.rst has the rules):
+# mark 21 on the control port and the passive data ports, a persistent
+# fwmark service, and for NAT the MASQUERADE rule that lets the servers'
+# active-mode data connections (from port 20) out. vsftpd on three real
+# servers, curl as the client, passive and active mode, NAT and direct
+# routing, the file compared byte for byte. Then Ultra Monkey's persistent
+# TCP VIP:21 service over direct routing, without marks.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
@@ -58,7 +58,7 @@ run_mode() { # nat|dr
 	cleanup_ns "$client" "$dir" "$rs1" "$rs2" "$rs3" "$sw"
 }
 
-# Seed 001's table, as ipvsadm lists it there: "TCP VIP:21 rr persistent
+# Ultra Monkey's table, as ipvsadm lists it there: "TCP VIP:21 rr persistent
 # 600" over direct routing, no firewall marks. The persistent FTP service
 # takes the data connections to its VIP too (from port 20, to the passive
 # ports), as IPVS's does, and sends them to the control connection's server.

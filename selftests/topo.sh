@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# LVS topologies for selftests and the demo, after the NAT example of seed
-# 003 (chapter 3): a public segment 192.168.26.0/24 and a private segment
-# 10.11.12.0/24, each a bridge in a "switch" namespace, hosts attached by
-# veth (eth0 public, eth1 private). Source lib.sh first.
+# LVS topologies for selftests and the demo, after the NAT example of Red
+# Hat's LVS guide (chapter 3): a public segment 192.168.26.0/24 and a
+# private segment 10.11.12.0/24, each a bridge in a "switch" namespace,
+# hosts attached by veth (eth0 public, eth1 private). Source lib.sh first.
 #
 #   NAT (topo_nat N):
 #
@@ -17,6 +17,11 @@
 #   (rsI 192.168.26.I); each real server holds the VIP on lo and does not
 #   answer ARP for it (arp_ignore=1, arp_announce=2), replying straight to
 #   the client.
+#
+#     client 192.168.26.100   director 192.168.26.9   rs1 .26.1 ... rsN .26.N
+#        |                      |  VIP .26.10 eth0      |  VIP on lo, no ARP
+#   ==== pub ===================+=======================+====
+#        ^------------- replies from rsI, source VIP ---'
 
 VIP=192.168.26.10
 NAT_ROUTER=10.11.12.10

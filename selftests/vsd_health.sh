@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vsd keeping a NAT service true (seed 003's NAT example, topo.sh): three
-# nginx real servers checked over HTTP, a fourth as the sorry server.
+# vsd keeping a NAT service true (the NAT example of Red Hat's LVS guide,
+# topo.sh): three nginx real servers checked over HTTP, a fourth as the
+# sorry server.
 #
 #     client 192.168.26.100
 #        |
@@ -34,7 +35,7 @@ done
 web_start 4 sorry || die "nginx on rs4 (sorry)"
 
 cat > "$VSD_CONF" <<EOF
-# seed 003's NAT example, checked fast
+# the LVS guide's NAT example, checked fast
 serial_no = 1
 primary = $DIRECTOR_PUB
 service = lvs

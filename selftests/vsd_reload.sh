@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Reloading vsd (SIGHUP and `vsd reload`) touches only what changed: on
-# seed 003's NAT example (topo.sh) with a web service and a TCP echo
+# the LVS guide's NAT example (topo.sh) with a web service and a TCP echo
 # service, a changed web service is edited in place while an open
 # connection to the unchanged echo service keeps working and its counters
 # keep counting; a bad file is rejected whole (the table does not change,

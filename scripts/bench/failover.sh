@@ -5,8 +5,8 @@
 # Row 5 of make bench: director failover. Sourced by scripts/bench/guest
 # (run_hook), which gives lib.sh, topo.sh, $ROUNDS, result and note.
 #
-# The same two-director topology for both (selftests/failover_lib.sh: seed
-# 003's NAT example, the VIP 192.168.26.10 and the NAT router 10.11.12.10
+# The same two-director topology for both (selftests/failover_lib.sh: the
+# LVS guide's NAT example, the VIP 192.168.26.10 and the NAT router 10.11.12.10
 # floating between director A, 192.168.26.9, and B, 192.168.26.8; on rs1
 # and rs2 echo servers on port 7 and nginx on port 80, services VIP:7 and
 # VIP:80, rr, NAT):
