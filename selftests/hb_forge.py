@@ -4,7 +4,7 @@
 the primary director would, but wrong: KIND is "forged" (another key),
 "replayed" (sequence 1, long since passed), "stale" (an hour old), or
 "good" (right key, current clock and sequence; it echoes no nonce, so the
-receiver takes it as unfresh). Layout and keys: user/vsd/hb.c."""
+receiver takes it as unfresh). Layout and keys: user/vsd/failover/hb.c."""
 import hashlib
 import hmac
 import socket

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The host unit tests of the userspace (user/tests/test_*.c, built into
-# build/tests/ by `make -C user tests`): one case per test program, whose
+# The host unit tests of the userspace (user/tests/ROOM/test_FILE.c, the
+# tests of user/ROOM/FILE.c, built into build/tests/ROOM/ by
+# `make -C user tests`): one case per test program, whose
 # own TAP is shown nested under it. A program passes when it exits 0, meets
 # its plan and prints no "not ok".
 . "$(dirname "$0")/lib.sh"
@@ -11,12 +12,11 @@ dir=$VS_TOP/build/tests
 make -s -C "$VS_TOP/user" tests > /dev/null 2>&1 ||
 	die "make -C user tests failed"
 
-shopt -s nullglob
-progs=("$dir"/test_*)
+mapfile -t progs < <(find "$dir" -type f -name 'test_*' ! -name '*.[od]' | sort)
 [ ${#progs[@]} -gt 0 ] || die "no unit test programs in $dir"
 
 for prog in "${progs[@]}"; do
-	name=$(basename "$prog")
+	name=${prog#"$dir"/}
 	out=$("$prog" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed 's/^/    /'

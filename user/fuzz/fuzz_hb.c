@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hb.h"
+#include "failover/hb.h"
 
 #define NONCE 0x1111111111111111ULL
 

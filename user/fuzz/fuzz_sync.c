@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hb.h"
+#include "failover/hb.h"
 
 #define NONCE 0x1111111111111111ULL
 #define NOW 1000000000ULL

@@ -18,13 +18,13 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 
-#include "check.h"
+#include "check/check.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
-#include "web.h"
-#include "web_int.h"
+#include "web/web.h"
+#include "web/web_int.h"
 
 enum {
 	F_POST = 1 << 0,

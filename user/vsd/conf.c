@@ -30,10 +30,10 @@
 
 #include "addr.h"
 #include "atomic.h"
+#include "check/check_exec.h"
 #include "conf.h"
 #include "conf_keys.h"
-#include "hb.h"
-#include "check_exec.h"
+#include "failover/hb.h"
 
 #define MAX_TEXT	4095		/* send, expect, programs, URLs */
 #define MAX_NAME	64

@@ -12,7 +12,7 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "web.h"
+#include "web/web.h"
 
 #define daemon_of(ptr, field) \
 	((struct vsd_daemon *)((char *)(ptr) - offsetof(struct vsd_daemon, field)))

@@ -10,7 +10,7 @@
 #define _VSD_DAEMON_H
 
 #include "control.h"
-#include "failover.h"
+#include "failover/failover.h"
 #include "loop.h"
 #include "pool.h"
 #include "reconcile.h"

@@ -11,7 +11,7 @@
 #ifndef _VSD_POOL_H
 #define _VSD_POOL_H
 
-#include "check.h"
+#include "check/check.h"
 #include "conf.h"
 #include "reconcile.h"
 

@@ -22,8 +22,8 @@
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
-#include "web.h"
-#include "web_int.h"
+#include "web/web.h"
+#include "web/web_int.h"
 
 #define PIDFILE_DEFAULT VSD_RUN_DIR "/vsd.pid"
 

@@ -202,9 +202,9 @@ static void examples(void)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t i;
 
-	/* build/tests/test_conf_write -> user/vsd/examples */
+	/* build/tests/vsd/test_conf_write -> user/vsd/examples */
 	exe[n > 0 ? n : 0] = '\0';
-	for (i = 0; i < 2 && strrchr(exe, '/'); i++)
+	for (i = 0; i < 3 && strrchr(exe, '/'); i++)
 		*strrchr(exe, '/') = '\0';
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/../user/vsd/examples/%s", exe, names[i]);

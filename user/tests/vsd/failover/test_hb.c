@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hb.h"
+#include "failover/hb.h"
 #include "tap.h"
 
 #define NOW 1700000000000000ULL

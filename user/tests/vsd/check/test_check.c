@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "check_exec.h"
+#include "check/check.h"
+#include "check/check_exec.h"
+#include "check/health.h"
 #include "conf.h"
-#include "health.h"
 #include "log.h"
 #include "tap.h"
 

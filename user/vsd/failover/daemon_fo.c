@@ -17,11 +17,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include "check_exec.h"
-#include "unpriv.h"
-#include "daemon.h"
 #include "atomic.h"
+#include "check/check_exec.h"
+#include "daemon.h"
 #include "log.h"
+#include "unpriv.h"
 
 static bool is_local(union vs_addr a)
 {
