@@ -116,7 +116,6 @@ static int setup(void)
 	struct vsd_diag diag;
 	struct loop *l;
 	FILE *f;
-	int e;
 
 	log_init(false, false, false);
 	if (!mkdtemp(dir))
@@ -141,8 +140,7 @@ static int setup(void)
 		return fail("configuration", diag.n_errors ? diag.errors[0] : "");
 	if (daemon_start(&daemon_, l, conf, true))
 		return fail("daemon", "");
-	daemon_.web = web_start(&daemon_, &e, err, sizeof(err));
-	if (!daemon_.web)
+	if (daemon_web_start(&daemon_, err, sizeof(err)) || !daemon_.web)
 		return fail("web", err);
 	login();
 	return token[0] ? 0 : fail("login", "");

@@ -2,7 +2,7 @@
 /*
  * vsd's configuration: Piranha's lvs.cf syntax parsed into a plain model
  * (no behaviour, no runtime state), so the daemon, `vsd -t`, the unit
- * tests and later failover (issue 7) and a web panel (issue 9) all read
+ * tests and later failover and the web panel all read
  * the same structures. Documentation/vsd.conf.5 describes every key.
  *
  * Times are in milliseconds. Addresses are IPv4, network byte order.
@@ -71,7 +71,7 @@ struct vsd_virtual_conf {
 	bool active;
 	bool has_addr;
 	union vs_addr addr;		/* the VIP */
-	char *dev;			/* "eth0:1": for failover (issue 7) */
+	char *dev;			/* "eth0:1": for failover */
 	uint8_t vip_nmask;		/* prefix length, for failover */
 	bool has_sorry;
 	union vs_addr sorry_addr;
@@ -157,6 +157,10 @@ int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
 		   struct vsd_diag *diag);
 void vsd_conf_free(struct vsd_conf *c);
 void vsd_diag_free(struct vsd_diag *d);
+/* A check's settings, deep (the checks keep their own copy). */
+void vsd_check_conf_copy(struct vsd_check_conf *d,
+			 const struct vsd_check_conf *s);
+void vsd_check_conf_free(struct vsd_check_conf *c);
 
 /* Resolve \n \r \t \\ (and \x = x) into out (at least strlen(in) + 1
  * bytes); *len gets the length (the result may hold NULs). -1 for a

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "failover/daemon_fo.h"
 #include "log.h"
+#include "status.h"
 #include "web/web.h"
 
 #define daemon_of(ptr, field) \
@@ -202,7 +204,7 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	d->reloads++;
 	reconcile(d);
 	arm_drift(d);
-	web_reloaded(d);
+	web_reloaded(d->web, new->conf);
 	snprintf(d->last_reload, sizeof(d->last_reload), "reloaded (serial %llu)",
 		 (unsigned long long)new->conf->serial_no);
 	log_notice("reloaded %s (serial %llu): %zu virtual services, %zu real servers, %zu checks",
@@ -210,6 +212,64 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 		   ns, check_count());
 	sb_printf(msg, "vsd: reloaded %s\n", d->conf_path);
 	return 0;
+}
+
+/* The panel's view of the daemon (web.h's web_host). */
+static const struct pool *web_pool_of(void *arg)
+{
+	return ((struct vsd_daemon *)arg)->pool;
+}
+
+static int web_dump(void *arg, struct vs_table *t)
+{
+	return vs_dump_table(((struct vsd_daemon *)arg)->rec.h, t);
+}
+
+static int web_reload(void *arg, struct strbuf *msg)
+{
+	return daemon_reload(arg, msg);
+}
+
+static int web_role(void *arg, bool take)
+{
+	struct vsd_daemon *d = arg;
+
+	if (!d->fo)
+		return -ENOENT;
+	if (take)
+		vsd_failover_takeover(d->fo);
+	else
+		vsd_failover_release(d->fo);
+	return 0;
+}
+
+static void web_status(void *arg, struct strbuf *out)
+{
+	status_json(arg, out);
+}
+
+static json_t *web_failover(void *arg)
+{
+	return status_failover_json(arg);
+}
+
+int daemon_web_start(struct vsd_daemon *d, char *why, size_t len)
+{
+	const struct web_host host = {
+		.loop = d->loop,
+		.own_table = d->no_kernel ? &d->rec.fake : NULL,
+		.arg = d,
+		.pool = web_pool_of,
+		.dump = web_dump,
+		.reload = web_reload,
+		.role = web_role,
+		.status = web_status,
+		.failover = web_failover,
+	};
+	int err;
+
+	d->web = web_start(&host, &err, why, len);
+	return err;
 }
 
 void daemon_stop(struct vsd_daemon *d)

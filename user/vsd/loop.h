@@ -3,7 +3,7 @@
  * The event loop of vsd: one thread, one epoll set, one-shot timers in a
  * min-heap, fd watches, signals (signalfd) and child processes. Everything
  * else in vsd - checks, reconciling, the control socket, and later failover
- * (issue 7) or a web panel (issue 9) - is callbacks on these four kinds of
+ * or a web panel - is callbacks on these four kinds of
  * event. Callers embed the structures below in their own objects, so arming
  * a timer or watching an fd never allocates.
  *

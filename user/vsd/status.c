@@ -3,8 +3,9 @@
  * `vsd status`: every virtual service and real server with its check
  * state, weight (wanted, configured, and what the table holds), the last
  * transition and why; plus the daemon's own figures (reloads, table
- * passes, check scheduling lateness and jitter, CPU). Text for people,
- * JSON (--json) for programs, from the same walk.
+ * passes, check scheduling lateness and jitter, CPU). One model, the JSON
+ * of --json for programs; the text for people is read from it, so each
+ * figure is gathered in one place.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include <sys/resource.h>
 
 #include "addr.h"
-#include "daemon.h"
+#include "daemon_state.h"
+#include "failover/daemon_fo.h"
+#include "status.h"
 #include "unpriv.h"
 
 struct server_view {
@@ -128,92 +131,7 @@ static void cpu(double *user, double *sys, double *child)
 }
 
 /* ------------------------------------------------------------------ */
-/* Text                                                                 */
-
-static void text_header(const struct vsd_daemon *d, struct strbuf *o)
-{
-	const struct check_stats *st = check_get_stats();
-	const struct vsd_conf *c = d->pool->conf;
-	char loaded[32];
-	double u, s, ch;
-
-	time_str(d->loaded, loaded, sizeof(loaded));
-	cpu(&u, &s, &ch);
-	sb_printf(o, "vsd %s, pid %d, up %.0fs%s\n", VS_VERSION, (int)getpid(),
-		  loop_wall() - d->started, d->no_kernel ? ", no kernel" : "");
-	sb_printf(o, "config %s (serial %llu), loaded %s; last reload: %s\n",
-		  d->conf_path, (unsigned long long)c->serial_no, loaded,
-		  d->last_reload);
-	sb_printf(o, "table: %llu passes, %llu changes, %llu corrections, %llu errors\n",
-		  (unsigned long long)d->rec.passes,
-		  (unsigned long long)d->rec.changes,
-		  (unsigned long long)d->rec.corrections,
-		  (unsigned long long)d->rec.errors);
-	sb_printf(o, "kernel: %s\n", d->rec.backup_only < 0 ? "backup_only unknown" :
-		  d->rec.backup_only ? "backup_only on (a standby: schedules nothing, packets to a VIP are served here)" :
-		  "directing (backup_only off)");
-	sb_printf(o, "privileges: uid %u, capabilities %s; programs run as %s\n",
-		  (unsigned int)geteuid(), vsd_own_capabilities(),
-		  vsd_unpriv_identity());
-	sb_printf(o, "checks: %zu running, %llu attempts, start lateness mean %.2f ms max %.2f ms, interval jitter mean %.2f ms max %.2f ms\n",
-		  check_count(), (unsigned long long)st->attempts,
-		  st->attempts ? (double)st->late_sum_us / st->attempts / 1000 : 0,
-		  (double)st->late_max_us / 1000,
-		  st->jitter_n ? (double)st->jitter_sum_us / st->jitter_n / 1000 : 0,
-		  (double)st->jitter_max_us / 1000);
-	sb_printf(o, "cpu: %.2fs user, %.2fs system, %.2fs in check programs\n",
-		  u, s, ch);
-}
-
-static void text_virtual(const struct vsd_daemon *d,
-			 const struct pool_service *ps, struct strbuf *o)
-{
-	const struct vsd_virtual_conf *vc = ps->vc;
-	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX], since[32];
-	struct server_view v;
-	size_t i;
-
-	svc_str(vc, key, sizeof(key));
-	sb_printf(o, "\nvirtual %s: %s %s %s, check %s%s%s\n", vc->name, key,
-		  vc->sched, vc->fwd == VS_FWD_NAT ? "nat" : "direct",
-		  vsd_check_type_name(vc->check.type),
-		  vc->quiesce ? ", quiesce" : "", vc->active ? "" : ", inactive");
-	if (vc->has_sorry) {
-		vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
-				IPPROTO_TCP, true);
-		sb_printf(o, "  sorry server %s: %s\n", hp,
-			  ps->sorry_on ? "TAKING TRAFFIC" : "standby");
-	}
-	for (i = 0; i < ps->n_members; i++) {
-		view(d, &ps->members[i], &v);
-		time_str(v.since, since, sizeof(since));
-		sb_printf(o, "  %-12s %-21s %-9s weight %u/%u", v.m->sc->name,
-			  v.addr, v.state, v.want, v.m->sc->weight);
-		if (v.in_table)
-			sb_printf(o, " (table %u)", v.table);
-		else
-			sb_printf(o, " (not in table)");
-		sb_printf(o, " since %s: %s", since, v.reason);
-		if (v.shared > 1)
-			sb_printf(o, " [check shared by %zu]", v.shared);
-		if (v.m->agent)
-			sb_printf(o, " [load %.2f]", v.m->agent->load);
-		sb_printf(o, "\n");
-	}
-}
-
-void status_text(const struct vsd_daemon *d, struct strbuf *o)
-{
-	size_t i;
-
-	text_header(d, o);
-	status_failover_text(d, o);
-	for (i = 0; i < d->pool->n_svcs; i++)
-		text_virtual(d, &d->pool->svcs[i], o);
-}
-
-/* ------------------------------------------------------------------ */
-/* JSON                                                                 */
+/* The model: vsd status --json                                         */
 
 static json_t *json_checks(void)
 {
@@ -323,11 +241,12 @@ static json_t *json_virtual(const struct vsd_daemon *d,
 	svc_str(vc, key, sizeof(key));
 	for (i = 0; i < ps->n_members; i++)
 		json_array_append_new(servers, json_server(d, &ps->members[i]));
-	j = json_pack("{s:o, s:s, s:s, s:s, s:b, s:b}",
+	j = json_pack("{s:o, s:s, s:s, s:s, s:s, s:b, s:b}",
 		"name", json_text(vc->name),
 		"service", key,
 		"scheduler", vc->sched,
 		"forwarding", vc->fwd == VS_FWD_NAT ? "nat" : "direct",
+		"check", vsd_check_type_name(vc->check.type),
 		"active", vc->active,
 		"quiesce", vc->quiesce);
 	if (j && vc->has_sorry) {
@@ -340,7 +259,7 @@ static json_t *json_virtual(const struct vsd_daemon *d,
 	return j;
 }
 
-void status_json(const struct vsd_daemon *d, struct strbuf *o)
+static json_t *model(const struct vsd_daemon *d)
 {
 	json_t *j = json_header(d), *virtuals = json_array();
 	size_t i;
@@ -349,5 +268,177 @@ void status_json(const struct vsd_daemon *d, struct strbuf *o)
 	for (i = 0; i < d->pool->n_svcs; i++)
 		json_array_append_new(virtuals, json_virtual(d, &d->pool->svcs[i]));
 	json_object_set_new(j, "virtuals", virtuals);
-	sb_json(o, j);
+	return j;
+}
+
+void status_json(const struct vsd_daemon *d, struct strbuf *o)
+{
+	sb_json(o, model(d));
+}
+
+/* ------------------------------------------------------------------ */
+/* Text: vsd status, read from the model                                */
+
+static const json_t *at(const json_t *o, const char *key)
+{
+	return json_object_get(o, key);
+}
+
+static double num(const json_t *o, const char *key)
+{
+	return json_number_value(at(o, key));
+}
+
+static unsigned long long count(const json_t *o, const char *key)
+{
+	return (unsigned long long)json_integer_value(at(o, key));
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(at(o, key));
+
+	return s ? s : "";
+}
+
+static bool yes(const json_t *o, const char *key)
+{
+	return json_is_true(at(o, key));
+}
+
+static void text_header(const json_t *m, struct strbuf *o)
+{
+	const json_t *t = at(m, "table"), *pv = at(m, "privileges"),
+		     *ch = at(m, "checks"), *cpu_s = at(m, "cpu_s");
+	const json_t *late = at(ch, "lateness_us"), *jit = at(ch, "jitter_us");
+	const json_t *bo = at(m, "backup_only");
+	char loaded[32];
+
+	time_str(num(m, "loaded"), loaded, sizeof(loaded));
+	sb_printf(o, "vsd %s, pid %d, up %.0fs%s\n", str(m, "version"),
+		  (int)count(m, "pid"), loop_wall() - num(m, "started"),
+		  yes(m, "no_kernel") ? ", no kernel" : "");
+	sb_printf(o, "config %s (serial %llu), loaded %s; last reload: %s\n",
+		  str(m, "config"), count(m, "serial"), loaded,
+		  str(m, "last_reload"));
+	sb_printf(o, "table: %llu passes, %llu changes, %llu corrections, %llu errors\n",
+		  count(t, "passes"), count(t, "changes"),
+		  count(t, "corrections"), count(t, "errors"));
+	sb_printf(o, "kernel: %s\n", json_is_null(bo) ? "backup_only unknown" :
+		  json_is_true(bo) ? "backup_only on (a standby: schedules nothing, packets to a VIP are served here)" :
+		  "directing (backup_only off)");
+	sb_printf(o, "privileges: uid %u, capabilities %s; programs run as %s\n",
+		  (unsigned int)count(pv, "uid"), str(pv, "capabilities"),
+		  str(pv, "programs"));
+	sb_printf(o, "checks: %llu running, %llu attempts, start lateness mean %.2f ms max %.2f ms, interval jitter mean %.2f ms max %.2f ms\n",
+		  count(ch, "probes"), count(ch, "attempts"),
+		  num(late, "mean") / 1000, num(late, "max") / 1000,
+		  num(jit, "mean") / 1000, num(jit, "max") / 1000);
+	sb_printf(o, "cpu: %.2fs user, %.2fs system, %.2fs in check programs\n",
+		  num(cpu_s, "user"), num(cpu_s, "system"),
+		  num(cpu_s, "children"));
+}
+
+static void text_failover(const json_t *f, struct strbuf *o)
+{
+	const json_t *peer = at(f, "peer"), *ign = at(f, "ignored"),
+		     *sync = at(f, "sync");
+	bool primary = !strcmp(str(f, "node"), "primary");
+
+	if (!json_is_object(f))
+		return;
+	if (yes(f, "keyless")) {
+		sb_printf(o, "failover: OFF, no heartbeat_key: %s\n", primary ?
+			  "primary director, ACTIVE for good (holds the addresses; the backup never takes over)" :
+			  "backup director, standby for good (never takes over)");
+		return;
+	}
+	sb_printf(o, "failover: %s director, %s", str(f, "node"),
+		  yes(f, "active") ? "ACTIVE" : "standby");
+	if (json_is_string(at(f, "reason")))	/* none until the first change */
+		sb_printf(o, " (%s)", str(f, "reason"));
+	sb_printf(o, "; links %s\n", yes(f, "links_ok") ? "up" : "DOWN");
+	sb_printf(o, "  peer: %s", yes(peer, "alive") ? str(peer, "state") : "not heard");
+	sb_printf(o, ", heard %.1f s ago (public), %.1f s ago (private)\n",
+		  num(peer, "heard_public"), num(peer, "heard_private"));
+	if (yes(f, "config_mismatch"))
+		sb_printf(o, "  CONFIGURATION MISMATCH: the peer's file differs (its serial_no %llu)\n",
+			  count(peer, "serial"));
+	if (yes(f, "key_mismatch"))
+		sb_printf(o, "  KEY MISMATCH: every heartbeat from the peer fails authentication (heartbeat_key differs?)\n");
+	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed, %llu our own, %llu from other addresses; %llu before the peer heard this run\n",
+		  count(ign, "forged"), count(ign, "replayed"),
+		  count(ign, "stale"), count(ign, "malformed"),
+		  count(ign, "self"), count(ign, "stranger"),
+		  count(ign, "unfresh"));
+	if (json_is_object(sync))
+		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent, %llu overruns\n",
+			  count(sync, "events"), count(sync, "sent"),
+			  count(sync, "bytes_sent"), count(sync, "received"),
+			  count(sync, "installed"), count(sync, "rejected"),
+			  count(sync, "full_syncs"), count(sync, "overruns"));
+}
+
+static void text_server(const json_t *s, struct strbuf *o)
+{
+	char addr[VS_HOSTPORT_MAX + 8], since[32];
+	const json_t *check = at(s, "check");
+
+	snprintf(addr, sizeof(addr), "%s:%llu", str(s, "address"), count(s, "port"));
+	time_str(num(s, "since"), since, sizeof(since));
+	sb_printf(o, "  %-12s %-21s %-9s weight %llu/%llu", str(s, "name"), addr,
+		  str(s, "state"), count(s, "weight"),
+		  count(s, "configured_weight"));
+	if (yes(s, "in_table"))
+		sb_printf(o, " (table %llu)", count(s, "table_weight"));
+	else
+		sb_printf(o, " (not in table)");
+	sb_printf(o, " since %s: %s", since, str(s, "reason"));
+	if (count(check, "shared_by") > 1)
+		sb_printf(o, " [check shared by %llu]", count(check, "shared_by"));
+	if (at(s, "load"))
+		sb_printf(o, " [load %.2f]", num(s, "load"));
+	sb_printf(o, "\n");
+}
+
+static void text_virtual(const json_t *v, struct strbuf *o)
+{
+	const json_t *servers = at(v, "servers");
+	size_t i;
+
+	sb_printf(o, "\nvirtual %s: %s %s %s, check %s%s%s\n", str(v, "name"),
+		  str(v, "service"), str(v, "scheduler"), str(v, "forwarding"),
+		  str(v, "check"), yes(v, "quiesce") ? ", quiesce" : "",
+		  yes(v, "active") ? "" : ", inactive");
+	if (at(v, "sorry_server"))
+		sb_printf(o, "  sorry server %s: %s\n", str(v, "sorry_server"),
+			  yes(v, "sorry_active") ? "TAKING TRAFFIC" : "standby");
+	for (i = 0; i < json_array_size(servers); i++)
+		text_server(json_array_get(servers, i), o);
+}
+
+void status_text(const struct vsd_daemon *d, struct strbuf *o)
+{
+	json_t *m = model(d);
+	const json_t *virtuals = at(m, "virtuals");
+	size_t i;
+
+	if (!m) {
+		o->failed = true;
+		return;
+	}
+	text_header(m, o);
+	text_failover(at(m, "failover"), o);
+	for (i = 0; i < json_array_size(virtuals); i++)
+		text_virtual(json_array_get(virtuals, i), o);
+	json_decref(m);
+}
+
+/* The failover part alone, as vsd takeover and vsd release answer. */
+void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
+{
+	json_t *f = status_failover_json(d);
+
+	text_failover(f, o);
+	json_decref(f);
 }

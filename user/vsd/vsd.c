@@ -425,7 +425,7 @@ static int run(const struct opts *o)
 		start_error(o->sock, strerror(err));
 		goto err_daemon;
 	}
-	the_daemon.web = web_start(&the_daemon, &err, why, sizeof(why));
+	err = daemon_web_start(&the_daemon, why, sizeof(why));
 	if (err) {
 		start_error("web panel", why);
 		goto err_daemon;

@@ -24,7 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include "check.h"
+#include "probe.h"
 
 enum { CONNECTING, SENDING, READING };
 
@@ -55,25 +55,6 @@ static void excerpt(const char *buf, size_t len, char *out, size_t outlen)
 		o += 3;
 	}
 	out[o] = '\0';
-}
-
-static bool regex_match(const regex_t *re, const char *buf, size_t len)
-{
-	regmatch_t m = { .rm_so = 0, .rm_eo = (regoff_t)len };
-
-	return !regexec(re, buf, 1, &m, REG_STARTEND);
-}
-
-int check_expect_match(const struct probe *p, const char *buf, size_t len)
-{
-	size_t n;
-
-	if (p->has_re)
-		return regex_match(&p->re, buf, len) ? 1 : -1;
-	n = len < p->cc.expect_len ? len : p->cc.expect_len;
-	if (memcmp(buf, p->cc.expect, n))
-		return 0;
-	return len >= p->cc.expect_len ? 1 : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -335,7 +316,7 @@ static int judge_http(struct probe *p, bool eof)
 		body += 4;
 	else if ((body = memmem(p->buf, p->len, "\n\n", 2)))
 		body += 2;
-	if (body && regex_match(&p->re, body,
+	if (body && check_regex_match(&p->re, body,
 				p->len - (size_t)(body - p->buf))) {
 		probe_done(p, true, "http status %d, body matches", status);
 		return 1;

@@ -18,8 +18,9 @@
 #include <arpa/inet.h>
 
 #include "atomic.h"
-#include "check/check_exec.h"
-#include "daemon.h"
+#include "conf_argv.h"
+#include "daemon_fo.h"
+#include "daemon_state.h"
 #include "log.h"
 #include "unpriv.h"
 
@@ -175,7 +176,7 @@ static void run_cmd(struct vsd_daemon *d, bool active, const char *cmd)
 }
 
 /*
- * A standby that is also a real server (seed 001's two nodes) must not
+ * A standby that is also a real server (Ultra Monkey's two nodes) must not
  * schedule what the active director sends it, or the packet may go back:
  * backup_only goes on before the addresses leave, off before they come.
  */
@@ -351,55 +352,6 @@ static const char *state_name(uint8_t s)
 {
 	return s == VSD_HB_ACTIVE ? "active" : s == VSD_HB_STOPPING ? "stopping"
 							     : "standby";
-}
-
-void status_failover_text(const struct vsd_daemon *d, struct strbuf *o)
-{
-	struct vsd_failover_status st;
-	const struct vsd_sync_stats *ss;
-
-	if (d->keyless) {
-		sb_printf(o, "failover: OFF, no heartbeat_key: %s\n",
-			  d->node == VSD_HB_PRIMARY ?
-			  "primary director, ACTIVE for good (holds the addresses; the backup never takes over)" :
-			  "backup director, standby for good (never takes over)");
-		return;
-	}
-	if (!d->fo)
-		return;
-	vsd_failover_status(d->fo, &st);
-	sb_printf(o, "failover: %s director, %s",
-		  d->node == VSD_HB_PRIMARY ? "primary" : "backup",
-		  st.active ? "ACTIVE" : "standby");
-	if (st.reason)		/* none until the first change */
-		sb_printf(o, " (%s)", st.reason);
-	sb_printf(o, "; links %s\n", st.links_ok ? "up" : "DOWN");
-	sb_printf(o, "  peer: %s", st.peer_alive ? state_name(st.peer_state) : "not heard");
-	sb_printf(o, ", heard %.1f s ago (public), %.1f s ago (private)\n",
-		  st.last_heard_pub, st.last_heard_priv);
-	if (st.digest_mismatch)
-		sb_printf(o, "  CONFIGURATION MISMATCH: the peer's file differs (its serial_no %llu)\n",
-			  (unsigned long long)st.peer_serial);
-	if (st.key_mismatch)
-		sb_printf(o, "  KEY MISMATCH: every heartbeat from the peer fails authentication (heartbeat_key differs?)\n");
-	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed, %llu our own, %llu from other addresses; %llu before the peer heard this run\n",
-		  (unsigned long long)st.counts[VSD_HB_FORGED],
-		  (unsigned long long)st.counts[VSD_HB_REPLAYED],
-		  (unsigned long long)st.counts[VSD_HB_STALE],
-		  (unsigned long long)st.counts[VSD_HB_MALFORMED],
-		  (unsigned long long)st.counts[VSD_HB_SELF],
-		  (unsigned long long)st.counts[VSD_HB_STRANGER],
-		  (unsigned long long)st.counts[VSD_HB_UNFRESH]);
-	ss = vsd_failover_sync_stats(d->fo);
-	if (ss)
-		sb_printf(o, "  sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent, %llu overruns\n",
-			  (unsigned long long)ss->events, (unsigned long long)ss->sent,
-			  (unsigned long long)ss->bytes_sent,
-			  (unsigned long long)ss->received,
-			  (unsigned long long)ss->installed,
-			  (unsigned long long)ss->rejected,
-			  (unsigned long long)ss->full_syncs,
-			  (unsigned long long)ss->overruns);
 }
 
 /* {"forged": N, ...}: the datagrams ignored, by verdict. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Director failover (issue 7), replacing Piranha's pulse: two directors
+ * Director failover, replacing Piranha's pulse: two directors
  * heartbeat each other on the public and the private path; the active one
  * holds the floating addresses (VIPs, NAT router) and relays its
  * connections to the other, which takes over when it hears nothing on

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Floating addresses (issue 7): the VIPs and the NAT router address that
+ * Floating addresses: the VIPs and the NAT router address that
  * move with the active role. Added and removed through rtnetlink
  * (libnl-route-3) with Piranha's "eth0:1" names as labels, announced with
  * gratuitous ARP, and the links under them watched.

@@ -5,7 +5,7 @@
  * or when MHD's own timeout (idle connections, TLS handshakes, connections
  * with data already buffered) comes due, MHD_run() does the work. Every
  * request is checked against web_allow before anything else, the login
- * and help pages included (seed 003 section 2.4 warns that Piranha's
+ * and help pages included (Red Hat's LVS guide, section 2.4, warns that Piranha's
  * .htaccess protected only some of its pages).
  */
 #include <errno.h>
@@ -49,9 +49,9 @@ static void pump(struct vsd_web *w)
 
 	MHD_run(w->mhd);
 	if (MHD_get_timeout(w->mhd, &ms) == MHD_YES)
-		loop_timer_in(w->d->loop, &w->timer, ms * 1000);
+		loop_timer_in(w->host.loop, &w->timer, ms * 1000);
 	else
-		loop_timer_cancel(w->d->loop, &w->timer);
+		loop_timer_cancel(w->host.loop, &w->timer);
 }
 
 static void on_io(struct loop_io *io, uint32_t events)
@@ -67,26 +67,6 @@ static void on_timer(struct loop_timer *t)
 
 /* ------------------------------------------------------------------ */
 /* Answers                                                              */
-
-void web_error(struct web_call *c, unsigned int status, const char *fmt, ...)
-{
-	char *msg = NULL;
-	va_list ap;
-	json_t *j;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	sb_free(&c->out);
-	c->status = status;
-	c->type = "application/json";
-	j = json_pack("{s:o}", "error", json_text(msg ? msg : "out of memory"));
-	if (c->retry_after)
-		json_object_set_new(j, "retry_after", json_integer(c->retry_after));
-	sb_json(&c->out, j);
-	free(msg);
-}
 
 static void add_headers(struct web_call *c, struct MHD_Response *r)
 {
@@ -140,7 +120,7 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, struct web_call 
 
 static bool allowed(const struct vsd_web *w, uint32_t ip)
 {
-	const struct vsd_conf *conf = w->d->pool->conf;
+	const struct vsd_conf *conf = web_conf(w);
 	unsigned int i;
 
 	for (i = 0; i < conf->n_web_allow; i++) {
@@ -426,26 +406,27 @@ static int listen_mhd(struct vsd_web *w, const struct vsd_conf *conf,
 	w->io.fd = di ? di->epoll_fd : -1;
 	w->io.fn = on_io;
 	w->timer.fn = on_timer;
-	err = w->io.fd < 0 ? -EIO : loop_io_add(w->d->loop, &w->io, EPOLLIN);
+	err = w->io.fd < 0 ? -EIO : loop_io_add(w->host.loop, &w->io, EPOLLIN);
 	if (err)
 		snprintf(why, len, "cannot poll libmicrohttpd: %s", strerror(-err));
 	return err;
 }
 
-static struct vsd_web *web_new(struct vsd_daemon *d, const struct vsd_conf *conf)
+static struct vsd_web *web_new(const struct web_host *host,
+			       const struct vsd_conf *conf)
 {
 	struct vsd_web *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return NULL;
-	w->d = d;
+	w->host = *host;
 	w->tls = conf->web_cert && conf->web_key;
 	w->port = conf->web_port;
 	w->listen = conf->web_listen.ip;
 	w->cert = conf->web_cert ? strdup(conf->web_cert) : NULL;
 	w->key = conf->web_key ? strdup(conf->web_key) : NULL;
 	w->auth = web_auth_new();
-	w->hist = web_hist_new(d);
+	w->hist = web_hist_new(host);
 	if (!w->auth || !w->hist) {
 		web_stop(w);
 		return NULL;
@@ -453,16 +434,17 @@ static struct vsd_web *web_new(struct vsd_daemon *d, const struct vsd_conf *conf
 	return w;
 }
 
-struct vsd_web *web_start(struct vsd_daemon *d, int *err, char *why, size_t len)
+struct vsd_web *web_start(const struct web_host *host, int *err, char *why,
+			  size_t len)
 {
-	const struct vsd_conf *conf = d->pool->conf;
+	const struct vsd_conf *conf = host->pool(host->arg)->conf;
 	struct vsd_web *w;
 	char a[16];
 
 	*err = 0;
 	if (!vsd_web_enabled(conf))
 		return NULL;
-	w = web_new(d, conf);
+	w = web_new(host, conf);
 	if (!w) {
 		*err = -ENOMEM;
 		snprintf(why, len, "%s", strerror(ENOMEM));
@@ -484,10 +466,8 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-void web_reloaded(struct vsd_daemon *d)
+void web_reloaded(const struct vsd_web *w, const struct vsd_conf *c)
 {
-	const struct vsd_conf *c = d->pool->conf;
-	const struct vsd_web *w = d->web;
 
 	/* no panel running: one added waits for a restart too */
 	if (!w ? vsd_web_enabled(c) :
@@ -502,8 +482,8 @@ void web_stop(struct vsd_web *w)
 	if (!w)
 		return;
 	if (w->mhd) {
-		loop_io_del(w->d->loop, &w->io);
-		loop_timer_cancel(w->d->loop, &w->timer);
+		loop_io_del(w->host.loop, &w->io);
+		loop_timer_cancel(w->host.loop, &w->timer);
 		MHD_stop_daemon(w->mhd);
 	}
 	web_hist_free(w->hist);

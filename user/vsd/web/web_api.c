@@ -6,6 +6,7 @@
  * X-CSRF-Token and an Origin (when the browser sends one) of this server,
  * and every change but logout the admin role.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ struct route {
 
 static const char *passwd_path(const struct web_call *c)
 {
-	return c->w->d->pool->conf->web_passwd_file;
+	return web_conf(c->w)->web_passwd_file;
 }
 
 static const char *role_name(enum web_role r)
@@ -143,7 +144,7 @@ static void session(struct web_call *c, const json_t *req)
 static void status(struct web_call *c, const json_t *req)
 {
 	(void)req;
-	status_json(c->w->d, &c->out);
+	c->w->host.status(c->w->host.arg, &c->out);
 }
 
 static void history(struct web_call *c, const json_t *req)
@@ -155,7 +156,7 @@ static void history(struct web_call *c, const json_t *req)
 static void config(struct web_call *c, const json_t *req)
 {
 	(void)req;
-	web_config_json(c->w->d, &c->out);
+	web_config_json(c->w, &c->out);
 }
 
 static const char *virtual_name(const struct pool *p, const struct vs_service *s)
@@ -228,8 +229,8 @@ static void table(struct web_call *c, const json_t *req)
 
 	(void)req;
 	for (i = 0; i < t->n; i++)
-		json_array_append_new(services, service_json(c->w->d->pool, &t->svcs[i]));
-	sb_json(&c->out, json_pack("{s:b, s:o}", "kernel", !c->w->d->no_kernel,
+		json_array_append_new(services, service_json(web_pool(c->w), &t->svcs[i]));
+	sb_json(&c->out, json_pack("{s:b, s:o}", "kernel", !c->w->host.own_table,
 				   "services", services));
 }
 
@@ -243,7 +244,7 @@ static void reload(struct web_call *c, const json_t *req)
 
 	(void)req;
 	log_notice("web: %s asked for a reload from %s", c->s->user, c->client);
-	ret = daemon_reload(c->w->d, &msg);
+	ret = c->w->host.reload(c->w->host.arg, &msg);
 	c->status = ret ? 400 : 200;
 	sb_json(&c->out, json_pack("{s:b, s:o}", "ok", !ret, "message", json_text(msg.s)));
 	sb_free(&msg);
@@ -251,22 +252,18 @@ static void reload(struct web_call *c, const json_t *req)
 
 static void role(struct web_call *c, const json_t *req)
 {
-	struct vsd_daemon *d = c->w->d;
+	const struct web_host *h = &c->w->host;
 	bool take = !strcmp(c->path, "/api/takeover");
 
 	(void)req;
-	if (!d->fo) {
+	if (h->role(h->arg, take) == -ENOENT) {
 		web_error(c, 409, "no failover configured (heartbeat = 0 or no heartbeat_key)");
 		return;
 	}
 	log_notice("web: %s asked for %s from %s", c->s->user,
 		   take ? "a takeover" : "a release", c->client);
-	if (take)
-		vsd_failover_takeover(d->fo);
-	else
-		vsd_failover_release(d->fo);
 	sb_json(&c->out, json_pack("{s:b, s:o}", "ok", true,
-				   "failover", status_failover_json(d)));
+				   "failover", h->failover(h->arg)));
 }
 
 static void save(struct web_call *c, const json_t *req)

@@ -11,7 +11,7 @@
  * the pages send back in a header with every change. Sessions end after
  * 30 idle minutes, after 12 hours, at logout, and when the user's password
  * changes (the file is looked at on every request; as Piranha's tool
- * asked for the new password, seed 003 section 2.2).
+ * asked for the new password, as Red Hat's LVS guide, section 2.2, describes).
  *
  * Failed logins are limited per client address (5, then one per 12 s),
  * per user name (3, then one per 12 s: guesses spread over many

@@ -10,6 +10,7 @@
  * seen for a whole ring is dropped, so a reload that renames servers does
  * not leave them behind for long.
  */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ struct series {
 };
 
 struct web_hist {
-	struct vsd_daemon *d;
+	struct web_host host;
 	struct loop_timer timer;
 	struct vs_table live;		/* with a kernel */
 	double t[SLOTS];		/* wall clock of each slot */
@@ -115,9 +116,9 @@ static void refresh_table(struct web_hist *h)
 	struct vs_table t = { 0 };
 	int ret;
 
-	if (!h->d->rec.h)
+	if (h->host.own_table)
 		return;
-	ret = vs_dump_table(h->d->rec.h, &t);
+	ret = h->host.dump(h->host.arg, &t);
 	if (ret) {
 		if (!h->dump_failed)
 			log_warn("web: cannot read the table: %s", vs_strerror(ret));
@@ -162,7 +163,7 @@ static void sample(struct web_hist *h)
 	for (i = 0; i < h->n_series; i++)
 		h->series[i].conns[h->head] = NO_DATA;
 	h->t[h->head] = loop_wall();
-	record(h, h->d->pool);
+	record(h, h->host.pool(h->host.arg));
 	h->head = (h->head + 1) % SLOTS;
 	if (h->n < SLOTS)
 		h->n++;
@@ -174,24 +175,24 @@ static void on_timer(struct loop_timer *t)
 	struct web_hist *h = (struct web_hist *)((char *)t - offsetof(struct web_hist, timer));
 
 	sample(h);
-	loop_timer_in(h->d->loop, &h->timer, INTERVAL_US);
+	loop_timer_in(h->host.loop, &h->timer, INTERVAL_US);
 }
 
 const struct vs_table *web_hist_table(struct web_hist *h)
 {
-	return h->d->rec.h ? &h->live : &h->d->rec.fake;
+	return h->host.own_table ? h->host.own_table : &h->live;
 }
 
-struct web_hist *web_hist_new(struct vsd_daemon *d)
+struct web_hist *web_hist_new(const struct web_host *host)
 {
 	struct web_hist *h = calloc(1, sizeof(*h));
 
 	if (!h)
 		return NULL;
-	h->d = d;
+	h->host = *host;
 	h->timer.fn = on_timer;
 	/* the first sample at once: the plot is never empty */
-	loop_timer_at(d->loop, &h->timer, 0);
+	loop_timer_at(host->loop, &h->timer, 0);
 	return h;
 }
 
@@ -201,7 +202,7 @@ void web_hist_free(struct web_hist *h)
 
 	if (!h)
 		return;
-	loop_timer_cancel(h->d->loop, &h->timer);
+	loop_timer_cancel(h->host.loop, &h->timer);
 	for (i = 0; i < h->n_series; i++) {
 		free(h->series[i].virtual);
 		free(h->series[i].server);

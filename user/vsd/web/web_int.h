@@ -11,9 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "daemon.h"
 #include <jansson.h>
+
+#include "loop.h"
+#include "pool.h"
 #include "strbuf.h"
+#include "web.h"
 
 struct web_auth;
 struct web_hist;
@@ -31,7 +34,7 @@ struct web_session {
 };
 
 struct vsd_web {
-	struct vsd_daemon *d;
+	struct web_host host;
 	struct MHD_Daemon *mhd;
 	struct loop_io io;
 	struct loop_timer timer;
@@ -63,7 +66,17 @@ struct web_call {
 	unsigned int retry_after;
 };
 
-/* web.c */
+static inline const struct pool *web_pool(const struct vsd_web *w)
+{
+	return w->host.pool(w->host.arg);
+}
+
+static inline const struct vsd_conf *web_conf(const struct vsd_web *w)
+{
+	return web_pool(w)->conf;
+}
+
+/* web_call.c */
 __attribute__((format(printf, 3, 4)))
 void web_error(struct web_call *c, unsigned int status, const char *fmt, ...);
 
@@ -106,13 +119,13 @@ int web_passwd_set(const char *path, const char *user, const char *role,
 int web_random_hex(char *out, size_t n);
 
 /* web_hist.c */
-struct web_hist *web_hist_new(struct vsd_daemon *d);
+struct web_hist *web_hist_new(const struct web_host *host);
 void web_hist_free(struct web_hist *h);
 const struct vs_table *web_hist_table(struct web_hist *h);
 void web_hist_json(const struct web_hist *h, struct strbuf *out);
 
 /* web_save.c: apply the edits of body (POST /api/config) */
 void web_save(struct web_call *c, const json_t *req);
-void web_config_json(const struct vsd_daemon *d, struct strbuf *out);
+void web_config_json(const struct vsd_web *w, struct strbuf *out);
 
 #endif /* _VSD_WEB_INT_H */

@@ -53,9 +53,9 @@ static json_t *block_json(const struct conf_block *b)
 			 "keys", kv_json(b), "servers", servers);
 }
 
-void web_config_json(const struct vsd_daemon *d, struct strbuf *o)
+void web_config_json(const struct vsd_web *w, struct strbuf *o)
 {
-	const struct vsd_conf *c = d->pool->conf;
+	const struct vsd_conf *c = web_conf(w);
 	struct conf_block root;
 	json_t *virtuals;
 	size_t i;
@@ -68,7 +68,7 @@ void web_config_json(const struct vsd_daemon *d, struct strbuf *o)
 	for (i = 0; i < root.n_blocks; i++)
 		json_array_append_new(virtuals, block_json(&root.blocks[i]));
 	sb_json(o, json_pack("{s:o, s:I, s:o, s:o}",
-			     "path", json_text(d->conf_path),
+			     "path", json_text(c->path),
 			     "serial", (json_int_t)c->serial_no,
 			     "global", kv_json(&root),
 			     "virtuals", virtuals));
@@ -278,9 +278,9 @@ static int disk_unchanged(struct web_call *c, const struct vsd_conf *running)
 	char err[256];
 	int ret = -1;
 
-	if (vsd_conf_parse(c->w->d->conf_path, NULL, &disk, &diag)) {
+	if (vsd_conf_parse(web_conf(c->w)->path, NULL, &disk, &diag)) {
 		web_error(c, 409, "%s does not load as it is now (%s): fix it, or reload, before saving here",
-			  c->w->d->conf_path, diag.n_errors ? diag.errors[0] : "?");
+			  web_conf(c->w)->path, diag.n_errors ? diag.errors[0] : "?");
 		vsd_diag_free(&diag);
 		return -1;
 	}
@@ -290,7 +290,7 @@ static int disk_unchanged(struct web_call *c, const struct vsd_conf *running)
 		web_error(c, 500, "%s", err);
 	else if (strcmp(a.s, b.s))
 		web_error(c, 409, "%s was changed on disk (serial_no %llu) since vsd loaded it: reload it first, or those changes would be lost",
-			  c->w->d->conf_path, (unsigned long long)disk->serial_no);
+			  web_conf(c->w)->path, (unsigned long long)disk->serial_no);
 	else
 		ret = 0;
 	vsd_conf_free(disk);
@@ -325,7 +325,7 @@ static json_t *context_json(const char *path, const char *msg, const char *text)
 
 static void refuse(struct web_call *c, const struct vsd_diag *diag, const char *text)
 {
-	const char *path = c->w->d->conf_path;
+	const char *path = web_conf(c->w)->path;
 	json_t *errors = json_array(), *context = json_array();
 	size_t i;
 
@@ -345,7 +345,7 @@ static void refuse(struct web_call *c, const struct vsd_diag *diag, const char *
 
 static int edit(struct web_call *c, const json_t *req, struct strbuf *text)
 {
-	const struct vsd_conf *running = c->w->d->pool->conf;
+	const struct vsd_conf *running = web_conf(c->w);
 	const json_t *ops = json_object_get(req, "ops");
 	struct conf_block root;
 	char err[512], serial[24];
@@ -383,7 +383,7 @@ static int validate(struct web_call *c, const char *text, struct vsd_diag *notes
 {
 	struct vsd_conf *conf;
 
-	if (vsd_conf_parse(c->w->d->conf_path, text, &conf, notes)) {
+	if (vsd_conf_parse(web_conf(c->w)->path, text, &conf, notes)) {
 		refuse(c, notes, text);
 		vsd_diag_free(notes);
 		return -1;
@@ -394,9 +394,9 @@ static int validate(struct web_call *c, const char *text, struct vsd_diag *notes
 
 static void saved(struct web_call *c, const struct vsd_diag *notes)
 {
-	struct vsd_daemon *d = c->w->d;
+	const struct web_host *h = &c->w->host;
 	struct strbuf msg = { 0 };
-	int ret = daemon_reload(d, &msg);
+	int ret = h->reload(h->arg, &msg);
 	json_t *notes_json = json_array();
 	size_t i;
 
@@ -405,16 +405,16 @@ static void saved(struct web_call *c, const struct vsd_diag *notes)
 		json_array_append_new(notes_json, json_text(notes->notes[i]));
 	sb_json(&c->out, json_pack("{s:b, s:b, s:I, s:o, s:o}",
 		"ok", !ret, "written", true,
-		"serial", (json_int_t)d->pool->conf->serial_no,
+		"serial", (json_int_t)web_conf(c->w)->serial_no,
 		"message", json_text(msg.s), "notes", notes_json));
 	sb_free(&msg);
 }
 
 void web_save(struct web_call *c, const json_t *req)
 {
-	const struct vsd_conf *running = c->w->d->pool->conf;
+	const struct vsd_conf *running = web_conf(c->w);
 	const json_t *serial = json_object_get(req, "serial");
-	const char *path = c->w->d->conf_path;
+	const char *path = web_conf(c->w)->path;
 	struct strbuf text = { 0 };
 	struct vsd_diag notes;
 	char err[512];

@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "check/check.h"
-#include "check/check_exec.h"
 #include "check/health.h"
 #include "conf.h"
+#include "conf_argv.h"
 #include "log.h"
 #include "tap.h"
 

@@ -229,7 +229,7 @@ async function refresh() {
 }
 
 // Auto update: fetch() polling, which every current browser runs (Piranha's
-// meta refresh did not work everywhere, seed 003 section 4.3).
+// meta refresh did not work everywhere, Red Hat's LVS guide, section 4.3).
 function schedule() {
 	clearTimeout(timer);
 	timer = null;

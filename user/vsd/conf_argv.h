@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The external program check (send_program): the template is split into
- * words first, then %h (address), %p (port) and %% are substituted inside
- * each word, and the program is started directly (unpriv.h, no shell).
- * Whatever a server address contains, it stays one argument.
+ * A command template of the configuration (send_program, active_cmd,
+ * inactive_cmd) as an argv: the template is split into words first, then
+ * %h (address), %p (port) and %% are substituted inside each word, and
+ * the program is started directly (unpriv.h, no shell). Whatever a server
+ * address contains, it stays one argument.
  */
-#ifndef _VSD_CHECK_EXEC_H
-#define _VSD_CHECK_EXEC_H
+#ifndef _VSD_CONF_ARGV_H
+#define _VSD_CONF_ARGV_H
 
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,4 +21,4 @@ int vsd_exec_argv(const char *tmpl, const char *host, uint16_t port,
 		  char ***argv);
 void vsd_exec_argv_free(char **argv);
 
-#endif /* _VSD_CHECK_EXEC_H */
+#endif /* _VSD_CONF_ARGV_H */
