@@ -539,21 +539,21 @@ static int apply_one(struct vs_handle *h, struct vs_op *op)
 	return ret;
 }
 
-int vs_add_service(struct vs_handle *h, const struct vs_service *svc)
+int vs_add_service(struct vs_handle *h, const struct vs_virtual *svc)
 {
 	struct vs_op op = { .kind = VS_OP_ADD_SERVICE, .svc = *svc };
 
 	return apply_one(h, &op);
 }
 
-int vs_edit_service(struct vs_handle *h, const struct vs_service *svc)
+int vs_edit_service(struct vs_handle *h, const struct vs_virtual *svc)
 {
 	struct vs_op op = { .kind = VS_OP_EDIT_SERVICE, .svc = *svc };
 
 	return apply_one(h, &op);
 }
 
-int vs_del_service(struct vs_handle *h, const struct vs_service *svc)
+int vs_del_service(struct vs_handle *h, const struct vs_virtual *svc)
 {
 	struct vs_op op = { .kind = VS_OP_DEL_SERVICE, .svc = *svc };
 
@@ -561,27 +561,27 @@ int vs_del_service(struct vs_handle *h, const struct vs_service *svc)
 }
 
 static int dest_op(struct vs_handle *h, enum vs_op_kind kind,
-		   const struct vs_service *svc, const struct vs_dest *d)
+		   const struct vs_virtual *svc, const struct vs_real *d)
 {
 	struct vs_op op = { .kind = kind, .svc = *svc, .dest = *d };
 
 	return apply_one(h, &op);
 }
 
-int vs_add_dest(struct vs_handle *h, const struct vs_service *svc,
-		const struct vs_dest *d)
+int vs_add_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		const struct vs_real *d)
 {
 	return dest_op(h, VS_OP_ADD_DEST, svc, d);
 }
 
-int vs_edit_dest(struct vs_handle *h, const struct vs_service *svc,
-		 const struct vs_dest *d)
+int vs_edit_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		 const struct vs_real *d)
 {
 	return dest_op(h, VS_OP_EDIT_DEST, svc, d);
 }
 
-int vs_del_dest(struct vs_handle *h, const struct vs_service *svc,
-		const struct vs_dest *d)
+int vs_del_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		const struct vs_real *d)
 {
 	return dest_op(h, VS_OP_DEL_DEST, svc, d);
 }
@@ -593,7 +593,7 @@ int vs_flush(struct vs_handle *h)
 	return apply_one(h, &op);
 }
 
-int vs_zero(struct vs_handle *h, const struct vs_service *svc)
+int vs_zero(struct vs_handle *h, const struct vs_virtual *svc)
 {
 	struct vs_op op = { .kind = svc ? VS_OP_ZERO : VS_OP_ZERO_ALL };
 
@@ -698,9 +698,9 @@ static void *grow(void *arr, size_t n, size_t size)
 	return realloc(arr, 2 * n * size);
 }
 
-static int add_dest(struct vs_service *s, const struct vs_dest *d)
+static int add_dest(struct vs_virtual *s, const struct vs_real *d)
 {
-	struct vs_dest *p = grow(s->dests, s->n_dests, sizeof(*d));
+	struct vs_real *p = grow(s->dests, s->n_dests, sizeof(*d));
 
 	if (!p)
 		return -ENOMEM;
@@ -713,8 +713,8 @@ static int parse_table_msg(struct rx *rx, struct nlmsghdr *nlh)
 {
 	struct genlmsghdr *g = nlmsg_data(nlh);
 	struct vs_table *t = rx->arg;
-	struct vs_service *p;
-	struct vs_dest d;
+	struct vs_virtual *p;
+	struct vs_real d;
 	int ret;
 
 	if (g->cmd == VS_CMD_GET_DEST) {
@@ -733,7 +733,7 @@ static int parse_table_msg(struct rx *rx, struct nlmsghdr *nlh)
 	return ret;
 }
 
-void vs_service_free(struct vs_service *svc)
+void vs_service_free(struct vs_virtual *svc)
 {
 	free(svc->dests);
 	svc->dests = NULL;
@@ -814,7 +814,7 @@ static int parse_one_service(struct rx *rx, struct nlmsghdr *nlh)
 
 static int parse_dest_msg(struct rx *rx, struct nlmsghdr *nlh)
 {
-	struct vs_dest d;
+	struct vs_real d;
 	int ret = vs_msg_get_dest(reply_attr(nlh, VS_A_DEST), &d);
 
 	return ret ?: add_dest(rx->arg, &d);
@@ -836,8 +836,8 @@ static void reset_dests(void *arg)
 	vs_service_free(arg);
 }
 
-int vs_get_service(struct vs_handle *h, const struct vs_service *key,
-		   struct vs_service *out)
+int vs_get_service(struct vs_handle *h, const struct vs_virtual *key,
+		   struct vs_virtual *out)
 {
 	struct nl_msg *msg = new_msg(h, VS_CMD_GET_SERVICE, NLM_F_ACK, 0);
 	struct rx rx = { .parse = parse_one_service, .arg = out };
@@ -858,14 +858,14 @@ int vs_get_service(struct vs_handle *h, const struct vs_service *key,
 }
 
 struct conn_list {
-	struct vs_conn *v;
+	struct vs_connection *v;
 	size_t n;
 };
 
 static int parse_conn_msg(struct rx *rx, struct nlmsghdr *nlh)
 {
 	struct conn_list *l = rx->arg;
-	struct vs_conn *p = grow(l->v, l->n, sizeof(*p));
+	struct vs_connection *p = grow(l->v, l->n, sizeof(*p));
 	int ret;
 
 	if (!p)
@@ -897,8 +897,8 @@ static void reset_conns(void *arg)
 	l->n = 0;
 }
 
-int vs_dump_conns(struct vs_handle *h, const struct vs_service *key,
-		  struct vs_conn **conns, size_t *n)
+int vs_dump_conns(struct vs_handle *h, const struct vs_virtual *key,
+		  struct vs_connection **conns, size_t *n)
 {
 	struct conn_list l = { 0 };
 	struct rx proto = { .parse = parse_conn_msg, .arg = &l };
@@ -914,7 +914,7 @@ int vs_dump_conns(struct vs_handle *h, const struct vs_service *key,
 /* ------------------------------------------------------------------ */
 /* Model helpers                                                        */
 
-bool vs_service_same(const struct vs_service *a, const struct vs_service *b)
+bool vs_service_same(const struct vs_virtual *a, const struct vs_virtual *b)
 {
 	if ((a->af ? a->af : AF_INET) != (b->af ? b->af : AF_INET))
 		return false;
@@ -924,12 +924,12 @@ bool vs_service_same(const struct vs_service *a, const struct vs_service *b)
 	       !memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
 
-bool vs_dest_same(const struct vs_dest *a, const struct vs_dest *b)
+bool vs_dest_same(const struct vs_real *a, const struct vs_real *b)
 {
 	return a->port == b->port && !memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
 
-int vs_service_copy(struct vs_service *dst, const struct vs_service *src)
+int vs_service_copy(struct vs_virtual *dst, const struct vs_virtual *src)
 {
 	*dst = *src;
 	dst->dests = NULL;

@@ -4,10 +4,13 @@
  * include/uapi/linux/vs.h for the protocol), shared by vsadm and vsd.
  *
  * The structures here are a neutral in-memory model of the table: callers
- * never see netlink attributes. Ports are in host byte order; addresses are
- * union vs_addr in network byte order (IPv4 in .ip). Functions return 0 or a
- * negative errno (the kernel's, or a local one); after a kernel error
- * vs_errmsg() gives the kernel's extended ACK message, if it sent one.
+ * never see netlink attributes. Their names (vs_virtual, vs_real,
+ * vs_connection, vs_traffic) are not the kernel's (vs_service, vs_dest,
+ * vs_conn, vs_stats in kernel/), which hold other things. Ports are in host
+ * byte order; addresses are union vs_addr in network byte order (IPv4 in
+ * .ip). Functions return 0 or a negative errno (the kernel's, or a local
+ * one); after a kernel error vs_errmsg() gives the kernel's extended ACK
+ * message, if it sent one.
  */
 #ifndef _LIBVS_H
 #define _LIBVS_H
@@ -21,14 +24,14 @@
 #define VS_ENOMODULE 4096
 
 /* Counters and rates of a service or real server (read only). */
-struct vs_stats {
+struct vs_traffic {
 	uint64_t conns, inpkts, outpkts, inbytes, outbytes;
 	uint64_t cps, inpps, outpps, inbps, outbps;
 };
 
 /*
- * Which optional parameters a request carries (vs_service.set,
- * vs_dest.set). Requests send only these; absent ones take the kernel's
+ * Which optional parameters a request carries (vs_virtual.set,
+ * vs_real.set). Requests send only these; absent ones take the kernel's
  * default on creation and stay unchanged on edits. Replies set all.
  */
 enum {
@@ -42,14 +45,14 @@ enum {
 	VS_HAS_L_THRESH	= 1U << 7,
 };
 
-struct vs_dest {
+struct vs_real {
 	union vs_addr addr;
 	uint16_t port;
 	uint8_t fwd;			/* VS_FWD_* */
 	uint32_t weight;
 	uint32_t u_thresh, l_thresh;
 	uint32_t active_conns, inact_conns, persist_conns;	/* replies */
-	struct vs_stats stats;					/* replies */
+	struct vs_traffic stats;				/* replies */
 	unsigned int set;		/* VS_HAS_* */
 };
 
@@ -57,7 +60,7 @@ struct vs_dest {
  * A virtual service. Its key is af with either fwmark (non-zero) or
  * protocol + addr + port.
  */
-struct vs_service {
+struct vs_virtual {
 	uint16_t af;
 	uint8_t protocol;		/* IPPROTO_TCP, IPPROTO_UDP; 0 for fwmark */
 	union vs_addr addr;
@@ -68,15 +71,15 @@ struct vs_service {
 	uint32_t timeout;		/* persistence, seconds */
 	uint8_t netmask;		/* persistence prefix length */
 	uint32_t num_dests;		/* replies */
-	struct vs_stats stats;		/* replies */
+	struct vs_traffic stats;	/* replies */
 	unsigned int set;		/* VS_HAS_* */
 	/* Real servers: filled by dumps; sent with VS_OP_ADD_SERVICE. */
-	struct vs_dest *dests;
+	struct vs_real *dests;
 	size_t n_dests;
 };
 
 struct vs_table {
-	struct vs_service *svcs;
+	struct vs_virtual *svcs;
 	size_t n;
 };
 
@@ -90,7 +93,7 @@ struct vs_info {
 	bool backup_only;		/* a standby: schedules nothing */
 };
 
-struct vs_conn {
+struct vs_connection {
 	uint16_t af;
 	uint8_t protocol;
 	union vs_addr caddr, vaddr, daddr;
@@ -121,8 +124,8 @@ enum vs_op_kind {
 
 struct vs_op {
 	enum vs_op_kind kind;
-	struct vs_service svc;
-	struct vs_dest dest;
+	struct vs_virtual svc;
+	struct vs_real dest;
 	struct vs_timeouts timeouts;
 	/* results */
 	int err;		/* 0, or negative errno */
@@ -144,17 +147,17 @@ int vs_set_backup_only(struct vs_handle *h, bool on);
 int vs_get_timeouts(struct vs_handle *h, struct vs_timeouts *t);
 int vs_set_timeouts(struct vs_handle *h, const struct vs_timeouts *t);
 
-int vs_add_service(struct vs_handle *h, const struct vs_service *svc);
-int vs_edit_service(struct vs_handle *h, const struct vs_service *svc);
-int vs_del_service(struct vs_handle *h, const struct vs_service *svc);
-int vs_add_dest(struct vs_handle *h, const struct vs_service *svc,
-		const struct vs_dest *d);
-int vs_edit_dest(struct vs_handle *h, const struct vs_service *svc,
-		 const struct vs_dest *d);
-int vs_del_dest(struct vs_handle *h, const struct vs_service *svc,
-		const struct vs_dest *d);
+int vs_add_service(struct vs_handle *h, const struct vs_virtual *svc);
+int vs_edit_service(struct vs_handle *h, const struct vs_virtual *svc);
+int vs_del_service(struct vs_handle *h, const struct vs_virtual *svc);
+int vs_add_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		const struct vs_real *d);
+int vs_edit_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		 const struct vs_real *d);
+int vs_del_dest(struct vs_handle *h, const struct vs_virtual *svc,
+		const struct vs_real *d);
 int vs_flush(struct vs_handle *h);
-int vs_zero(struct vs_handle *h, const struct vs_service *svc_or_null);
+int vs_zero(struct vs_handle *h, const struct vs_virtual *svc_or_null);
 
 /*
  * Pipelined changes, in order: many requests per sendto(), each answered
@@ -169,17 +172,17 @@ int vs_apply(struct vs_handle *h, struct vs_op *ops, size_t n,
 	     bool stop_on_error);
 void vs_op_clear(struct vs_op *op);
 
-int vs_get_service(struct vs_handle *h, const struct vs_service *key,
-		   struct vs_service *out);	/* with its servers */
+int vs_get_service(struct vs_handle *h, const struct vs_virtual *key,
+		   struct vs_virtual *out);	/* with its servers */
 int vs_dump_table(struct vs_handle *h, struct vs_table *t);
 void vs_table_free(struct vs_table *t);
-void vs_service_free(struct vs_service *svc);
-int vs_dump_conns(struct vs_handle *h, const struct vs_service *key_or_null,
-		  struct vs_conn **conns, size_t *n);
+void vs_service_free(struct vs_virtual *svc);
+int vs_dump_conns(struct vs_handle *h, const struct vs_virtual *key_or_null,
+		  struct vs_connection **conns, size_t *n);
 
 /* Helpers on the model. */
-bool vs_service_same(const struct vs_service *a, const struct vs_service *b);
-bool vs_dest_same(const struct vs_dest *a, const struct vs_dest *b);
-int vs_service_copy(struct vs_service *dst, const struct vs_service *src);
+bool vs_service_same(const struct vs_virtual *a, const struct vs_virtual *b);
+bool vs_dest_same(const struct vs_real *a, const struct vs_real *b);
+int vs_service_copy(struct vs_virtual *dst, const struct vs_virtual *src);
 
 #endif /* _LIBVS_H */

@@ -22,7 +22,7 @@ struct nlattr *vs_msg_nest_start(struct nl_msg *msg, int type)
 	return nla_nest_start(msg, type | NLA_F_NESTED);
 }
 
-static int put_service_key(struct nl_msg *msg, const struct vs_service *s)
+static int put_service_key(struct nl_msg *msg, const struct vs_virtual *s)
 {
 	int ret = nla_put_u16(msg, VS_SVC_A_AF, s->af ? s->af : AF_INET);
 
@@ -33,7 +33,7 @@ static int put_service_key(struct nl_msg *msg, const struct vs_service *s)
 	return ret ?: nla_put_u16(msg, VS_SVC_A_PORT, htons(s->port));
 }
 
-static int put_service_params(struct nl_msg *msg, const struct vs_service *s)
+static int put_service_params(struct nl_msg *msg, const struct vs_virtual *s)
 {
 	int ret = 0;
 
@@ -48,7 +48,7 @@ static int put_service_params(struct nl_msg *msg, const struct vs_service *s)
 	return ret;
 }
 
-int vs_msg_put_service(struct nl_msg *msg, const struct vs_service *s,
+int vs_msg_put_service(struct nl_msg *msg, const struct vs_virtual *s,
 		       bool params)
 {
 	struct nlattr *nest = vs_msg_nest_start(msg, VS_A_SERVICE);
@@ -65,7 +65,7 @@ int vs_msg_put_service(struct nl_msg *msg, const struct vs_service *s,
 	return 0;
 }
 
-static int put_dest_attrs(struct nl_msg *msg, const struct vs_dest *d,
+static int put_dest_attrs(struct nl_msg *msg, const struct vs_real *d,
 			  bool params)
 {
 	int ret = nla_put(msg, VS_DEST_A_ADDR, sizeof(d->addr), &d->addr);
@@ -84,7 +84,7 @@ static int put_dest_attrs(struct nl_msg *msg, const struct vs_dest *d,
 	return ret;
 }
 
-static int put_dest(struct nl_msg *msg, const struct vs_dest *d, bool params)
+static int put_dest(struct nl_msg *msg, const struct vs_real *d, bool params)
 {
 	struct nlattr *nest = vs_msg_nest_start(msg, VS_A_DEST);
 	int ret;
@@ -101,7 +101,7 @@ static int put_dest(struct nl_msg *msg, const struct vs_dest *d, bool params)
 /* A new service with its servers, remembering where each server's nest
  * lies so an error the kernel reports by offset names the server.
  */
-static int put_new_service(struct nl_msg *msg, const struct vs_service *s,
+static int put_new_service(struct nl_msg *msg, const struct vs_virtual *s,
 			   struct sent *sent)
 {
 	struct nlattr *nest, *dests, *d;
@@ -280,7 +280,7 @@ static struct nla_policy stats_policy[VS_STATS_A_MAX + 1] = {
 	[VS_STATS_A_OUTBPS] = { .type = NLA_U64 },
 };
 
-static int parse_stats(struct nlattr *a, struct vs_stats *s)
+static int parse_stats(struct nlattr *a, struct vs_traffic *s)
 {
 	struct nlattr *tb[VS_STATS_A_MAX + 1];
 
@@ -317,7 +317,7 @@ static struct nla_policy svc_policy[VS_SVC_A_MAX + 1] = {
 	[VS_SVC_A_STATS] = { .type = NLA_NESTED },
 };
 
-int vs_msg_get_service(struct nlattr *a, struct vs_service *s)
+int vs_msg_get_service(struct nlattr *a, struct vs_virtual *s)
 {
 	struct nlattr *tb[VS_SVC_A_MAX + 1];
 
@@ -358,7 +358,7 @@ static struct nla_policy dest_policy[VS_DEST_A_MAX + 1] = {
 	[VS_DEST_A_STATS] = { .type = NLA_NESTED },
 };
 
-int vs_msg_get_dest(struct nlattr *a, struct vs_dest *d)
+int vs_msg_get_dest(struct nlattr *a, struct vs_real *d)
 {
 	struct nlattr *tb[VS_DEST_A_MAX + 1];
 
@@ -412,7 +412,7 @@ static uint8_t get_u8(struct nlattr **tb, int type)
 	return tb[type] ? nla_get_u8(tb[type]) : 0;
 }
 
-int vs_msg_get_conn(struct nlattr *a, struct vs_conn *c)
+int vs_msg_get_conn(struct nlattr *a, struct vs_connection *c)
 {
 	struct nlattr *tb[VS_CONN_A_MAX + 1];
 

@@ -409,7 +409,7 @@ static int parse_hostport(struct ctx *c, const char *s, uint8_t proto,
 }
 
 static int parse_service(struct ctx *c, const struct words *w,
-			 struct vs_service *s, bool *port_given)
+			 struct vs_virtual *s, bool *port_given)
 {
 	const char *arg = w->arg[G_SERVICE];
 	int id = w->given[G_SERVICE]->id;
@@ -426,7 +426,7 @@ static int parse_service(struct ctx *c, const struct words *w,
 }
 
 static int parse_sched(struct ctx *c, const struct words *w,
-		       struct vs_service *s)
+		       struct vs_virtual *s)
 {
 	const char *name = w->arg[G_SCHED] ? w->arg[G_SCHED] : VSADM_DEF_SCHED;
 
@@ -437,7 +437,7 @@ static int parse_sched(struct ctx *c, const struct words *w,
 }
 
 static int parse_persistence(struct ctx *c, const struct words *w,
-			     struct vs_service *s)
+			     struct vs_virtual *s)
 {
 	const char *t = w->arg[G_PERSIST], *m = w->arg[G_NETMASK];
 	int ret;
@@ -472,7 +472,7 @@ static int parse_persistence(struct ctx *c, const struct words *w,
 
 /* -A and -E: every parameter is set, defaults for those not given. */
 static int service_params(struct ctx *c, const struct words *w,
-			  struct vs_service *s)
+			  struct vs_virtual *s)
 {
 	int ret = parse_sched(c, w, s) ?: parse_persistence(c, w, s);
 
@@ -497,7 +497,7 @@ static int parse_count(struct ctx *c, const char *s, uint32_t max,
 }
 
 /* -a and -e: every parameter is set, defaults for those not given. */
-static int dest_params(struct ctx *c, const struct words *w, struct vs_dest *d)
+static int dest_params(struct ctx *c, const struct words *w, struct vs_real *d)
 {
 	int ret = 0;
 
@@ -530,9 +530,9 @@ static int dest_params(struct ctx *c, const struct words *w, struct vs_dest *d)
 static int parse_server(struct ctx *c, const struct words *w,
 			struct vsadm_cmd *cmd)
 {
-	const struct vs_service *s = &cmd->svc;
+	const struct vs_virtual *s = &cmd->svc;
 	uint8_t proto = s->fwmark ? IPPROTO_TCP : s->protocol;
-	struct vs_dest *d = &cmd->dest;
+	struct vs_real *d = &cmd->dest;
 	bool port_given;
 	int ret;
 
@@ -673,7 +673,7 @@ int vsadm_parse(int argc, char **argv, bool in_restore,
 	return ret ? ret : parse_values(&c, &w, cmd);
 }
 
-void vsadm_svc_name(char *buf, size_t len, const struct vs_service *s)
+void vsadm_svc_name(char *buf, size_t len, const struct vs_virtual *s)
 {
 	char a[INET_ADDRSTRLEN];
 
@@ -685,7 +685,7 @@ void vsadm_svc_name(char *buf, size_t len, const struct vs_service *s)
 	snprintf(buf, len, "%s %s:%u", vs_proto_name(s->protocol), a, s->port);
 }
 
-void vsadm_dest_name(char *buf, size_t len, const struct vs_dest *d)
+void vsadm_dest_name(char *buf, size_t len, const struct vs_real *d)
 {
 	char a[INET_ADDRSTRLEN];
 

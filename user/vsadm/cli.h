@@ -60,8 +60,8 @@ struct vsadm_cmd {
 	enum vsadm_cmd_kind kind;
 	bool has_svc;		/* svc's key is set */
 	bool has_dest;
-	struct vs_service svc;	/* key, and parameters for -A/-E */
-	struct vs_dest dest;	/* key, and parameters for -a/-e */
+	struct vs_virtual svc;	/* key, and parameters for -A/-E */
+	struct vs_real dest;	/* key, and parameters for -a/-e */
 	struct vs_timeouts timeouts;
 	unsigned int fmt;
 };
@@ -78,7 +78,7 @@ bool vsadm_known_sched(const char *name);
 void vsadm_usage(FILE *f);
 
 /* "TCP 1.2.3.4:80" or "FWM 7", for messages. */
-void vsadm_svc_name(char *buf, size_t len, const struct vs_service *s);
-void vsadm_dest_name(char *buf, size_t len, const struct vs_dest *d);
+void vsadm_svc_name(char *buf, size_t len, const struct vs_virtual *s);
+void vsadm_dest_name(char *buf, size_t len, const struct vs_real *d);
 
 #endif /* _VSADM_CLI_H */

@@ -87,7 +87,7 @@ static void what(char *buf, size_t len, const struct vs_op *op,
 /* The server an error is about: the op's, or the one of a service's
  * servers the kernel pointed at.
  */
-static const struct vs_dest *err_dest(const struct vs_op *op, long bad_dest)
+static const struct vs_real *err_dest(const struct vs_op *op, long bad_dest)
 {
 	if (dest_kind(op->kind))
 		return &op->dest;
@@ -99,7 +99,7 @@ static const struct vs_dest *err_dest(const struct vs_op *op, long bad_dest)
 
 static bool specific_errmsg(char *buf, size_t len, const struct vs_op *op,
 			    int err, const char *svc, const char *dest,
-			    const struct vs_dest *d)
+			    const struct vs_real *d)
 {
 	switch (-err) {
 	case EEXIST:
@@ -143,7 +143,7 @@ static bool specific_errmsg(char *buf, size_t len, const struct vs_op *op,
 void vsadm_op_errmsg(char *buf, size_t len, const struct vs_op *op, int err,
 		     const char *extack, long bad_dest)
 {
-	const struct vs_dest *d = err_dest(op, bad_dest);
+	const struct vs_real *d = err_dest(op, bad_dest);
 	char svc[64] = "", dest[64] = "", act[192];
 
 	if (common_errmsg(buf, len, err))

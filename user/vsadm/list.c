@@ -63,7 +63,7 @@ static int wrap_cmp(uint32_t a, uint32_t b)
 
 int vsadm_cmp_services(const void *pa, const void *pb)
 {
-	const struct vs_service *a = pa, *b = pb;
+	const struct vs_virtual *a = pa, *b = pb;
 	int r = wrap_cmp(a->fwmark, b->fwmark);
 
 	if (r)
@@ -80,7 +80,7 @@ int vsadm_cmp_services(const void *pa, const void *pb)
 
 int vsadm_cmp_dests(const void *pa, const void *pb)
 {
-	const struct vs_dest *a = pa, *b = pb;
+	const struct vs_real *a = pa, *b = pb;
 	int r = wrap_cmp(ntohl(a->addr.ip), ntohl(b->addr.ip));
 
 	if (r)
@@ -128,7 +128,7 @@ void vsadm_msort(void *base, size_t n, size_t size,
 	free(tmp);
 }
 
-void vsadm_sort_dests(struct vs_service *s)
+void vsadm_sort_dests(struct vs_virtual *s)
 {
 	vsadm_msort(s->dests, s->n_dests, sizeof(*s->dests), vsadm_cmp_dests);
 }
@@ -180,12 +180,12 @@ void vsadm_print_title(FILE *f, unsigned int fmt)
 /* Port names of a fwmark service's servers are looked up as TCP, as
  * ipvsadm does (it sets TCP on every fwmark service).
  */
-static uint8_t name_proto(const struct vs_service *s)
+static uint8_t name_proto(const struct vs_virtual *s)
 {
 	return s->fwmark ? IPPROTO_TCP : s->protocol;
 }
 
-static void svc_label(char *buf, size_t len, const struct vs_service *s,
+static void svc_label(char *buf, size_t len, const struct vs_virtual *s,
 		      unsigned int fmt)
 {
 	char hp[VS_HOSTPORT_MAX];
@@ -207,8 +207,8 @@ static void svc_label(char *buf, size_t len, const struct vs_service *s,
 		buf[SVC_NAME_MAX] = '\0';
 }
 
-static void dest_label(char *buf, size_t len, const struct vs_service *s,
-		       const struct vs_dest *d, unsigned int fmt)
+static void dest_label(char *buf, size_t len, const struct vs_virtual *s,
+		       const struct vs_real *d, unsigned int fmt)
 {
 	vs_hostport_str(buf, len, &d->addr, d->port, name_proto(s),
 			fmt & FMT_NUMERIC);
@@ -216,12 +216,12 @@ static void dest_label(char *buf, size_t len, const struct vs_service *s,
 		buf[DEST_NAME_MAX] = '\0';
 }
 
-static bool persistent(const struct vs_service *s)
+static bool persistent(const struct vs_virtual *s)
 {
 	return s->flags & VS_SVC_F_PERSISTENT;
 }
 
-static void print_rule(FILE *f, const struct vs_service *s, const char *name,
+static void print_rule(FILE *f, const struct vs_virtual *s, const char *name,
 		       unsigned int fmt)
 {
 	char mask[INET_ADDRSTRLEN], dname[VS_HOSTPORT_MAX];
@@ -237,7 +237,7 @@ static void print_rule(FILE *f, const struct vs_service *s, const char *name,
 	}
 	fputc('\n', f);
 	for (i = 0; i < s->n_dests; i++) {
-		const struct vs_dest *d = &s->dests[i];
+		const struct vs_real *d = &s->dests[i];
 
 		dest_label(dname, sizeof(dname), s, d, fmt);
 		fprintf(f, "-a %s -r %s %s -w %u", name, dname,
@@ -250,7 +250,7 @@ static void print_rule(FILE *f, const struct vs_service *s, const char *name,
 }
 
 static void print_stats_line(FILE *f, const char *prefix, const char *name,
-			     const struct vs_stats *st, unsigned int fmt)
+			     const struct vs_traffic *st, unsigned int fmt)
 {
 	fprintf(f, "%s%-*s", prefix, *prefix ? DEST_NAME_MAX : SVC_NAME_MAX,
 		name);
@@ -263,7 +263,7 @@ static void print_stats_line(FILE *f, const char *prefix, const char *name,
 }
 
 static void print_svc_rate(FILE *f, const char *name,
-			   const struct vs_stats *st, unsigned int fmt)
+			   const struct vs_traffic *st, unsigned int fmt)
 {
 	fprintf(f, "%-33s", name);
 	put_largenum(f, st->cps, fmt);
@@ -278,7 +278,7 @@ static void print_svc_rate(FILE *f, const char *name,
  * abbreviated.
  */
 static void print_dest_rate(FILE *f, const char *name,
-			    const struct vs_stats *st, unsigned int fmt)
+			    const struct vs_traffic *st, unsigned int fmt)
 {
 	fprintf(f, "  -> %-28s %8llu %8llu %8llu", name,
 		(unsigned long long)st->cps, (unsigned long long)st->inpps,
@@ -288,7 +288,7 @@ static void print_dest_rate(FILE *f, const char *name,
 	fputc('\n', f);
 }
 
-static void print_svc_line(FILE *f, const struct vs_service *s,
+static void print_svc_line(FILE *f, const struct vs_virtual *s,
 			   const char *name)
 {
 	char mask[INET_ADDRSTRLEN];
@@ -304,8 +304,8 @@ static void print_svc_line(FILE *f, const struct vs_service *s,
 	fputc('\n', f);
 }
 
-static void print_dest(FILE *f, const struct vs_service *s,
-		       const struct vs_dest *d, unsigned int fmt)
+static void print_dest(FILE *f, const struct vs_virtual *s,
+		       const struct vs_real *d, unsigned int fmt)
 {
 	char name[VS_HOSTPORT_MAX];
 
@@ -328,7 +328,7 @@ static void print_dest(FILE *f, const struct vs_service *s,
 			d->active_conns, d->inact_conns);
 }
 
-void vsadm_print_service(FILE *f, const struct vs_service *s,
+void vsadm_print_service(FILE *f, const struct vs_virtual *s,
 			 unsigned int fmt)
 {
 	char name[VS_HOSTPORT_MAX + 8];
@@ -376,7 +376,7 @@ static void json_addr(FILE *f, const union vs_addr *a)
 	json_str(f, buf);
 }
 
-static void json_stats(FILE *f, const struct vs_stats *s)
+static void json_stats(FILE *f, const struct vs_traffic *s)
 {
 	fprintf(f, "{\"conns\": %llu, \"inpkts\": %llu, \"outpkts\": %llu, "
 		"\"inbytes\": %llu, \"outbytes\": %llu, \"cps\": %llu, "
@@ -389,7 +389,7 @@ static void json_stats(FILE *f, const struct vs_stats *s)
 		(unsigned long long)s->inbps, (unsigned long long)s->outbps);
 }
 
-static void json_dest(FILE *f, const struct vs_dest *d)
+static void json_dest(FILE *f, const struct vs_real *d)
 {
 	fputs("{\"address\": ", f);
 	json_addr(f, &d->addr);
@@ -404,7 +404,7 @@ static void json_dest(FILE *f, const struct vs_dest *d)
 	fputc('}', f);
 }
 
-static void json_service(FILE *f, const struct vs_service *s)
+static void json_service(FILE *f, const struct vs_virtual *s)
 {
 	char mask[INET_ADDRSTRLEN];
 	size_t i;
@@ -511,7 +511,7 @@ static const char *state_name(uint8_t state)
 	return "UNKNOWN";
 }
 
-static void json_conn(FILE *f, const struct vs_conn *c)
+static void json_conn(FILE *f, const struct vs_connection *c)
 {
 	fprintf(f, "    {\"protocol\": \"%s\", \"client\": ",
 		c->protocol == IPPROTO_UDP ? "udp" :
@@ -528,7 +528,7 @@ static void json_conn(FILE *f, const struct vs_conn *c)
 		c->fwd == VS_FWD_NAT ? "masq" : "route");
 }
 
-static void print_conn(FILE *f, const struct vs_conn *c, unsigned int fmt)
+static void print_conn(FILE *f, const struct vs_connection *c, unsigned int fmt)
 {
 	char cn[VS_HOSTPORT_MAX], vn[VS_HOSTPORT_MAX], dn[VS_HOSTPORT_MAX];
 	char expire[16];
@@ -547,7 +547,7 @@ static void print_conn(FILE *f, const struct vs_conn *c, unsigned int fmt)
 		vn, dn);
 }
 
-void vsadm_print_conns(FILE *f, const struct vs_conn *c, size_t n,
+void vsadm_print_conns(FILE *f, const struct vs_connection *c, size_t n,
 		       unsigned int fmt)
 {
 	size_t i;

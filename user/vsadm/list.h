@@ -19,17 +19,17 @@ int vsadm_cmp_dests(const void *a, const void *b);
 void vsadm_msort(void *base, size_t n, size_t size,
 		 int (*cmp)(const void *, const void *));
 void vsadm_sort_table(struct vs_table *t);
-void vsadm_sort_dests(struct vs_service *s);
+void vsadm_sort_dests(struct vs_virtual *s);
 
 void vsadm_print_version_line(FILE *f, const struct vs_info *info);
 void vsadm_print_title(FILE *f, unsigned int fmt);
-void vsadm_print_service(FILE *f, const struct vs_service *s,
+void vsadm_print_service(FILE *f, const struct vs_virtual *s,
 			 unsigned int fmt);
 void vsadm_print_table(FILE *f, const struct vs_info *info,
 		       const struct vs_table *t, unsigned int fmt);
 void vsadm_print_timeouts(FILE *f, const struct vs_timeouts *t,
 			  unsigned int fmt);
-void vsadm_print_conns(FILE *f, const struct vs_conn *c, size_t n,
+void vsadm_print_conns(FILE *f, const struct vs_connection *c, size_t n,
 		       unsigned int fmt);
 
 #endif /* _VSADM_LIST_H */

@@ -125,7 +125,7 @@ size_t vsadm_restore_check(const struct rinput *r, FILE *errf)
 /* The model: the table as it will be after each line                   */
 
 struct msvc {
-	struct vs_service s;	/* s.dests: its servers now */
+	struct vs_virtual s;	/* s.dests: its servers now */
 	size_t cap;
 	bool live;
 };
@@ -138,7 +138,7 @@ struct model {
 	struct vs_timeouts to;
 };
 
-static void svc_key(struct kmap_key *k, const struct vs_service *s)
+static void svc_key(struct kmap_key *k, const struct vs_virtual *s)
 {
 	memset(k, 0, sizeof(*k));
 	if (s->fwmark) {
@@ -151,7 +151,7 @@ static void svc_key(struct kmap_key *k, const struct vs_service *s)
 	memcpy(k->b + 8, &s->addr, sizeof(s->addr));
 }
 
-static void dest_key(struct kmap_key *k, size_t svc, const struct vs_dest *d)
+static void dest_key(struct kmap_key *k, size_t svc, const struct vs_real *d)
 {
 	uint32_t idx = (uint32_t)svc;
 
@@ -161,7 +161,7 @@ static void dest_key(struct kmap_key *k, size_t svc, const struct vs_dest *d)
 	memcpy(k->b + 8, &d->addr, sizeof(d->addr));
 }
 
-static bool find_svc(const struct model *m, const struct vs_service *s,
+static bool find_svc(const struct model *m, const struct vs_virtual *s,
 		     size_t *idx)
 {
 	struct kmap_key k;
@@ -171,7 +171,7 @@ static bool find_svc(const struct model *m, const struct vs_service *s,
 }
 
 static bool find_dest(const struct model *m, size_t svc,
-		      const struct vs_dest *d, size_t *idx)
+		      const struct vs_real *d, size_t *idx)
 {
 	struct kmap_key k;
 
@@ -179,7 +179,7 @@ static bool find_dest(const struct model *m, size_t svc,
 	return kmap_get(&m->dests, &k, idx);
 }
 
-static int model_add_svc(struct model *m, const struct vs_service *s,
+static int model_add_svc(struct model *m, const struct vs_virtual *s,
 			 size_t *idx)
 {
 	struct kmap_key k;
@@ -207,13 +207,13 @@ static int model_add_svc(struct model *m, const struct vs_service *s,
 	return 0;
 }
 
-static int model_add_dest(struct model *m, size_t svc, const struct vs_dest *d)
+static int model_add_dest(struct model *m, size_t svc, const struct vs_real *d)
 {
 	struct msvc *v = &m->v[svc];
 	struct kmap_key k;
 
 	if (v->s.n_dests == v->cap) {
-		struct vs_dest *p;
+		struct vs_real *p;
 
 		v->cap = v->cap ? v->cap * 2 : 8;
 		p = realloc(v->s.dests, v->cap * sizeof(*p));
@@ -234,7 +234,7 @@ static int model_add_dest(struct model *m, size_t svc, const struct vs_dest *d)
 /* Swap-remove, so the last server moves and its index is updated. */
 static void model_del_dest(struct model *m, size_t svc, size_t di)
 {
-	struct vs_service *s = &m->v[svc].s;
+	struct vs_virtual *s = &m->v[svc].s;
 	struct kmap_key k;
 
 	dest_key(&k, svc, &s->dests[di]);
@@ -390,7 +390,7 @@ static int sim_nomem(struct sim *s)
 
 /* An op on svc's key (and d's), without the service's servers. */
 static int key_op(struct sim *s, enum vs_op_kind kind,
-		  const struct vs_service *svc, const struct vs_dest *d)
+		  const struct vs_virtual *svc, const struct vs_real *d)
 {
 	struct vs_op *op = plan_push(s->p, kind, s->line);
 
@@ -422,7 +422,7 @@ static int sim_add_svc(struct sim *s, const struct vsadm_cmd *c)
 	return 0;
 }
 
-static void copy_params(struct vs_service *dst, const struct vs_service *src)
+static void copy_params(struct vs_virtual *dst, const struct vs_virtual *src)
 {
 	memcpy(dst->sched, src->sched, sizeof(dst->sched));
 	dst->flags = src->flags;
@@ -504,15 +504,15 @@ static int sim_flush(struct sim *s)
 }
 
 /* Append d to the ADD_SERVICE op that created its service just before. */
-static int merge_dest(struct sim *s, const struct vs_dest *d)
+static int merge_dest(struct sim *s, const struct vs_real *d)
 {
 	size_t k = s->p->n - 1;
-	struct vs_service *svc = &s->p->ops[k].svc;
+	struct vs_virtual *svc = &s->p->ops[k].svc;
 	size_t n = svc->n_dests;
 
 	if (!(n & (n - 1))) {	/* 0, 1, 2, 4...: grow to the next power */
 		size_t cap = n ? n * 2 : 1;
-		struct vs_dest *v = realloc(svc->dests, cap * sizeof(*v));
+		struct vs_real *v = realloc(svc->dests, cap * sizeof(*v));
 		unsigned int *l = realloc(s->p->dest_lines[k], cap * sizeof(*l));
 
 		if (v)

@@ -88,7 +88,7 @@ static int do_change(struct vs_handle *h, const struct vsadm_cmd *c)
 static int list_one(struct vs_handle *h, const struct vsadm_cmd *c)
 {
 	struct vs_table t = { 0 };
-	struct vs_service svc;
+	struct vs_virtual svc;
 	char name[64];
 	int ret = vs_get_service(h, &c->svc, &svc);
 
@@ -110,7 +110,7 @@ static int list_one(struct vs_handle *h, const struct vsadm_cmd *c)
 
 static int list_conns(struct vs_handle *h, const struct vsadm_cmd *c)
 {
-	struct vs_conn *conns;
+	struct vs_connection *conns;
 	size_t n;
 	int ret = vs_dump_conns(h, c->has_svc ? &c->svc : NULL, &conns, &n);
 

@@ -568,7 +568,7 @@ int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
 
 /* ------------------------------------------------------------------ */
 
-void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_service *s)
+void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->af = AF_INET;

@@ -173,7 +173,7 @@ int vsd_unescape(const char *in, char *out, size_t *len);
 int vsd_unescape_regex(const char *in, char *out);
 
 /* The check port of a server, the service key of a virtual. */
-void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_service *s);
+void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s);
 const char *vsd_check_type_name(enum vsd_check_type t);
 
 static inline bool vsd_web_enabled(const struct vsd_conf *c)

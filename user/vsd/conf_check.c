@@ -305,7 +305,7 @@ static void check_duplicates(struct parser *p)
 
 	for (i = 0; i < c->n_virtuals; i++) {
 		struct vsd_virtual_conf *v = &c->virtuals[i];
-		struct vs_service a, b;
+		struct vs_virtual a, b;
 
 		vsd_virtual_key(v, &a);
 		for (j = 0; j < i; j++) {

@@ -143,7 +143,7 @@ static void retire(struct vsd_daemon *d, const struct pool *old,
 		else
 			i++;
 	for (i = 0; i < old->n_svcs; i++) {
-		struct vs_service *r;
+		struct vs_virtual *r;
 
 		if (pool_has_key(new, &old->svcs[i].key))
 			continue;

@@ -26,7 +26,7 @@ struct vsd_daemon {
 	struct loop *loop;
 	struct reconciler rec;
 	struct pool *pool;
-	struct vs_service *retired;	/* removed by a reload, to delete */
+	struct vs_virtual *retired;	/* removed by a reload, to delete */
 	size_t n_retired;
 	struct loop_timer rec_timer;	/* a change to apply */
 	struct loop_timer drift_timer;	/* the periodic comparison */

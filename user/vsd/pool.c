@@ -198,7 +198,7 @@ static void on_load(struct probe_sub *s, struct probe *p, bool state_changed)
 /* Building                                                             */
 
 static const struct member *old_member(const struct pool *old,
-				       const struct vs_service *key,
+				       const struct vs_virtual *key,
 				       const struct vsd_server_conf *sc)
 {
 	size_t i, j;
@@ -340,7 +340,7 @@ void pool_free(struct pool *pool)
 /* ------------------------------------------------------------------ */
 /* The desired table                                                    */
 
-static void want_params(const struct vsd_virtual_conf *vc, struct vs_service *s)
+static void want_params(const struct vsd_virtual_conf *vc, struct vs_virtual *s)
 {
 	vsd_virtual_key(vc, s);
 	snprintf(s->sched, sizeof(s->sched), "%s", vc->sched);
@@ -397,7 +397,7 @@ static int want_service(const struct pool_service *ps, struct want_service *ws)
 	return 0;
 }
 
-int pool_want(const struct pool *pool, const struct vs_service *retired,
+int pool_want(const struct pool *pool, const struct vs_virtual *retired,
 	      size_t n_retired, struct want *w)
 {
 	size_t i;
@@ -423,7 +423,7 @@ err:
 	return -1;
 }
 
-bool pool_has_key(const struct pool *pool, const struct vs_service *key)
+bool pool_has_key(const struct pool *pool, const struct vs_virtual *key)
 {
 	size_t i;
 

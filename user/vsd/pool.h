@@ -33,7 +33,7 @@ struct member {
 struct pool_service {
 	struct pool *pool;
 	const struct vsd_virtual_conf *vc;
-	struct vs_service key;
+	struct vs_virtual key;
 	struct member *members;
 	size_t n_members;
 	bool sorry_on;
@@ -57,9 +57,9 @@ void pool_free(struct pool *pool);
 /* The table as the pool wants it; the retired services (removed from the
  * configuration by a reload, not deleted yet) are wanted absent.
  */
-int pool_want(const struct pool *pool, const struct vs_service *retired,
+int pool_want(const struct pool *pool, const struct vs_virtual *retired,
 	      size_t n_retired, struct want *w);
-bool pool_has_key(const struct pool *pool, const struct vs_service *key);
+bool pool_has_key(const struct pool *pool, const struct vs_virtual *key);
 
 /* A member's weight in the table now (0 when quiesced). */
 uint32_t member_weight(const struct member *m);

@@ -36,7 +36,7 @@ struct opv {
 };
 
 static struct vs_op *push(struct opv *v, enum vs_op_kind kind,
-			  const struct vs_service *key)
+			  const struct vs_virtual *key)
 {
 	struct vs_op *op;
 
@@ -61,8 +61,8 @@ static struct vs_op *push(struct opv *v, enum vs_op_kind kind,
 	return op;
 }
 
-static const struct vs_service *find_svc(const struct vs_table *t,
-					 const struct vs_service *key)
+static const struct vs_virtual *find_svc(const struct vs_table *t,
+					 const struct vs_virtual *key)
 {
 	size_t i;
 
@@ -72,8 +72,8 @@ static const struct vs_service *find_svc(const struct vs_table *t,
 	return NULL;
 }
 
-static const struct vs_dest *find_dest(const struct vs_service *s,
-				       const struct vs_dest *key)
+static const struct vs_real *find_dest(const struct vs_virtual *s,
+				       const struct vs_real *key)
 {
 	size_t i;
 
@@ -83,15 +83,15 @@ static const struct vs_dest *find_dest(const struct vs_service *s,
 	return NULL;
 }
 
-static bool params_differ(const struct vs_service *want,
-			  const struct vs_service *have)
+static bool params_differ(const struct vs_virtual *want,
+			  const struct vs_virtual *have)
 {
 	return strcmp(want->sched, have->sched) || want->flags != have->flags ||
 	       want->timeout != have->timeout ||
 	       want->netmask != have->netmask;
 }
 
-static bool dest_differs(const struct vs_dest *want, const struct vs_dest *have)
+static bool dest_differs(const struct vs_real *want, const struct vs_real *have)
 {
 	return want->fwd != have->fwd || want->weight != have->weight ||
 	       want->u_thresh != have->u_thresh ||
@@ -132,8 +132,8 @@ static int cmp_num(unsigned long a, unsigned long b)
 
 static int svc_order(const void *pa, const void *pb)
 {
-	const struct vs_service *a = *(const struct vs_service * const *)pa;
-	const struct vs_service *b = *(const struct vs_service * const *)pb;
+	const struct vs_virtual *a = *(const struct vs_virtual * const *)pa;
+	const struct vs_virtual *b = *(const struct vs_virtual * const *)pb;
 	int c = cmp_num(a->af ? a->af : AF_INET, b->af ? b->af : AF_INET);
 
 	if (c || (c = cmp_num(a->fwmark, b->fwmark)) || a->fwmark)
@@ -146,8 +146,8 @@ static int svc_order(const void *pa, const void *pb)
 
 static int dest_order(const void *pa, const void *pb)
 {
-	const struct vs_dest *a = *(const struct vs_dest * const *)pa;
-	const struct vs_dest *b = *(const struct vs_dest * const *)pb;
+	const struct vs_real *a = *(const struct vs_real * const *)pa;
+	const struct vs_real *b = *(const struct vs_real * const *)pb;
 	int c = cmp_num(a->port, b->port);
 
 	return c ? c : memcmp(&a->addr, &b->addr, sizeof(a->addr));
@@ -177,7 +177,7 @@ static const void *lookup(const void **v, size_t n, const void *key,
 }
 
 static void sync_dests(struct opv *v, const struct want_service *ws,
-		       const struct vs_service *have)
+		       const struct vs_virtual *have)
 {
 	const void **hv = sorted(have->dests, have->n_dests,
 				 sizeof(*have->dests), dest_order);
@@ -192,7 +192,7 @@ static void sync_dests(struct opv *v, const struct want_service *ws,
 	}
 	for (i = 0; i < ws->n_dests; i++) {
 		const struct want_dest *wd = &ws->dests[i];
-		const struct vs_dest *hd = lookup(hv, have->n_dests, &wd->d,
+		const struct vs_real *hd = lookup(hv, have->n_dests, &wd->d,
 						  dest_order);
 
 		if (wd->optional || (hd && !dest_differs(&wd->d, hd)))
@@ -227,7 +227,7 @@ int rec_diff(const struct want *w, const struct vs_table *have,
 		return -ENOMEM;
 	for (i = 0; i < w->n && !v.err; i++) {
 		const struct want_service *ws = &w->svcs[i];
-		const struct vs_service *hs = lookup(hv, n_have, &ws->s,
+		const struct vs_virtual *hs = lookup(hv, n_have, &ws->s,
 						     svc_order);
 
 		if (ws->absent)
@@ -269,7 +269,7 @@ void rec_ops_free(struct vs_op *ops, size_t n)
 /* ------------------------------------------------------------------ */
 /* Messages                                                             */
 
-static void svc_str(const struct vs_service *s, char *buf, size_t len)
+static void svc_str(const struct vs_virtual *s, char *buf, size_t len)
 {
 	char hp[VS_HOSTPORT_MAX];
 
@@ -281,7 +281,7 @@ static void svc_str(const struct vs_service *s, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", vs_proto_name(s->protocol), hp);
 }
 
-static void dest_str(const struct vs_dest *d, char *buf, size_t len)
+static void dest_str(const struct vs_real *d, char *buf, size_t len)
 {
 	vs_hostport_str(buf, len, &d->addr, d->port, IPPROTO_TCP, true);
 }
@@ -295,8 +295,8 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 		  char *buf, size_t len)
 {
 	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX];
-	const struct vs_dest *hd = find_dest(find_svc(have, &op->svc), &op->dest);
-	const struct vs_service *hs = find_svc(have, &op->svc);
+	const struct vs_real *hd = find_dest(find_svc(have, &op->svc), &op->dest);
+	const struct vs_virtual *hs = find_svc(have, &op->svc);
 
 	svc_str(&op->svc, s, sizeof(s));
 	dest_str(&op->dest, d, sizeof(d));
@@ -335,15 +335,15 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 /* ------------------------------------------------------------------ */
 /* The in-memory table (--no-kernel)                                    */
 
-static struct vs_service *fake_svc(struct vs_table *t,
-				   const struct vs_service *key)
+static struct vs_virtual *fake_svc(struct vs_table *t,
+				   const struct vs_virtual *key)
 {
-	return (struct vs_service *)find_svc(t, key);
+	return (struct vs_virtual *)find_svc(t, key);
 }
 
-static void fake_add_dest(struct vs_service *s, const struct vs_dest *d)
+static void fake_add_dest(struct vs_virtual *s, const struct vs_real *d)
 {
-	struct vs_dest *n = realloc(s->dests, (s->n_dests + 1) * sizeof(*n));
+	struct vs_real *n = realloc(s->dests, (s->n_dests + 1) * sizeof(*n));
 
 	if (!n)
 		return;
@@ -354,8 +354,8 @@ static void fake_add_dest(struct vs_service *s, const struct vs_dest *d)
 
 static void fake_one(struct vs_table *t, const struct vs_op *op)
 {
-	struct vs_service *s = fake_svc(t, &op->svc), *n;
-	struct vs_dest *d = s ? (struct vs_dest *)find_dest(s, &op->dest) : NULL;
+	struct vs_virtual *s = fake_svc(t, &op->svc), *n;
+	struct vs_real *d = s ? (struct vs_real *)find_dest(s, &op->dest) : NULL;
 
 	switch (op->kind) {
 	case VS_OP_ADD_SERVICE:
@@ -484,10 +484,10 @@ static int apply(struct reconciler *r, struct vs_op *ops, size_t n)
 static bool by_hand(const struct vs_op *op, const struct vs_table *have,
 		    const struct vs_table *last)
 {
-	const struct vs_service *hs = find_svc(have, &op->svc);
-	const struct vs_service *ls = find_svc(last, &op->svc);
-	const struct vs_dest *hd = find_dest(hs, &op->dest);
-	const struct vs_dest *ld = find_dest(ls, &op->dest);
+	const struct vs_virtual *hs = find_svc(have, &op->svc);
+	const struct vs_virtual *ls = find_svc(last, &op->svc);
+	const struct vs_real *hd = find_dest(hs, &op->dest);
+	const struct vs_real *ld = find_dest(ls, &op->dest);
 
 	switch (op->kind) {
 	case VS_OP_ADD_SERVICE:

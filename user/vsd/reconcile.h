@@ -18,7 +18,7 @@
 #include "strbuf.h"
 
 struct want_dest {
-	struct vs_dest d;
+	struct vs_real d;
 	/* Not checked yet: keep it as the kernel has it (a restarted vsd
 	 * must not pull servers out until their first verdict), add nothing.
 	 */
@@ -26,7 +26,7 @@ struct want_dest {
 };
 
 struct want_service {
-	struct vs_service s;		/* key and parameters; dests unused */
+	struct vs_virtual s;		/* key and parameters; dests unused */
 	bool absent;			/* must not exist (removed, inactive) */
 	struct want_dest *dests;
 	size_t n_dests;

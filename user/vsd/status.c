@@ -31,8 +31,8 @@ struct server_view {
 	size_t shared;
 };
 
-static const struct vs_dest *table_dest(const struct vsd_daemon *d,
-					const struct vs_service *key,
+static const struct vs_real *table_dest(const struct vsd_daemon *d,
+					const struct vs_virtual *key,
 					const union vs_addr *addr,
 					uint16_t port)
 {
@@ -63,7 +63,7 @@ static size_t subs_of(const struct probe *p)
 static void view(const struct vsd_daemon *d, const struct member *m,
 		 struct server_view *v)
 {
-	const struct vs_dest *td = table_dest(d, &m->svc->key, &m->sc->addr,
+	const struct vs_real *td = table_dest(d, &m->svc->key, &m->sc->addr,
 					      m->sc->port);
 	const struct probe *p = m->probe;
 

@@ -361,8 +361,8 @@ static void test_restore_lines(void)
 
 static void test_names(void)
 {
-	struct vs_service s = { .protocol = IPPROTO_UDP, .port = 53 };
-	struct vs_dest d = { .port = 8080 };
+	struct vs_virtual s = { .protocol = IPPROTO_UDP, .port = 53 };
+	struct vs_real d = { .port = 8080 };
 	char buf[64];
 
 	s.addr.ip = ip("10.0.0.1");

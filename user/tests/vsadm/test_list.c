@@ -15,27 +15,27 @@
 
 #define VERSION_LINE "IP Virtual Server (vs) version 0.1.0 (size=4096)\n"
 
-static struct vs_dest d30[2], d53[1], d7[1];
-static struct vs_service svcs[4];
+static struct vs_real d30[2], d53[1], d7[1];
+static struct vs_virtual svcs[4];
 static struct vs_table table = { svcs, 4 };
 static const struct vs_info info = { .version = 0x000100,
 				     .conn_tab_size = 4096 };
 
-static struct vs_dest dest(const char *a, uint16_t port, uint8_t fwd,
+static struct vs_real dest(const char *a, uint16_t port, uint8_t fwd,
 			   uint32_t weight, uint32_t u, uint32_t l)
 {
-	struct vs_dest d = { .port = port, .fwd = fwd, .weight = weight,
+	struct vs_real d = { .port = port, .fwd = fwd, .weight = weight,
 			     .u_thresh = u, .l_thresh = l };
 
 	d.addr.ip = inet_addr(a);
 	return d;
 }
 
-static struct vs_service service(uint8_t proto, const char *a, uint16_t port,
+static struct vs_virtual service(uint8_t proto, const char *a, uint16_t port,
 				 uint32_t fwmark, const char *sched,
 				 uint32_t timeout, uint8_t netmask)
 {
-	struct vs_service s = { .af = AF_INET, .protocol = proto, .port = port,
+	struct vs_virtual s = { .af = AF_INET, .protocol = proto, .port = port,
 				.fwmark = fwmark, .timeout = timeout,
 				.netmask = netmask };
 
@@ -82,7 +82,7 @@ static char *render(const struct vs_info *inf, const struct vs_table *t,
 static void check(unsigned int fmt, const char *want, const char *name)
 {
 	struct vs_table t = table;
-	struct vs_service copy[4];
+	struct vs_virtual copy[4];
 	char *got;
 
 	memcpy(copy, svcs, sizeof(copy));
@@ -262,8 +262,8 @@ static void test_largenum(void)
 
 static void test_big_stats(void)
 {
-	struct vs_service s = service(IPPROTO_TCP, "10.0.0.1", 80, 0, "rr", 0, 32);
-	struct vs_dest d = dest("10.0.0.2", 80, VS_FWD_DR, 1, 0, 0);
+	struct vs_virtual s = service(IPPROTO_TCP, "10.0.0.1", 80, 0, "rr", 0, 32);
+	struct vs_real d = dest("10.0.0.2", 80, VS_FWD_DR, 1, 0, 0);
 	struct vs_table t = { &s, 1 };
 	char *got;
 
@@ -307,9 +307,9 @@ static void test_big_stats(void)
 /* Names wider than the columns are cut where ipvsadm cuts them. */
 static void test_truncation(void)
 {
-	struct vs_service s = service(IPPROTO_UDP, "255.255.255.255", 65535, 0,
+	struct vs_virtual s = service(IPPROTO_UDP, "255.255.255.255", 65535, 0,
 				      "wlc", 0, 32);
-	struct vs_dest d = dest("255.255.255.254", 65535, VS_FWD_NAT, 1, 0, 0);
+	struct vs_real d = dest("255.255.255.254", 65535, VS_FWD_NAT, 1, 0, 0);
 	struct vs_table t = { &s, 1 };
 	char *got;
 
@@ -325,23 +325,23 @@ static void test_truncation(void)
 	free(got);
 }
 
-static struct vs_service key(uint8_t proto, const char *a, uint16_t port,
+static struct vs_virtual key(uint8_t proto, const char *a, uint16_t port,
 			     uint32_t fwmark)
 {
 	return service(proto, a, port, fwmark, "rr", 0, 32);
 }
 
-static int cmp_svc(const struct vs_service *a, const struct vs_service *b)
+static int cmp_svc(const struct vs_virtual *a, const struct vs_virtual *b)
 {
 	return vsadm_cmp_services(a, b);
 }
 
 static void test_sort(void)
 {
-	struct vs_service a, b;
-	struct vs_service v[6];
-	struct vs_dest ds[4];
-	struct vs_service s = { 0 };
+	struct vs_virtual a, b;
+	struct vs_virtual v[6];
+	struct vs_real ds[4];
+	struct vs_virtual s = { 0 };
 	char name[64];
 	size_t i;
 	static const char *const want[] = {
@@ -422,7 +422,7 @@ static void test_json(void)
 static void test_timeouts_and_conns(void)
 {
 	struct vs_timeouts to = { 900, 120, 300 };
-	struct vs_conn c[2] = { { 0 } };
+	struct vs_connection c[2] = { { 0 } };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);

@@ -167,7 +167,7 @@ static void test_merge_limit(void)
 }
 
 /* The current table: TCP 1.2.3.4:80 with server 10.0.0.1:80. */
-static struct vs_table current(struct vs_service *s, struct vs_dest *d)
+static struct vs_table current(struct vs_virtual *s, struct vs_real *d)
 {
 	struct vs_table t = { s, 1 };
 
@@ -191,8 +191,8 @@ static struct vs_table current(struct vs_service *s, struct vs_dest *d)
 
 static void conflict(const char *text, const char *msg, const char *name)
 {
-	struct vs_service s;
-	struct vs_dest d;
+	struct vs_virtual s;
+	struct vs_real d;
 	struct vs_table t = current(&s, &d);
 	struct plan p;
 	int ret = plan_text(text, &t, &p);
@@ -204,8 +204,8 @@ static void conflict(const char *text, const char *msg, const char *name)
 
 static void test_conflicts(void)
 {
-	struct vs_service s;
-	struct vs_dest d;
+	struct vs_virtual s;
+	struct vs_real d;
 	struct vs_table t = current(&s, &d);
 	struct plan p;
 	int ret;

@@ -20,9 +20,9 @@ static union vs_addr A(const char *s)
 	return a;
 }
 
-static struct vs_service svc(const char *vip, uint16_t port, const char *sched)
+static struct vs_virtual svc(const char *vip, uint16_t port, const char *sched)
 {
-	struct vs_service s = {
+	struct vs_virtual s = {
 		.af = AF_INET, .protocol = IPPROTO_TCP, .addr = A(vip),
 		.port = port, .netmask = 32,
 		.set = VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT | VS_HAS_NETMASK,
@@ -32,9 +32,9 @@ static struct vs_service svc(const char *vip, uint16_t port, const char *sched)
 	return s;
 }
 
-static struct vs_dest dest(const char *ip, uint16_t port, uint32_t w)
+static struct vs_real dest(const char *ip, uint16_t port, uint32_t w)
 {
-	struct vs_dest d = {
+	struct vs_real d = {
 		.addr = A(ip), .port = port, .fwd = VS_FWD_NAT, .weight = w,
 		.set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH | VS_HAS_L_THRESH,
 	};
@@ -65,7 +65,7 @@ static struct vs_table H;
 
 static void reset_have(void)
 {
-	static struct vs_dest d1[4], d2[1];
+	static struct vs_real d1[4], d2[1];
 
 	vs_table_free(&H);
 	H.svcs = calloc(2, sizeof(*H.svcs));
@@ -260,7 +260,7 @@ static void test_big(void)
 	bh.svcs = calloc(bh.n, sizeof(*bh.svcs));
 	for (i = 0; i < BIG_SERVICES; i++)
 		bh.svcs[i] = bws[BIG_SERVICES - 1 - i].s;
-	bh.svcs[bh.n - 1].dests = calloc(BIG_SERVERS, sizeof(struct vs_dest));
+	bh.svcs[bh.n - 1].dests = calloc(BIG_SERVERS, sizeof(struct vs_real));
 	for (i = 0; i < BIG_SERVERS; i++)
 		bh.svcs[bh.n - 1].dests[i] = bwd[BIG_SERVERS - 1 - i].d;
 	bh.svcs[bh.n - 1].dests[BIG_SERVERS - 1 - 7].addr = big_addr(60000);

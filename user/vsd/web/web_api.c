@@ -159,7 +159,7 @@ static void config(struct web_call *c, const json_t *req)
 	web_config_json(c->w, &c->out);
 }
 
-static const char *virtual_name(const struct pool *p, const struct vs_service *s)
+static const char *virtual_name(const struct pool *p, const struct vs_virtual *s)
 {
 	size_t i;
 
@@ -169,7 +169,7 @@ static const char *virtual_name(const struct pool *p, const struct vs_service *s
 	return NULL;
 }
 
-static json_t *stats_json(json_t *o, const struct vs_stats *st)
+static json_t *stats_json(json_t *o, const struct vs_traffic *st)
 {
 	json_object_set_new(o, "cps", json_integer((json_int_t)st->cps));
 	json_object_set_new(o, "inpps", json_integer((json_int_t)st->inpps));
@@ -179,7 +179,7 @@ static json_t *stats_json(json_t *o, const struct vs_stats *st)
 	return o;
 }
 
-static json_t *dest_json(const struct vs_dest *d)
+static json_t *dest_json(const struct vs_real *d)
 {
 	char hp[VS_HOSTPORT_MAX];
 
@@ -193,7 +193,7 @@ static json_t *dest_json(const struct vs_dest *d)
 			  &d->stats);
 }
 
-static json_t *service_json(const struct pool *p, const struct vs_service *s)
+static json_t *service_json(const struct pool *p, const struct vs_virtual *s)
 {
 	const char *name = virtual_name(p, s);
 	json_t *o, *servers = json_array();

@@ -42,8 +42,8 @@ struct web_hist {
 	bool dump_failed;
 };
 
-static const struct vs_dest *find_dest(const struct vs_table *t,
-				       const struct vs_service *key,
+static const struct vs_real *find_dest(const struct vs_table *t,
+				       const struct vs_virtual *key,
 				       const struct vsd_server_conf *sc)
 {
 	size_t i, j;
@@ -140,7 +140,7 @@ static void record(struct web_hist *h, const struct pool *pool)
 
 		for (j = 0; j < ps->n_members; j++) {
 			const struct vsd_server_conf *sc = ps->members[j].sc;
-			const struct vs_dest *d = find_dest(t, &ps->key, sc);
+			const struct vs_real *d = find_dest(t, &ps->key, sc);
 			struct series *s = find_series(h, ps->vc->name, sc->name, &hint);
 
 			if (!s)
