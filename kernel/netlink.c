@@ -1217,7 +1217,6 @@ static bool conn_dump_wants(const struct conn_dump *d, const struct vs_conn *cp)
 static int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct conn_dump *d = (struct conn_dump *)cb->args[0];
-	unsigned int resized = 0;
 	struct vs_conn *cp;
 	int ret = 0;
 
@@ -1227,8 +1226,9 @@ static int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 			return ret;
 		d->parsed = true;
 	}
-	vs_conn_walk_start(&d->walk, &resized);
-	while ((cp = vs_conn_walk_next(&d->walk, &resized))) {
+	/* A resize counts at once: the next message carries DUMP_INTR. */
+	vs_conn_walk_start(&d->walk, &cb->seq);
+	while ((cp = vs_conn_walk_next(&d->walk, &cb->seq))) {
 		if (!conn_dump_wants(d, cp))
 			continue;
 		ret = dump_one(skb, cb, VS_CMD_GET_CONN, cp);
@@ -1238,7 +1238,6 @@ static int vs_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 	}
 	vs_conn_walk_stop(&d->walk);
-	cb->seq += resized;
 	if (ret && !skb->len)
 		return ret;
 	return skb->len;
