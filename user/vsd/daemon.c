@@ -214,6 +214,18 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	return 0;
 }
 
+/* Take or give up the active role, from the control socket or the panel. */
+static int role(struct vsd_daemon *d, bool take)
+{
+	if (!d->fo)
+		return -ENOENT;
+	if (take)
+		vsd_failover_takeover(d->fo);
+	else
+		vsd_failover_release(d->fo);
+	return 0;
+}
+
 /* The panel's view of the daemon (web.h's web_host). */
 static const struct pool *web_pool_of(void *arg)
 {
@@ -232,15 +244,7 @@ static int web_reload(void *arg, struct strbuf *msg)
 
 static int web_role(void *arg, bool take)
 {
-	struct vsd_daemon *d = arg;
-
-	if (!d->fo)
-		return -ENOENT;
-	if (take)
-		vsd_failover_takeover(d->fo);
-	else
-		vsd_failover_release(d->fo);
-	return 0;
+	return role(arg, take);
 }
 
 static void web_status(void *arg, struct strbuf *out)
@@ -313,16 +317,12 @@ int daemon_command(const char *cmd, struct strbuf *out, void *arg)
 	if (!strcmp(cmd, "reload"))
 		return daemon_reload(d, out) ? 1 : 0;
 	if (!strcmp(cmd, "takeover") || !strcmp(cmd, "release")) {
-		if (!d->fo) {
+		if (role(d, cmd[0] == 't') == -ENOENT) {
 			sb_printf(out, d->keyless ?
 				  "vsd: failover is off: heartbeat = 1 needs a heartbeat_key\n" :
 				  "vsd: no failover configured (heartbeat = 0)\n");
 			return 1;
 		}
-		if (cmd[0] == 't')
-			vsd_failover_takeover(d->fo);
-		else
-			vsd_failover_release(d->fo);
 		status_failover_text(d, out);
 		return 0;
 	}

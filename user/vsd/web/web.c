@@ -426,7 +426,7 @@ static struct vsd_web *web_new(const struct web_host *host,
 	w->cert = conf->web_cert ? strdup(conf->web_cert) : NULL;
 	w->key = conf->web_key ? strdup(conf->web_key) : NULL;
 	w->auth = web_auth_new();
-	w->hist = web_hist_new(host);
+	w->hist = web_hist_new(&w->host);
 	if (!w->auth || !w->hist) {
 		web_stop(w);
 		return NULL;

@@ -31,7 +31,7 @@ struct series {
 };
 
 struct web_hist {
-	struct web_host host;
+	const struct web_host *host;	/* the panel's own */
 	struct loop_timer timer;
 	struct vs_table live;		/* with a kernel */
 	double t[SLOTS];		/* wall clock of each slot */
@@ -116,9 +116,9 @@ static void refresh_table(struct web_hist *h)
 	struct vs_table t = { 0 };
 	int ret;
 
-	if (h->host.own_table)
+	if (h->host->own_table)
 		return;
-	ret = h->host.dump(h->host.arg, &t);
+	ret = h->host->dump(h->host->arg, &t);
 	if (ret) {
 		if (!h->dump_failed)
 			log_warn("web: cannot read the table: %s", vs_strerror(ret));
@@ -163,7 +163,7 @@ static void sample(struct web_hist *h)
 	for (i = 0; i < h->n_series; i++)
 		h->series[i].conns[h->head] = NO_DATA;
 	h->t[h->head] = loop_wall();
-	record(h, h->host.pool(h->host.arg));
+	record(h, h->host->pool(h->host->arg));
 	h->head = (h->head + 1) % SLOTS;
 	if (h->n < SLOTS)
 		h->n++;
@@ -175,12 +175,12 @@ static void on_timer(struct loop_timer *t)
 	struct web_hist *h = (struct web_hist *)((char *)t - offsetof(struct web_hist, timer));
 
 	sample(h);
-	loop_timer_in(h->host.loop, &h->timer, INTERVAL_US);
+	loop_timer_in(h->host->loop, &h->timer, INTERVAL_US);
 }
 
 const struct vs_table *web_hist_table(struct web_hist *h)
 {
-	return h->host.own_table ? h->host.own_table : &h->live;
+	return h->host->own_table ? h->host->own_table : &h->live;
 }
 
 struct web_hist *web_hist_new(const struct web_host *host)
@@ -189,7 +189,7 @@ struct web_hist *web_hist_new(const struct web_host *host)
 
 	if (!h)
 		return NULL;
-	h->host = *host;
+	h->host = host;
 	h->timer.fn = on_timer;
 	/* the first sample at once: the plot is never empty */
 	loop_timer_at(host->loop, &h->timer, 0);
@@ -202,7 +202,7 @@ void web_hist_free(struct web_hist *h)
 
 	if (!h)
 		return;
-	loop_timer_cancel(h->host.loop, &h->timer);
+	loop_timer_cancel(h->host->loop, &h->timer);
 	for (i = 0; i < h->n_series; i++) {
 		free(h->series[i].virtual);
 		free(h->series[i].server);
