@@ -21,8 +21,8 @@ KOBJ := $(TOP)/build/$(KVER)$(if $(VS_SELFTEST),-selftest)
 
 KSRC := $(wildcard kernel/*.c kernel/*.h kernel/selftest/*) Kbuild $(wildcard include/uapi/linux/*.h)
 
-.PHONY: all module user check check-debug demo bench style sparse clean setup fuzz
-all: module user
+.PHONY: all module user selftests check check-debug demo bench style sparse clean setup fuzz
+all: module user selftests
 
 setup:
 	@scripts/setup
@@ -43,6 +43,10 @@ $(KOBJ)/vs.ko: $(KSRC)
 
 user:
 	$(MAKE) -C user
+
+# the programs the selftests run (selftests/Makefile TEST_GEN_FILES)
+selftests:
+	$(MAKE) -C selftests
 
 check: setup
 	scripts/check

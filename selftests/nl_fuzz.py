@@ -11,7 +11,9 @@
 Every namespace (the initial one and N-1 new ones) gets fuzz workers, a
 dumper and a traffic process, all running at once:
 
-  fuzz     random messages for every VS_CMD_*: mostly valid ones drawn from
+  fuzz     nl_fuzz_engine (nl_fuzz_engine.c, built by make all into
+           build/selftests; Python was too slow for a million messages):
+           random messages for every VS_CMD_*: mostly valid ones drawn from
            a small pool of services and real servers (so the table fills
            and NEW_CONN finds services), boundary values, and "dirty" ones:
            wrong attribute types and lengths, nests that are not, unknown
@@ -62,38 +64,21 @@ A = vsnl.TOP                       # VS_A_*
 SVC = dict(vsnl.NESTED["service"], num_dests=11, stats=12)
 DEST = dict(vsnl.NESTED["dest"], active_conns=7, inact_conns=8,
             persist_conns=9, stats=10)
-TMO = vsnl.NESTED["timeouts"]
 INFO = vsnl.NESTED["info"]
 CONN = vsnl.NESTED["conn"]
 DUMP_ONLY = {CMD["get_dest"], CMD["get_conn"]}
 DUMPABLE = DUMP_ONLY | {CMD["get_service"]}
 
-NLA_F_NET_BYTEORDER = 0x4000
 NLM_F_MULTI = 0x2
 NLM_F_DUMP_INTR = 0x10
 NLMSG_NOOP = 1
-GENL_ID_CTRL = 0x10
 TCP, UDP = socket.IPPROTO_TCP, socket.IPPROTO_UDP
 FWD_DR, FWD_NAT = 1, 2
-WEIGHT_MAX = 2147483647
-PERSIST_MAX = TIMEOUT_MAX = 30 * 24 * 3600
-CONN_F_TEMPLATE = 1
-TCP_STATES = range(0, 11)          # VS_TCP_S_NONE .. VS_TCP_S_SYNACK
-UDP_NORMAL = 11
-SCHEDS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed",
-          "nq", "fo", "ovf", "mh"]
-# At the limit (15 characters and the NUL), over it, unknown, empty.
-BAD_SCHEDS = ["abcdefghijklmno", "abcdefghijklmnop", "nosuch", "", "RR"]
-
 CLONE_NEWNET = 0x40000000
 
 
 def u8(v):
     return struct.pack("=B", v & 0xff)
-
-
-def u16(v):
-    return struct.pack("=H", v & 0xffff)
 
 
 def u32(v):
@@ -143,21 +128,13 @@ class Plan:
     def mark(self, j):
         return self.k + self.n * j
 
-    def mark_min(self):
-        return self.k if self.k else self.n
-
-    def mark_max(self):
-        return 0xffffffff - ((0xffffffff - self.k) % self.n)
-
-    # The table the workers of a namespace share: small, so that NEW_DEST,
-    # SET, DEL and NEW_CONN mostly name something that exists.
+    # The services the fuzz workers (nl_fuzz_engine.c, pool_keys) mostly
+    # name, so that NEW_DEST, SET, DEL and NEW_CONN find what exists; the
+    # traffic aims at them too.
     def pool_keys(self):
         keys = [(p, self.ip(0, v), port) for p in (TCP, UDP)
                 for v in (1, 2, 3) for port in (80, 443, 0)]
         return keys + [("fw", self.mark(j)) for j in (1, 2, 3)]
-
-    def pool_dests(self):
-        return [self.ip(1, 1), self.ip(1, 2), self.ip(1, 3), self.local_rs()]
 
     def local_rs(self):
         return self.ip(2, 1)
@@ -216,380 +193,6 @@ class Msg:
         out = struct.pack("=IHHII", n & 0xffffffff, self.type,
                           self.flags & 0xffff, self.seq, 0) + body
         return out if self.cut is None else out[:self.cut]
-
-
-class Gen:
-    """Messages for one namespace. "Clean" messages are well formed, with
-    values mostly from the pools and sometimes at or past a boundary;
-    "dirty" ones get one to three structural mutations on top. The answers
-    to clean messages teach it which services and servers exist, so that
-    most NEW_DEST, SET, DEL and NEW_CONN name real ones."""
-
-    def __init__(self, rnd, plan, family, dirty=0.3):
-        self.r, self.p, self.family, self.dirty = rnd, plan, family, dirty
-        self.keys, self.dests = plan.pool_keys(), plan.pool_dests()
-        self.builders = [
-            (3, self.get_info), (14, self.new_service), (6, self.set_service),
-            (3, self.del_service), (5, self.get_service), (14, self.new_dest),
-            (6, self.set_dest), (4, self.del_dest), (3, self.get_dest),
-            (0.1, self.flush), (2, self.zero), (2, self.get_timeouts),
-            (2, self.set_timeouts), (3, self.get_conn), (14, self.new_conn),
-            (1, self.set_info),
-            (0.5, self.unknown_cmd),
-        ]
-        self.total = sum(w for w, _ in self.builders)
-        self.forget()
-
-    def forget(self):
-        """What is believed to exist, {key: {(ip, port): None}} (dicts, not
-        sets: their order does not depend on the hash seed). After a FLUSH
-        only the traffic process's services come back."""
-        self.table = {key: {(ip, port): None for ip, port, _ in dests}
-                      for key, _, dests in self.p.baseline()}
-
-    def learn(self, meta, err):
-        what, key, dests = meta
-        if err is None:
-            return
-        if what == "flush" and err == 0:
-            self.forget()
-        elif err == errno.ESRCH or what == "del_service" and err == 0:
-            self.table.pop(key, None)
-        elif what == "new_service" and err in (0, errno.EEXIST):
-            self.table.setdefault(key, {}).update(dict.fromkeys(dests if err == 0 else []))
-        elif what == "new_dest" and err in (0, errno.EEXIST):
-            self.table.setdefault(key, {})[dests[0]] = None
-        elif what in ("del_dest", "set_dest") and err in (0, errno.ENOENT):
-            if what == "del_dest" or err:
-                self.table.get(key, {}).pop(dests[0], None)
-
-    def chance(self, p):
-        return self.r.random() < p
-
-    def choose(self, common, edge, p_edge=0.1):
-        return self.r.choice(edge if self.chance(p_edge) else common)
-
-    # Values ----------------------------------------------------------------
-
-    def af(self):
-        """VS_SVC_A_AF: AF_INET, absent, or a family that is refused."""
-        return self.choose([socket.AF_INET, None], [socket.AF_INET6, 0, 0xffff])
-
-    def key(self, known=0.0):
-        """A service key: one believed to exist, from the pool, or wild."""
-        if self.table and self.chance(known):
-            return self.r.choice(list(self.table))
-        if self.chance(0.85):
-            return self.r.choice(self.keys)
-        if self.chance(0.2):
-            return ("fw", self.r.choice([0, self.p.mark_min(), self.p.mark_max(),
-                                         self.p.mark(self.r.randrange(4, 20))]))
-        proto = self.choose([TCP, UDP], [0, socket.IPPROTO_ICMP, 132, 255], 0.2)
-        vip = self.p.ip(0, self.choose(list(range(16)), [0, 255]))
-        return (proto, vip, self.choose([80, 443], [0, 1, 65535], 0.5))
-
-    def key_attrs(self, key):
-        out = []
-        af = self.af()
-        if af is not None:
-            out.append(Attr(SVC["af"], u16(af)))
-        if key[0] == "fw":
-            return out + [Attr(SVC["fwmark"], u32(key[1]))]
-        tail = b"\0" * 12 if self.chance(0.98) else b"\0" * 11 + b"\1"
-        return out + [Attr(SVC["protocol"], u8(key[0])),
-                      Attr(SVC["addr"], addr(key[1], tail)),
-                      Attr(SVC["port"], be16(key[2]))]
-
-    def svc_conf(self, key, sched_p=0.6):
-        """SCHED, FLAGS, TIMEOUT, NETMASK: persistence where port 0 needs it."""
-        out = []
-        if self.chance(sched_p):
-            name = self.choose(SCHEDS, BAD_SCHEDS).encode()
-            out.append(Attr(SVC["sched"], name + (b"\0" if self.chance(0.98) else b"")))
-        port0 = key[0] != "fw" and key[2] == 0
-        persistent = port0 or self.chance(0.3)
-        if persistent or self.chance(0.4):
-            out.append(Attr(SVC["flags"], u32(self.choose(
-                [int(persistent)], [2, 0x80000000, 0xffffffff, 1 - persistent]))))
-        if persistent and self.chance(0.5) or self.chance(0.05):
-            out.append(Attr(SVC["timeout"], u32(self.choose(
-                [60, 300], [0, 1, PERSIST_MAX, PERSIST_MAX + 1, 0xffffffff]))))
-        if persistent and self.chance(0.5) or self.chance(0.05):
-            out.append(Attr(SVC["netmask"], u8(self.choose(
-                [32, 24, 16], [0, 32, 33, 128, 129, 255]))))
-        return out
-
-    def dest(self, key, known=0.0):
-        """(ip, port or None): a server believed to exist, or a new one."""
-        have = list(self.table.get(key, ()))
-        if have and self.chance(known):
-            return self.r.choice(have)
-        ip = self.choose(self.dests, [self.p.ip(1, 0), self.p.ip(1, 255), self.p.ip(2, 2)])
-        svc_port = key[2] if key[0] != "fw" else 0
-        port = self.choose([80, 8080, 443, svc_port, None], [0, 1, 65535])
-        return ip, port
-
-    def dest_attrs(self, key, ip, port, full=True):
-        """A VS_DEST_A_* set; a DR server mostly keeps the service port."""
-        out = [Attr(DEST["addr"], addr(ip))]
-        fwd = self.choose([FWD_NAT, FWD_DR], [0, 3, 255]) if full else None
-        svc_port = key[2] if key[0] != "fw" else 0
-        if fwd == FWD_DR and self.chance(0.9):
-            port = svc_port if self.chance(0.5) else None
-        if port is not None:
-            out.append(Attr(DEST["port"], be16(port)))
-        if not full:
-            return out
-        if fwd is not None and self.chance(0.8):
-            out.append(Attr(DEST["fwd"], u8(fwd)))
-        if self.chance(0.5):
-            out.append(Attr(DEST["weight"], u32(self.choose(
-                [1, 2, 5, 100], [0, WEIGHT_MAX, WEIGHT_MAX + 1, 0xffffffff]))))
-        if self.chance(0.2):
-            out.append(Attr(DEST["u_thresh"], u32(self.choose([0, 10, 100], [1, 0xffffffff]))))
-        if self.chance(0.2):
-            out.append(Attr(DEST["l_thresh"], u32(self.choose([0, 5, 50], [200, 0xffffffff]))))
-        return out
-
-    def dest_id(self, key, port):
-        """How the kernel names the server: no port means the service's."""
-        return port if port is not None else (key[2] if key[0] != "fw" else 0)
-
-    def conn_attrs(self, key=None, dest=None, client=None):
-        """One VS_A_CONN as a sync would give it, mostly for a service and
-        server that exist (the traffic process's ones included). Returns
-        the attributes and (key, dest, client) for twin()."""
-        key = key or self.key(known=0.9)
-        if dest is None:
-            ip, port = self.dest(key, known=0.9)
-            dest = ip, self.dest_id(key, port)
-        ip, port = dest
-        client = client or (self.p.ip(3, self.r.randrange(1, 64)), self.r.randrange(1024, 1088))
-        if key[0] == "fw":
-            proto = self.choose([TCP, UDP], [0, 132, 255])
-            vaddr, vport = self.p.ip(0, self.r.randrange(1, 4)), self.r.randrange(1, 65536)
-        else:
-            proto = key[0] if self.chance(0.95) else self.r.choice([0, 132, 255])
-            vaddr, vport = key[1], key[2] or self.r.randrange(1, 65536)
-        state = self.r.choice(TCP_STATES) if proto == TCP else UDP_NORMAL
-        out = [Attr(CONN["protocol"], u8(proto)),
-               Attr(CONN["caddr"], addr(client[0])),
-               Attr(CONN["cport"], be16(client[1])),
-               Attr(CONN["vaddr"], addr(vaddr)),
-               Attr(CONN["vport"], be16(vport)),
-               Attr(CONN["daddr"], addr(ip)),
-               Attr(CONN["dport"], be16(port or vport)),
-               Attr(CONN["state"], u8(self.choose([state], [0, 11, 12, 255]))),
-               Attr(CONN["expires"], u32(self.choose(
-                   [1000, 5000, 30000, 60000],
-                   [0, 1, TIMEOUT_MAX * 1000, 0xffffffff])))]
-        if key[0] == "fw" or self.chance(0.05):
-            out.append(Attr(CONN["fwmark"], u32(key[1] if key[0] == "fw" else 0)))
-        if self.chance(0.3):
-            out.append(Attr(CONN["flags"], u32(self.choose([0, CONN_F_TEMPLATE], [2, 0xffffffff]))))
-        if self.chance(0.3):
-            out.append(Attr(CONN["af"], u16(self.choose([socket.AF_INET], [socket.AF_INET6, 0]))))
-        self.r.shuffle(out)         # attribute order must not matter
-        return out, (key, dest, client)
-
-    def twin(self, made):
-        """The same connection again (an update), or the same client and
-        server through another service: NAT reply tuples that clash."""
-        key, dest, client = made
-        if self.chance(0.3):
-            return self.conn_attrs(key, dest, client)
-        others = [k for k, ds in self.table.items() if dest in ds and k != key]
-        return self.conn_attrs(self.r.choice(others) if others else None, dest, client)
-
-    # One builder per command: (cmd, attrs, dump); self.meta says what a
-    # clean message would change, for learn().
-
-    def svc(self, key, conf=()):
-        return Attr(A["service"], self.key_attrs(key) + list(conf))
-
-    def get_info(self):
-        return CMD["get_info"], [], False
-
-    def new_service(self):
-        key = self.key(known=0.2)
-        conf, made = self.svc_conf(key, 0.8), []
-        if self.chance(0.3):
-            dests = []
-            for _ in range(self.r.randrange(1, 5)):
-                ip, port = self.dest(key)
-                dests.append(Attr(A["dest"], self.dest_attrs(key, ip, port)))
-                made.append((ip, self.dest_id(key, port)))
-            conf.append(Attr(SVC["dests"], dests))
-        self.meta = ("new_service", key, made)
-        return CMD["new_service"], [self.svc(key, conf)], False
-
-    def set_service(self):
-        key = self.key(known=0.8)
-        self.meta = ("set_service", key, None)
-        return CMD["set_service"], [self.svc(key, self.svc_conf(key))], False
-
-    def del_service(self):
-        key = self.key(known=0.5)
-        self.meta = ("del_service", key, None)
-        return CMD["del_service"], [self.svc(key)], False
-
-    def get_service(self):
-        if self.chance(0.4):
-            flags = [] if self.chance(0.3) else [Attr(A["dump_flags"], u32(
-                self.choose([1, 0], [2, 0xffffffff])))]
-            return CMD["get_service"], flags, True
-        return CMD["get_service"], [self.svc(self.key(known=0.7))], False
-
-    def dest_cmd(self, cmd, known, full=True):
-        key = self.key(known=0.9)
-        ip, port = self.dest(key, known)
-        self.meta = (cmd, key, [(ip, self.dest_id(key, port))])
-        return CMD[cmd], [self.svc(key), Attr(A["dest"], self.dest_attrs(
-            key, ip, port, full))], False
-
-    def new_dest(self):
-        return self.dest_cmd("new_dest", 0.1)
-
-    def set_dest(self):
-        return self.dest_cmd("set_dest", 0.9)
-
-    def del_dest(self):
-        return self.dest_cmd("del_dest", 0.7, full=False)
-
-    def get_dest(self):
-        return CMD["get_dest"], [self.svc(self.key(known=0.8))], True
-
-    def flush(self):
-        self.meta = ("flush", None, None)
-        return CMD["flush"], [], False
-
-    def zero(self):
-        return CMD["zero"], [self.svc(self.key(known=0.8))] if self.chance(0.7) else [], False
-
-    def get_timeouts(self):
-        return CMD["get_timeouts"], [], False
-
-    def set_timeouts(self):
-        t = [Attr(TMO[name], u32(self.choose(
-            [60, 120, 900], [0, 1, TIMEOUT_MAX, TIMEOUT_MAX + 1, 0xffffffff])))
-            for name in ("tcp", "tcp_fin", "udp") if self.chance(0.6)]
-        return CMD["set_timeouts"], [Attr(A["timeouts"], t)], False
-
-    def set_info(self):
-        """backup_only: mostly off, so that traffic keeps going through vs
-        (ensure_baseline turns it off again every second)."""
-        value = u8(self.choose([0, 0, 1], [2, 0xff]))
-        return CMD["set_info"], [Attr(A["info"], [Attr(INFO["backup_only"], value)])], False
-
-    def get_conn(self):
-        return CMD["get_conn"], [self.svc(self.key(known=0.8))] if self.chance(0.3) else [], True
-
-    def new_conn(self):
-        conns, made = [], None
-        for _ in range(self.r.randrange(1, 5)):
-            attrs, made = self.twin(made) if made and self.chance(0.4) else self.conn_attrs()
-            conns.append(Attr(A["conn"], attrs))
-        return CMD["new_conn"], [Attr(A["conns"], conns)], False
-
-    def unknown_cmd(self):
-        return self.r.choice([0, max(CMD.values()) + 1, 255]), [], self.chance(0.5)
-
-    # Mutations ---------------------------------------------------------------
-
-    def nodes(self, attrs):
-        """Every attribute of a tree with the list that holds it."""
-        for a in attrs:
-            yield a, attrs
-            if isinstance(a.value, list):
-                yield from self.nodes(a.value)
-
-    def junk(self, n=None):
-        return self.r.randbytes(self.r.randrange(0, 24) if n is None else n)
-
-    def mutate_attrs(self, attrs):
-        """One structural lie somewhere in the attribute tree."""
-        nodes = list(self.nodes(attrs))
-        if not nodes or self.chance(0.15):
-            # An attribute nobody knows, or a read-only one, anywhere.
-            where = self.r.choice(nodes)[1] if nodes else attrs
-            atype = self.r.choice([0, 9, 13, 14, 15, 0x3fff, self.r.randrange(1, 16)])
-            where.append(Attr(atype, self.junk() if self.chance(0.5) else u32(1)))
-            return
-        a, holder = self.r.choice(nodes)
-        m = self.r.randrange(9)
-        if m == 0:      # wrong length: short, long or odd
-            if isinstance(a.value, list):
-                a.value = self.junk()
-            else:
-                n = self.r.choice([0, 1, 2, 3, 5, 7, len(a.value) + 1, len(a.value) + 4])
-                a.value = (a.value + self.junk(8))[:n]
-        elif m == 1:    # random bytes where a nest or value is expected
-            a.value = self.junk()
-        elif m == 2:    # a nest inside the nest (or around a scalar)
-            a.value = [Attr(self.r.randrange(0, 16), a.value)]
-            a.flags = NLA_F_NESTED
-        elif m == 3:    # NLA_F_NESTED missing on a nest, added to a scalar
-            a.flags ^= NLA_F_NESTED
-        elif m == 4:
-            a.flags |= NLA_F_NET_BYTEORDER
-        elif m == 5:    # twice
-            holder.append(a)
-        elif m == 6:    # a required part missing
-            holder.remove(a)
-        elif m == 7:    # nla_len that lies
-            a.len_delta = self.r.choice([-4, -2, -1, 1, 3, 64, 0x8000])
-        else:           # the empty nest
-            a.value = [] if self.chance(0.5) else b""
-
-    def mutate_header(self, msg):
-        m = self.r.randrange(8)
-        if m == 0:      # nlmsg_len shorter or longer than the buffer
-            true = len(msg.encode())
-            msg.nlmsg_len = max(0, true + self.r.choice([-8, -3, -1, 1, 4, 100]))
-        elif m == 1:    # too short for a netlink or genl header
-            msg.nlmsg_len = self.r.choice([0, 4, 15, 16, 17, 19])
-            if self.chance(0.5):
-                msg.cut = msg.nlmsg_len
-        elif m == 2:
-            msg.reserved = self.r.randrange(1, 0x10000)
-        elif m == 3:
-            msg.version = self.r.choice([0, 2, 255])
-        elif m == 4:    # NLM_F_DUMP on do-only commands and the reverse
-            msg.flags ^= NLM_F_DUMP if self.chance(0.7) else self.r.choice([0x100, 0x200])
-        elif m == 5:    # other flags: no ACK, not a request, CREATE/EXCL...
-            msg.flags ^= self.r.choice([NLM_F_ACK, NLM_F_REQUEST, 0x8, 0x400,
-                                        0x800, 0x1000, 0xffff])
-        elif m == 6:    # another family or a control message type
-            msg.type = self.r.choice([NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, 4,
-                                      GENL_ID_CTRL, 0xffff])
-        else:
-            msg.cut = self.r.randrange(0, len(msg.encode()) + 1)
-
-    def message(self, seq):
-        r = self.r.random() * self.total
-        for weight, build in self.builders:
-            r -= weight
-            if r < 0:
-                break
-        self.meta = None
-        cmd, attrs, dump = build()
-        msg = Msg(self.family, cmd, attrs, dump, seq)
-        msg.meta = self.meta
-        if self.chance(self.dirty):
-            msg.meta = None
-            for _ in range(self.r.randrange(1, 4)):
-                if self.chance(0.7):
-                    self.mutate_attrs(msg.attrs)
-                else:
-                    self.mutate_header(msg)
-        if self.chance(0.005):
-            msg.raw, msg.meta = self.junk(self.r.randrange(0, 64)), None
-        return msg
-
-    def batch(self, seq):
-        """Usually one message, sometimes several in one sendmsg."""
-        n = 1 if self.chance(0.85) else self.r.randrange(2, 5)
-        return [self.message(seq + i) for i in range(n)]
 
 
 # --- talking to the kernel ------------------------------------------------------
@@ -821,57 +424,17 @@ def on_term(signum, frame):
     stop = True
 
 
-def fuzz_worker(ctx, plan, index, stats):
-    """Send generated batches until the deadline or the message budget."""
-    rnd = random.Random("%s/%d" % (ctx.seed, index))
-    gen = Gen(rnd, plan, ctx.family)
-    recent = collections.deque(maxlen=16)
-    signal.signal(signal.SIGUSR1, lambda *_: show_recent(index, recent))
-    sock, seq, sent = None, index << 24, 0
-    while not stop and sent < ctx.budget and time.time() < ctx.deadline:
-        if sock is None or rnd.random() < 0.002:    # a fresh socket now and then
-            if sock:
-                sock.close()
-            sock = Sock(plan, ctx.family, stats, cap_ack=rnd.random() < 0.7, check=False)
-        msgs = gen.batch(seq)
-        seq += len(msgs)
-        sent += len(msgs)
-        buf = b"".join(m.encode() for m in msgs)
-        if not buf:                 # netlink refuses it (ENODATA)
-            continue
-        recent.append(buf)
-        if ctx.trace:
-            print("trace w%d %s" % (index, buf.hex()), file=sys.stderr, flush=True)
-        finals, _, view = sock.exchange(buf)
-        account(stats, ctx.family, msgs, finals, view)
-        for m in msgs:
-            if m.meta:
-                gen.learn(m.meta, finals.get(m.seq))
-    stats.counts["messages"] += sent
-
-
-def show_recent(index, recent):
-    for buf in recent:
-        print("# w%d recent: %s" % (index, buf.hex()), file=sys.stderr, flush=True)
-
-
-def account(stats, family, msgs, finals, view):
-    """Count each message the kernel handled by its answer."""
-    stats.counts["unparsed"] += max(0, len(msgs) - len(view))
-    for seq, hdr in view.items():
-        mtype, flags = struct.unpack_from("=HH", hdr, 4)
-        err = finals.get(seq, "none")
-        if err == "none" and flags & NLM_F_ACK:
-            stats.anomaly("unanswered", "seq %#x header %s" % (seq, hdr.hex()))
-        key = "ok" if err == 0 else "silent" if err == "none" else \
-            "garbled" if err is None else errname(err)
-        stats.answers[key] += 1
-        name = "other"
-        msg = next((m for m in msgs if m.seq == seq and m.raw is None), None)
-        if msg and mtype == msg.type == family:
-            name = CMD_NAMES.get(msg.cmd, "unknown")
-        stats.by_cmd[name] += 1
-        stats.ok_by_cmd[name] += err == 0
+def fuzz_worker(ctx, plan, index, wfd):
+    """Become nl_fuzz_engine (selftests/nl_fuzz_engine.c): the generator,
+    the mutations and the answer checks in C, which writes its Stats as
+    JSON to wfd itself."""
+    os.set_inheritable(wfd, True)
+    budget = -1 if ctx.budget == float("inf") else int(ctx.budget)
+    argv = [ctx.engine, "--family", str(ctx.family), "--seed", ctx.seed,
+            "--index", str(index), "--k", str(plan.k), "--n", str(plan.n),
+            "--out-fd", str(wfd), "--budget", str(budget),
+            "--deadline", "%.3f" % ctx.deadline] + (["--trace"] if ctx.trace else [])
+    os.execv(ctx.engine, argv)
 
 
 def dumper(ctx, plan, index, stats):
@@ -1081,6 +644,8 @@ def spawn(ctx, role, plan, index):
     result = {"role": role, "k": plan.k}
     try:
         enter(plan)
+        if role == "fuzz":
+            fuzz_worker(ctx, plan, index, wfd)     # does not return
         ROLES[role](ctx, plan, index, stats)
     except BaseException:
         result["exception"] = traceback.format_exc()
@@ -1317,6 +882,10 @@ def main():
     # What selftests/run and vm-run call a kernel problem.
     bad_re = re.compile(open(os.path.join(top, "scripts/klog-bad.re")).read().strip())
 
+    engine = os.path.join(top, "build/selftests/nl_fuzz_engine")
+    if not args.replay and not os.access(engine, os.X_OK):
+        print("not ok 1 %s is built (make all)" % engine)
+        return 1
     g = vsnl.Genl()
     family = g.family("vs")
     g.sock.close()
@@ -1330,7 +899,7 @@ def main():
     print("# seed %s (rerun with --seed %s)" % (seed, seed))
     fuzzers = args.netns * args.workers
     ctx = argparse.Namespace(
-        seed=seed, family=family, trace=args.trace, workers=args.workers,
+        seed=seed, family=family, trace=args.trace, workers=args.workers, engine=engine,
         budget=-(-args.messages // fuzzers) if args.messages else float("inf"),
         seconds=args.seconds if not args.messages else 1e9)
     print("# %d namespaces x (%d fuzz workers, a dumper, traffic); %s" % (

@@ -76,8 +76,9 @@ d vsadm -D $SVC
 # slow start rs2 would take all of the next 6 of wlc and lc, and 6 of the
 # next 12 of wrr; during the ramp (fraction p gone by) it takes about
 # p * 20 of them (wrr: weight max(1, 5p), 2 of 12 while p < 0.4); after
-# the ramp all of the next 10 (wlc, lc) and 10 of 20 (wrr).
-RAMP=60
+# the ramp all of the next 10 (wlc, lc) and 10 of 20 (wrr). The batches
+# take 1 to 3 s here; a slower kernel (TIME_SCALE) gets a longer ramp.
+RAMP=$((30 * TIME_SCALE))
 d sysctl -qw net.vs.slow_start=$RAMP
 check_eq "net.vs.slow_start is set" $RAMP "$(d sysctl -n net.vs.slow_start)"
 W="-t $VIP:80" L="-t $VIP:81" R="-t $VIP:82"
