@@ -58,10 +58,10 @@ check "UDP echo through NAT is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
 # The reply's source must be the VIP: a connected UDP socket on the client
 # only accepts datagrams from VIP:7, so the echo above proves it; also look
 # at the wire on the client side for the TCP case.
-c timeout 5 tcpdump -c 1 -n -i eth0 "tcp and src host $VIP and src port 7" \
-	> "$tmp/dump" 2>/dev/null &
+c timeout 10 tcpdump -c 1 -n -i eth0 "tcp and src host $VIP and src port 7" \
+	> "$tmp/dump" 2> "$tmp/dump.err" &
 dump=$!
-sleep 1
+busywait 5000 grep -q "listening on" "$tmp/dump.err"
 echo x | c socat -t 1 - TCP:$VIP:7 > /dev/null
 wait $dump
 check "replies leave the director from VIP:7" grep -q "$VIP.7 >" "$tmp/dump"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Scale: pktgen sends UDP from 1,000,000 distinct source addresses to the
-# VIP (direct routing to one real server); each makes a connection. They
+# Scale: pktgen sends UDP from SCALE_CONNS (default 1,000,000; make check
+# takes 500,000) distinct source addresses to the VIP (direct routing to
+# one real server); each makes a connection. They
 # all fit (the table grows: its bucket count is reported), the listing
 # returns every one, they stay for the UDP timeout and are all gone soon
 # after it, and unloading the module returns their memory (the vs_conn slab
