@@ -443,6 +443,8 @@ static size_t encode_kids(int i, uint8_t *out, size_t room)
 {
 	size_t n = 0;
 
+	if (i < 0)
+		return 0;
 	for (int k = 0; k < nodes[i].nkids; k++)
 		n += encode_node(nodes[i].kids[k], out + n, room - n);
 	return n;
@@ -970,6 +972,8 @@ struct place {
 
 static int walk(int holder, struct place *out, int n, int max, int depth)
 {
+	if (holder < 0)
+		return n;
 	for (int k = 0; k < nodes[holder].nkids && n < max && depth < 8; k++) {
 		int i = nodes[holder].kids[k];
 
@@ -1015,6 +1019,9 @@ static void mutate_attrs(int root)
 		return;
 	}
 	struct place p = places[below(n)];
+
+	if (root < 0)
+		return;
 
 	a = &nodes[p.node];
 	switch (below(9)) {
