@@ -13,7 +13,7 @@ static struct vs_dest *dh_schedule(struct vs_service *svc,
 				   struct vs_sched_state *st,
 				   const struct vs_pkt *pkt)
 {
-	return vs_hash_pick(st, &pkt->daddr, false);
+	return vs_hash_pick(st, &pkt->daddr, 0, false);
 }
 
 const struct vs_sched_ops vs_sched_dh = {

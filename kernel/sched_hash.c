@@ -273,13 +273,15 @@ void vs_hash_destroy(struct vs_sched_state *st)
 }
 
 /*
- * The server owning the key's bucket if it may take the connection.
+ * The server owning the bucket of the key (and the port, 0 for none) if it
+ * may take the connection.
  * Otherwise, with @fallback, the owner of the next bucket that can: the
  * same one for every key of the bucket, and spread by weight over the
  * buckets of the server that cannot.
  */
 struct vs_dest *vs_hash_pick(const struct vs_sched_state *st,
-			     const union vs_addr *key, bool fallback)
+			     const union vs_addr *key, u16 port,
+			     bool fallback)
 {
 	const struct vs_hash_table *t;
 	u32 b, i;
@@ -287,7 +289,7 @@ struct vs_dest *vs_hash_pick(const struct vs_sched_state *st,
 	t = container_of(st, struct vs_hash_state, common)->t;
 	if (!t->n)
 		return NULL;
-	b = vs_sched_addr_hash(key, KEY_SEED) >> (32 - HASH_BITS);
+	b = vs_sched_addr_hash(key, KEY_SEED ^ port) >> (32 - HASH_BITS);
 	for (i = 0; i < HASH_BUCKETS; i++) {
 		u32 o = t->owner[(b + i) % HASH_BUCKETS];
 

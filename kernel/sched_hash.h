@@ -16,6 +16,7 @@ int vs_hash_init(struct vs_service *svc, struct vs_sched_state *st,
 		 const struct vs_sched_state *prev);
 void vs_hash_destroy(struct vs_sched_state *st);
 struct vs_dest *vs_hash_pick(const struct vs_sched_state *st,
-			     const union vs_addr *key, bool fallback);
+			     const union vs_addr *key, u16 port,
+			     bool fallback);
 
 #endif /* _VS_SCHED_HASH_H */

@@ -12,7 +12,9 @@
  * The servers take their turns in the order of their hashes, so directors
  * with the same servers build the same table. A quiesced server (weight 0)
  * keeps its slots with its last weight and its clients are refused, as in
- * IPVS without mh-fallback; one that never had a weight gets no slot. The
+ * IPVS, unless the service has mh-fallback: then they go to the owner of
+ * the next slot that can take them. One that never had a weight gets no
+ * slot. With mh-port the key is the source address and port. The
  * table is rebuilt on every change of servers: O(MH_SIZE log MH_SIZE), a
  * few milliseconds.
  */
@@ -187,17 +189,45 @@ static void mh_destroy(struct vs_sched_state *st)
 	put_servers(mh);
 }
 
+/*
+ * mh-fallback: the owner of the first slot after @slot whose server can
+ * take the key. Slots are spread over the servers, so the keys of a
+ * server that cannot take them are spread over the others by weight.
+ */
+static struct vs_dest *mh_fallback(const struct mh_state *mh, u32 slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < mh->n; i++)
+		if (vs_sched_usable(mh->s[i].d))
+			break;
+	if (i == mh->n)
+		return NULL;	/* spare the walk over every slot */
+	for (i = 1; i < MH_SIZE; i++) {
+		struct vs_dest *d = mh->s[mh->slot[(slot + i) % MH_SIZE]].d;
+
+		if (vs_sched_usable(d))
+			return d;
+	}
+	return NULL;
+}
+
 static struct vs_dest *mh_schedule(struct vs_service *svc,
 				   struct vs_sched_state *st,
 				   const struct vs_pkt *pkt)
 {
 	struct mh_state *mh = container_of(st, struct mh_state, common);
+	u32 flags = READ_ONCE(svc->flags);
+	u32 slot, seed = MH_SEED_KEY ^ vs_sched_flow_port(flags, pkt);
 	struct vs_dest *d;
 
 	if (!mh->slot)
 		return NULL;
-	d = mh->s[mh->slot[vs_sched_addr_hash(&pkt->saddr, MH_SEED_KEY) % MH_SIZE]].d;
-	return vs_sched_usable(d) ? d : NULL;
+	slot = vs_sched_addr_hash(&pkt->saddr, seed) % MH_SIZE;
+	d = mh->s[mh->slot[slot]].d;
+	if (vs_sched_usable(d))
+		return d;
+	return flags & VS_SVC_F_MH_FALLBACK ? mh_fallback(mh, slot) : NULL;
 }
 
 const struct vs_sched_ops vs_sched_mh = {

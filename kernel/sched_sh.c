@@ -3,9 +3,11 @@
  * sh: source hashing. The server is the owner of the bucket the client's
  * address hashes to (sched_hash.c): a client keeps its server without a
  * connection table entry to remember it. If that server is quiesced,
- * overloaded or gone the connection is refused, as in IPVS, unless
- * net.vs.sh_fallback is set: then it goes to the owner of the next bucket
- * whose server can take it.
+ * overloaded or gone the connection is refused, as in IPVS, unless the
+ * service has sh-fallback or net.vs.sh_fallback is set: then it goes to
+ * the owner of the next bucket whose server can take it. With sh-port the
+ * key is the source address and port, so a client's connections spread
+ * (over a proxy or a NAT that hides many clients behind one address).
  */
 
 #include "sched_hash.h"
@@ -15,7 +17,10 @@ static struct vs_dest *sh_schedule(struct vs_service *svc,
 				   struct vs_sched_state *st,
 				   const struct vs_pkt *pkt)
 {
-	return vs_hash_pick(st, &pkt->saddr,
+	u32 flags = READ_ONCE(svc->flags);
+
+	return vs_hash_pick(st, &pkt->saddr, vs_sched_flow_port(flags, pkt),
+			    (flags & VS_SVC_F_SH_FALLBACK) ||
 			    READ_ONCE(svc->vn->sh_fallback));
 }
 

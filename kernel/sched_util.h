@@ -2,11 +2,13 @@
 #ifndef _VS_SCHED_UTIL_H
 #define _VS_SCHED_UTIL_H
 
+#include <linux/in.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 
 #include "pernet.h"
+#include "sched.h"
 #include "service.h"
 
 /* The servers of a service at the moment a scheduler state was built. */
@@ -45,6 +47,19 @@ static inline u32 vs_sched_addr_hash(const union vs_addr *a, u32 seed)
 	for (i = 0; i < 4; i++)
 		w[i] = be32_to_cpu(a->ip6[i]);
 	return jhash2(w, 4, seed);
+}
+
+/*
+ * The source port to hash with the address when the service asks for it
+ * (sh-port, mh-port: SCHED2), else 0. Only TCP and UDP have one.
+ */
+static inline u16 vs_sched_flow_port(u32 svc_flags, const struct vs_pkt *pkt)
+{
+	if (!(svc_flags & VS_SVC_F_SCHED2))
+		return 0;
+	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP)
+		return 0;
+	return ntohs(pkt->sport);
 }
 
 /* Slow-start progress is in 1/VS_RAMP_ONE; VS_RAMP_ONE when not ramping. */

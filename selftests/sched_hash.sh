@@ -16,8 +16,11 @@
 # adding it back with weight 0 moves none, giving it its weight restores
 # the map exactly; a quiesced server's keys are refused, the others'
 # unchanged; the same servers added in the other order, the table built
-# at once, give the same map (another director agrees); sh with
-# net.vs.sh_fallback sends a quiesced server's keys to other servers.
+# at once, give the same map (another director agrees). sh with
+# net.vs.sh_fallback or -b sh-fallback, and mh with -b mh-fallback, send a
+# quiesced server's keys to other servers and move no other key; with
+# -b sh-port or mh-port one client's source ports spread over the
+# servers, each port to the same server every time.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/sched_lib.sh"
@@ -64,6 +67,50 @@ spread() {
 			printf "chi-square %.1f (limit 21.1)\n", chi
 			exit chi > 21.11
 		}' "$tmp/$1"
+}
+
+# ports_suite SCHED FLAG: one client address, PORTS source ports.
+PORTS=60
+ports_map() {
+	sched_client get 80 < "$tmp/ports" | awk '{ print $1, $3 }' | sort > "$tmp/$1"
+}
+
+ports_suite() {
+	local sched=$1 flag=$2 n i
+
+	for ((i = 1; i <= PORTS; i++)); do
+		echo "$SRC_NET.1.1:$((20000 + i)) $VIP"
+	done > "$tmp/ports"
+	d vsadm -E $SVC -s "$sched"
+	ports_map p0
+	n=$(awk '{ print $2 }' "$tmp/p0" | sort -u | wc -l)
+	check_eq "$sched without $flag: one client's $PORTS ports, one server" \
+		"1 0" "$n $(grep -c ERR "$tmp/p0")"
+	d vsadm -E $SVC -s "$sched" -b "$flag"
+	ports_map p1
+	n=$(awk '{ print $2 }' "$tmp/p1" | sort -u | wc -l)
+	check_eq "$sched -b $flag: every port answered" 0 "$(grep -c ERR "$tmp/p1")"
+	# By weight 1:1:6:2, fewer than 3 servers for 60 ports: < 1e-10.
+	check "$sched -b $flag: one client's $PORTS ports over $n servers" \
+		test "$n" -ge 3
+	ports_map p2
+	check "$sched -b $flag: every port reaches the same server again" \
+		diff "$tmp/p1" "$tmp/p2"
+	d vsadm -E $SVC -s "$sched"
+}
+
+# fallback_suite SCHED FLAG: rs2 quiesced, the flag takes its keys.
+fallback_suite() {
+	local sched=$1 flag=$2
+
+	d vsadm -e $SVC -r 10.11.12.2:80 -m -w 0
+	d vsadm -E $SVC -s "$sched" -b "$flag"
+	map f
+	check_eq "$sched -b $flag: rs2 quiesced, its keys go to other servers" "" \
+		"$(awk '$2 == "rs2" || $2 == "ERR"' "$tmp/f")"
+	check_eq "$sched -b $flag: and no other key moves" "" "$(moved_only a f rs2)"
+	d vsadm -E $SVC -s "$sched"
+	d vsadm -e $SVC -r 10.11.12.2:80 -m -w "${WEIGHTS[2]}"
 }
 
 add_weighted() {
@@ -153,10 +200,15 @@ check_eq "sh_fallback: rs2 quiesced, its keys go to other servers" "" \
 	"$(awk '$2 == "rs2" || $2 == "ERR"' "$tmp/f")"
 check_eq "sh_fallback: and no other key moves" "" "$(moved_only a f rs2)"
 d sysctl -qw net.vs.sh_fallback=0
+d vsadm -e $SVC -r 10.11.12.2:80 -m -w "${WEIGHTS[2]}"
+fallback_suite sh sh-fallback
+ports_suite sh sh-port
 d vsadm -D $SVC
 
 # mh: the client's address; Maglev moves a few other keys.
 suite mh approx
+fallback_suite mh mh-fallback
+ports_suite mh mh-port
 d vsadm -D $SVC
 
 # dh: the destination address, through a firewall-mark service. Each

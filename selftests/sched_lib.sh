@@ -79,7 +79,14 @@ def connect(src, dst, port):
     # client, while connect() reuses a port towards another destination.
     # Behind NAT, VIP:80 and VIP:82 can lead to the same real server,
     # where two connections from one port would be one.
-    s.bind(("" if src == "-" else src, 0))
+    addr, _, sport = src.partition(":")
+    if sport:
+        # A given port is used again: close with a reset, leaving no
+        # TIME_WAIT to refuse the next connection from it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    s.bind(("" if addr == "-" else addr, int(sport or 0)))
     s.connect((dst, port))
     return s
 
@@ -136,7 +143,8 @@ elif mode == "session":
 '
 
 # sched_client MODE PORT [SRC DST]: the client, in the client namespace.
-#   get      stdin lines "SRC DST" (SRC "-" for the default): one HTTP
+#   get      stdin lines "SRC DST" (SRC "-" for the default, "ADDR:PORT"
+#            for a given source port, closed by a reset): one HTTP
 #            request and connection each; prints "SRC DST NAME", NAME the
 #            server that answered, ERR if none did. Behind NAT,
 #            connections to different destinations can reach one server

@@ -14,7 +14,7 @@ require_vm
 require_cmd ipvsadm
 
 modprobe ip_vs 2> /dev/null || { echo "# SKIP: no ip_vs module"; exit $KSFT_SKIP; }
-defer "ipvsadm -C; for m in ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs; do modprobe -r \$m; done"
+defer "ipvsadm -C; for m in ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh ip_vs; do modprobe -r \$m; done"
 load_vs || die "insmod vs.ko"
 ipvsadm -C
 
@@ -33,6 +33,11 @@ table=(
 	"-a -t 10.0.0.3:443 -r 10.1.1.9:8443 -m -w 2"
 	"-a -t 10.0.0.3:443 -r 10.1.1.8:8443 -m -w 2"
 	"-a -t 10.0.0.3:443 -r 10.1.1.10:443 -m -w 2"
+	"-A -t 10.0.0.4:80 -s sh -b sh-fallback,sh-port"
+	"-a -t 10.0.0.4:80 -r 10.1.1.11:80 -m"
+	"-A -u 10.0.0.4:53 -s mh -p 60 -b mh-port"
+	"-A -t 10.0.0.5:80 -b flag-2,flag-3"
+	"-A -f 8 -s sh -b sh-fallback,flag-3"
 )
 for line in "${table[@]}"; do
 	# shellcheck disable=SC2086
@@ -70,6 +75,26 @@ same "-L -n -c (no connections)" -L -n -c
 check_eq "-S -n: the same, plus the thresholds ipvsadm loses" \
 	"$(ipvsadm -S -n)" "$(vsadm -S -n | sed 's/ -x 100 -y 50$//')"
 check_eq "-S (names)" "$(ipvsadm -S)" "$(vsadm -S | sed 's/ -x 100 -y 50$//')"
+
+# Scheduler flags ipvsadm refuses (exit 2), and -E, which sets them anew.
+for bad in "-A -t 10.0.0.6:80 -s rr -b sh-port" "-A -t 10.0.0.6:80 -b mh-fallback" \
+	"-A -t 10.0.0.6:80 -s sh -b sh-port,bogus"; do
+	# shellcheck disable=SC2086
+	ipvsadm $bad 2> /dev/null
+	a=$?
+	# shellcheck disable=SC2086
+	vsadm $bad 2> /dev/null
+	check_eq "refused by both, exit 2: $bad" "2 2" "$a $?"
+done
+for line in "-E -t 10.0.0.4:80 -s sh -b sh-port" "-E -u 10.0.0.4:53 -s mh -p 60"; do
+	# shellcheck disable=SC2086
+	ipvsadm $line && vsadm $line
+	check_eq "$line: the same table" "$(ipvsadm -S -n)" \
+		"$(vsadm -S -n | sed 's/ -x 100 -y 50$//')"
+done
+saved=$(vsadm -S -n)
+check "vsadm -C, then -R of its -S" bash -c 'vsadm -C && vsadm -R <<< "$1"' _ "$saved"
+check_eq "-S, -R: the same table, scheduler flags included" "$saved" "$(vsadm -S -n)"
 
 # --- each tool its own table -------------------------------------------------
 check "vsadm -A of a service IPVS does not have" vsadm -A -t 10.0.0.99:80

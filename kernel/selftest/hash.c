@@ -89,11 +89,11 @@ static bool hash_refuses(const struct vs_hash_state *hs,
 		const struct vs_dest *d;
 
 		key.ip = htonl(0xc0a80000 + i);
-		d = vs_hash_pick(&hs->common, &key, false);
+		d = vs_hash_pick(&hs->common, &key, 0, false);
 		refused += !d;
 		if (d == quiesced)
 			return false;
-		d = vs_hash_pick(&hs->common, &key, true);
+		d = vs_hash_pick(&hs->common, &key, 0, true);
 		if (!d || d == quiesced)
 			return false;
 	}

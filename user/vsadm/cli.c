@@ -24,7 +24,7 @@ enum group {
 	G_CMD, G_SERVICE, G_SCHED, G_PERSIST, G_NETMASK, G_SERVER, G_FWD,
 	G_WEIGHT, G_UTHRESH, G_LTHRESH, G_NUMERIC, G_CONN, G_TIMEOUT,
 	G_STATS, G_RATE, G_THRESH, G_PCONN, G_EXACT, G_SORT, G_JSON,
-	G_NONE, G_MAX
+	G_SCHED_FLAGS, G_NONE, G_MAX
 };
 
 #define GB(g) (1UL << (g))
@@ -69,6 +69,7 @@ static const struct opt opts[] = {
 	{ "-s", "--scheduler", ARG_REQ, G_SCHED, 0, NULL },
 	{ "-p", "--persistent", ARG_OPT, G_PERSIST, 0, NULL },
 	{ "-M", "--netmask", ARG_REQ, G_NETMASK, 0, NULL },
+	{ "-b", "--sched-flags", ARG_REQ, G_SCHED_FLAGS, 0, NULL },
 	{ "-r", "--real-server", ARG_REQ, G_SERVER, 0, NULL },
 	{ "-g", "--gatewaying", ARG_NONE, G_FWD, ID_GATE, NULL },
 	{ "-m", "--masquerading", ARG_NONE, G_FWD, ID_MASQ, NULL },
@@ -99,8 +100,6 @@ static const struct opt opts[] = {
 	  "SCTP services are not supported" },
 	{ "-o", "--ops", ARG_NONE, G_NONE, 0,
 	  "one-packet scheduling (--ops) is not supported" },
-	{ "-b", "--sched-flags", ARG_REQ, G_NONE, 0,
-	  "scheduler flags (--sched-flags) are not supported" },
 	{ NULL, "--pe", ARG_REQ, G_NONE, 0,
 	  "persistence engines (--pe) are not supported" },
 	{ NULL, "--start-daemon", ARG_REQ, G_NONE, 0, no_sync },
@@ -292,9 +291,9 @@ struct cmd_rule {
 static const struct cmd_rule rules[] = {
 	[CMD_NONE] = { 0, 0 },
 	[CMD_ADD_SVC] = { GB(G_SERVICE) | GB(G_SCHED) | GB(G_PERSIST) |
-			  GB(G_NETMASK), GB(G_SERVICE) },
+			  GB(G_NETMASK) | GB(G_SCHED_FLAGS), GB(G_SERVICE) },
 	[CMD_EDIT_SVC] = { GB(G_SERVICE) | GB(G_SCHED) | GB(G_PERSIST) |
-			   GB(G_NETMASK), GB(G_SERVICE) },
+			   GB(G_NETMASK) | GB(G_SCHED_FLAGS), GB(G_SERVICE) },
 	[CMD_DEL_SVC] = { GB(G_SERVICE), GB(G_SERVICE) },
 	[CMD_FLUSH] = { 0, 0 },
 	[CMD_RESTORE] = { 0, 0 },
@@ -470,11 +469,56 @@ static int parse_persistence(struct ctx *c, const struct words *w,
 	return 0;
 }
 
+/*
+ * -b: comma-separated flags, checked against the scheduler of the same
+ * command line (wlc if none is given, also with -E, as ipvsadm does).
+ */
+static int parse_sched_flags(struct ctx *c, const struct words *w,
+			     struct vs_virtual *s)
+{
+	static const struct { const char *name, *sched; uint32_t flag; } map[] = {
+		{ "flag-1", NULL, VS_SVC_F_SCHED1 },
+		{ "flag-2", NULL, VS_SVC_F_SCHED2 },
+		{ "flag-3", NULL, VS_SVC_F_SCHED3 },
+		{ "sh-fallback", "sh", VS_SVC_F_SH_FALLBACK },
+		{ "sh-port", "sh", VS_SVC_F_SH_PORT },
+		{ "mh-fallback", "mh", VS_SVC_F_MH_FALLBACK },
+		{ "mh-port", "mh", VS_SVC_F_MH_PORT },
+	};
+	const char *p = w->arg[G_SCHED_FLAGS];
+	bool any = false;
+
+	if (!p)
+		return 0;
+	while (*p) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; len && i < sizeof(map) / sizeof(map[0]); i++)
+			if (strlen(map[i].name) == len &&
+			    !strncmp(p, map[i].name, len))
+				break;
+		if (len && i == sizeof(map) / sizeof(map[0]))
+			return fail(c, "unknown scheduler flag '%.*s'", (int)len, p);
+		if (len && map[i].sched && strcmp(map[i].sched, s->sched))
+			return fail(c, "scheduler flag '%s' needs the %s scheduler, not %s",
+				    map[i].name, map[i].sched, s->sched);
+		if (len) {
+			s->flags |= map[i].flag;
+			any = true;
+		}
+		p += len + (p[len] == ',');
+	}
+	if (!any)
+		return fail(c, "no scheduler flag in '%s'", w->arg[G_SCHED_FLAGS]);
+	return 0;
+}
+
 /* -A and -E: every parameter is set, defaults for those not given. */
 static int service_params(struct ctx *c, const struct words *w,
 			  struct vs_virtual *s)
 {
-	int ret = parse_sched(c, w, s) ?: parse_persistence(c, w, s);
+	int ret = parse_sched(c, w, s) ?: parse_persistence(c, w, s) ?:
+		  parse_sched_flags(c, w, s);
 
 	if (ret)
 		return ret;
@@ -698,6 +742,7 @@ void vsadm_usage(FILE *f)
 	fputs(
 "Usage:\n"
 "  vsadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]\n"
+"                             [-b sched-flags]\n"
 "  vsadm -D virtual-service\n"
 "  vsadm -C\n"
 "  vsadm -R\n"
@@ -736,6 +781,9 @@ void vsadm_usage(FILE *f)
 "                                      sed|nq|fo|ovf|mh (default wlc)\n"
 "  --persistent   -p [timeout]         persistent service (default 300 s)\n"
 "  --netmask      -M netmask           persistence granularity mask\n"
+"  --sched-flags  -b flags             scheduler flags, comma-separated:\n"
+"                                      sh-fallback,sh-port (sh),\n"
+"                                      mh-fallback,mh-port (mh), flag-1..3\n"
 "  --real-server  -r server-address    server-address is host[:port]\n"
 "  --gatewaying   -g                   gatewaying (direct routing) (default)\n"
 "  --masquerading -m                   masquerading (NAT)\n"

@@ -221,10 +221,39 @@ static bool persistent(const struct vs_virtual *s)
 	return s->flags & VS_SVC_F_PERSISTENT;
 }
 
+/*
+ * The scheduler flags as ipvsadm names them: sh and mh name their own two,
+ * another scheduler its flag-N; comma-separated, "" if none.
+ */
+void vsadm_sched_flags_str(const struct vs_virtual *s, char *buf, size_t len)
+{
+	static const char *const names[3][3] = {
+		{ "sh-fallback", "sh-port", NULL },
+		{ "mh-fallback", "mh-port", NULL },
+		{ "flag-1", "flag-2", "flag-3" },
+	};
+	int row = !strcmp(s->sched, "sh") ? 0 : !strcmp(s->sched, "mh") ? 1 : 2;
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (!(s->flags & (VS_SVC_F_SCHED1 << i)) || !names[row][i])
+			continue;
+		used += snprintf(buf + used, len > used ? len - used : 0, "%s%s",
+				 used ? "," : "", names[row][i]);
+	}
+}
+
+static bool has_sched_flags(const struct vs_virtual *s)
+{
+	return s->flags & __VS_SVC_F_SCHED_ALL;
+}
+
 static void print_rule(FILE *f, const struct vs_virtual *s, const char *name,
 		       unsigned int fmt)
 {
-	char mask[INET_ADDRSTRLEN], dname[VS_HOSTPORT_MAX];
+	char mask[INET_ADDRSTRLEN], dname[VS_HOSTPORT_MAX], flags[64];
 	size_t i;
 
 	fprintf(f, "-A %s -s %s", name, s->sched);
@@ -234,6 +263,10 @@ static void print_rule(FILE *f, const struct vs_virtual *s, const char *name,
 			vs_mask_str(s->netmask, mask, sizeof(mask));
 			fprintf(f, " -M %s", mask);
 		}
+	}
+	if (has_sched_flags(s)) {
+		vsadm_sched_flags_str(s, flags, sizeof(flags));
+		fprintf(f, " -b %s", flags);
 	}
 	fputc('\n', f);
 	for (i = 0; i < s->n_dests; i++) {
@@ -291,9 +324,13 @@ static void print_dest_rate(FILE *f, const char *name,
 static void print_svc_line(FILE *f, const struct vs_virtual *s,
 			   const char *name)
 {
-	char mask[INET_ADDRSTRLEN];
+	char mask[INET_ADDRSTRLEN], flags[64];
 
 	fprintf(f, "%s %s", name, s->sched);
+	if (has_sched_flags(s)) {
+		vsadm_sched_flags_str(s, flags, sizeof(flags));
+		fprintf(f, " (%s)", flags);
+	}
 	if (persistent(s)) {
 		fprintf(f, " persistent %u", s->timeout);
 		if (s->netmask != 32) {
@@ -406,7 +443,7 @@ static void json_dest(FILE *f, const struct vs_real *d)
 
 static void json_service(FILE *f, const struct vs_virtual *s)
 {
-	char mask[INET_ADDRSTRLEN];
+	char mask[INET_ADDRSTRLEN], flags[64], *flag, *save = NULL;
 	size_t i;
 
 	if (s->fwmark) {
@@ -420,6 +457,14 @@ static void json_service(FILE *f, const struct vs_virtual *s)
 	}
 	fputs(", \"scheduler\": ", f);
 	json_str(f, s->sched);
+	fputs(", \"scheduler_flags\": [", f);
+	vsadm_sched_flags_str(s, flags, sizeof(flags));
+	for (flag = strtok_r(flags, ",", &save), i = 0; flag;
+	     flag = strtok_r(NULL, ",", &save), i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, flag);
+	}
+	fputc(']', f);
 	vs_mask_str(persistent(s) ? s->netmask : 32, mask, sizeof(mask));
 	fprintf(f, ", \"persistent\": %s, \"timeout\": %u, \"netmask\": \"%s\", "
 		"\"prefix_length\": %u,\n     \"stats\": ",

@@ -21,6 +21,7 @@ void vsadm_msort(void *base, size_t n, size_t size,
 void vsadm_sort_table(struct vs_table *t);
 void vsadm_sort_dests(struct vs_virtual *s);
 
+void vsadm_sched_flags_str(const struct vs_virtual *s, char *buf, size_t len);
 void vsadm_print_version_line(FILE *f, const struct vs_info *info);
 void vsadm_print_title(FILE *f, unsigned int fmt);
 void vsadm_print_service(FILE *f, const struct vs_virtual *s,

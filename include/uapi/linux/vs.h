@@ -60,7 +60,11 @@
  *   sets it here in the same step as its role.
  *
  * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
- *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*. With
+ *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*: PERSISTENT and
+ *   the scheduler's flags SCHED1..3 (sh and mh: with SCHED1, a key whose
+ *   server cannot take it goes to the next server that can, instead of
+ *   being refused; with SCHED2 the source port of TCP and UDP is hashed
+ *   with the address, so one client's connections spread). With
  *   VS_SVC_F_PERSISTENT, TIMEOUT (seconds, 1..VS_PERSIST_TIMEOUT_MAX,
  *   default 300) is how long a client stays with its real server after its
  *   last connection ends, and NETMASK (prefix length, default 32) groups
@@ -266,9 +270,23 @@ enum vs_service_attr {
 };
 #define VS_SVC_A_MAX (__VS_SVC_A_LAST - 1)
 
+/*
+ * SCHED1..3 are the scheduler's own flags (ipvsadm's -b): sh and mh read
+ * the first two, the others ignore them, and any scheduler takes any of
+ * them, as IPVS does (ipvsadm refuses sh-port on rr; the kernel stores it).
+ */
 enum vs_service_flag {
 	VS_SVC_F_PERSISTENT = 1U << 0,
-	__VS_SVC_F_ALL = VS_SVC_F_PERSISTENT
+	VS_SVC_F_SCHED1 = 1U << 1,
+	VS_SVC_F_SCHED2 = 1U << 2,
+	VS_SVC_F_SCHED3 = 1U << 3,
+	VS_SVC_F_SH_FALLBACK = VS_SVC_F_SCHED1,	/* try the next buckets */
+	VS_SVC_F_SH_PORT = VS_SVC_F_SCHED2,	/* hash the source port too */
+	VS_SVC_F_MH_FALLBACK = VS_SVC_F_SCHED1,
+	VS_SVC_F_MH_PORT = VS_SVC_F_SCHED2,
+	__VS_SVC_F_SCHED_ALL = VS_SVC_F_SCHED1 | VS_SVC_F_SCHED2 |
+			       VS_SVC_F_SCHED3,
+	__VS_SVC_F_ALL = VS_SVC_F_PERSISTENT | __VS_SVC_F_SCHED_ALL
 };
 
 enum vs_fwd_method {

@@ -91,6 +91,24 @@ static void test_add_service(void)
 	is_int(c.svc.fwmark, 9, "--fwmark-service");
 }
 
+static void test_sched_flags(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-A -t 1.2.3.4:80 -s sh -b sh-fallback,sh-port", &c), 0,
+	       "-b sh-fallback,sh-port with sh");
+	is_int(c.svc.flags, VS_SVC_F_SH_FALLBACK | VS_SVC_F_SH_PORT,
+	       "sh's flags are SCHED1 and SCHED2");
+	parse("-b mh-port -A -s mh -t 1.2.3.4:80 -p 60", &c);
+	is_int(c.svc.flags, VS_SVC_F_PERSISTENT | VS_SVC_F_MH_PORT,
+	       "-b before -s, with -p: mh-port and persistent");
+	parse("-A -t 1.2.3.4:80 --sched-flags=flag-1,,flag-3", &c);
+	is_int(c.svc.flags, VS_SVC_F_SCHED1 | VS_SVC_F_SCHED3,
+	       "--sched-flags= flag-1 and flag-3 with wlc, empty words skipped");
+	parse("-E -t 1.2.3.4:80 -s sh", &c);
+	is_int(c.svc.flags, 0, "-E without -b clears the flags (ipvsadm)");
+}
+
 static void test_persistent_arg(void)
 {
 	struct vsadm_cmd c;
@@ -294,7 +312,20 @@ static void test_errors(void)
 	bad("-A -t 1.2.3.4:80 --pe sip",
 	    "persistence engines (--pe) are not supported");
 	bad("-A -t 1.2.3.4:80 -b sh-port",
-	    "scheduler flags (--sched-flags) are not supported");
+	    "scheduler flag 'sh-port' needs the sh scheduler, not wlc");
+	bad("-A -t 1.2.3.4:80 -s rr -b sh-fallback",
+	    "scheduler flag 'sh-fallback' needs the sh scheduler, not rr");
+	bad("-A -t 1.2.3.4:80 -s sh -b mh-port",
+	    "scheduler flag 'mh-port' needs the mh scheduler, not sh");
+	bad("-E -t 1.2.3.4:80 -b mh-fallback",
+	    "scheduler flag 'mh-fallback' needs the mh scheduler, not wlc");
+	bad("-A -t 1.2.3.4:80 -s sh -b sh-port,flag-4",
+	    "unknown scheduler flag 'flag-4'");
+	bad("-A -t 1.2.3.4:80 -s sh -b ,,", "no scheduler flag in ',,'");
+	bad("-A -t 1.2.3.4:80 -s sh -b sh-port -b sh-fallback",
+	    "option '-b' given twice");
+	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -b flag-1",
+	    "option '-b' cannot be used with -a");
 	bad("-A -t 1.2.3.4:80 -o",
 	    "one-packet scheduling (--ops) is not supported");
 	bad("--start-daemon master",
@@ -382,6 +413,7 @@ static void test_names(void)
 int main(void)
 {
 	test_add_service();
+	test_sched_flags();
 	test_persistent_arg();
 	test_edit_service();
 	test_servers();

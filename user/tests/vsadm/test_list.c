@@ -401,7 +401,7 @@ static void test_json(void)
 	   "JSON starts with the version");
 	ok(strstr(got, "{\"protocol\": \"tcp\", \"address\": \"192.168.0.30\", "
 			"\"port\": 80, \"fwmark\": null, \"scheduler\": \"wlc\", "
-			"\"persistent\": true, \"timeout\": 300, "
+			"\"scheduler_flags\": [], \"persistent\": true, \"timeout\": 300, "
 			"\"netmask\": \"255.255.255.0\", \"prefix_length\": 24") != NULL,
 	   "JSON service fields");
 	ok(strstr(got, "{\"address\": \"192.168.0.122\", \"port\": 80, "
@@ -416,6 +416,50 @@ static void test_json(void)
 	t.n = 0;
 	got = render(&info, &t, FMT_JSON);
 	ok(got && strstr(got, "\"services\": []\n}\n") != NULL, "JSON empty table");
+	free(got);
+}
+
+/* -b as ipvsadm 1.31 prints it (print_sched_flags): by the scheduler's
+ * names, before persistence; a flag the scheduler has no name for leaves
+ * "()" and "-b " as ipvsadm's do.
+ */
+static void test_sched_flags(void)
+{
+	struct vs_virtual s[4];
+	struct vs_table t = { s, 4 };
+	char *got;
+
+	s[0] = service(IPPROTO_TCP, "10.0.0.4", 80, 0, "sh", 0, 32);
+	s[0].flags = VS_SVC_F_SH_FALLBACK | VS_SVC_F_SH_PORT;
+	s[1] = service(IPPROTO_TCP, "10.0.0.5", 80, 0, "mh", 60, 32);
+	s[1].flags |= VS_SVC_F_MH_PORT;
+	s[2] = service(IPPROTO_UDP, "10.0.0.6", 53, 0, "rr", 0, 32);
+	s[2].flags = VS_SVC_F_SCHED2 | VS_SVC_F_SCHED3;
+	s[3] = service(0, NULL, 0, 9, "sh", 0, 32);
+	s[3].flags = VS_SVC_F_SCHED3;
+	got = render(NULL, &t, FMT_NUMERIC | FMT_NOSORT);
+	is_str(got,
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  10.0.0.4:80 sh (sh-fallback,sh-port)\n"
+	"TCP  10.0.0.5:80 mh (mh-port) persistent 60\n"
+	"UDP  10.0.0.6:53 rr (flag-2,flag-3)\n"
+	"FWM  9 sh ()\n", "-L -n shows the flags by the scheduler's names");
+	free(got);
+	got = render(NULL, &t, FMT_RULE | FMT_NUMERIC | FMT_NOSORT);
+	is_str(got,
+	"-A -t 10.0.0.4:80 -s sh -b sh-fallback,sh-port\n"
+	"-A -t 10.0.0.5:80 -s mh -p 60 -b mh-port\n"
+	"-A -u 10.0.0.6:53 -s rr -b flag-2,flag-3\n"
+	"-A -f 9 -s sh -b \n", "-S writes -b after -p");
+	free(got);
+	got = render(&info, &t, FMT_JSON | FMT_NOSORT);
+	ok(got && strstr(got, "\"scheduler\": \"sh\", \"scheduler_flags\": "
+			      "[\"sh-fallback\", \"sh-port\"]"),
+	   "JSON lists the flags");
+	ok(got && strstr(got, "\"scheduler\": \"rr\", \"scheduler_flags\": "
+			      "[\"flag-2\", \"flag-3\"]"),
+	   "JSON: flag-N for other schedulers");
 	free(got);
 }
 
@@ -471,6 +515,7 @@ int main(void)
 	test_truncation();
 	test_sort();
 	test_json();
+	test_sched_flags();
 	test_timeouts_and_conns();
 	return tap_done();
 }
