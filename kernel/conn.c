@@ -36,7 +36,9 @@ struct vs_expiry {
 	struct hlist_head slot[EXP_SLOTS];
 };
 
-static struct kmem_cache *conn_cache __ro_after_init;
+/* IPv4 and IPv6 connections: 96 and 144 bytes. */
+static struct kmem_cache *conn_cache4 __ro_after_init;
+static struct kmem_cache *conn_cache6 __ro_after_init;
 
 /*
  * Connections of every namespace together, against conn_max_total: the
@@ -49,10 +51,41 @@ module_param(conn_max_total, uint, 0644);
 MODULE_PARM_DESC(conn_max_total,
 		 "connections of all network namespaces together (default: a sixteenth of RAM)");
 
+static struct kmem_cache *cache_of(u8 af)
+{
+	return af == AF_INET6 ? conn_cache6 : conn_cache4;
+}
+
+/* Keys are as long as their family's (conn.h): hashed and compared so. */
+static u32 key_hash(const struct vs_conn_key *k, u32 seed)
+{
+	return jhash2((const u32 *)k, vs_conn_key_len(k->af) / sizeof(u32), seed);
+}
+
+static u32 conn_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	return key_hash(data, seed);
+}
+
+static u32 conn_obj_hashfn(const void *obj, u32 len, u32 seed)
+{
+	return key_hash(&((const struct vs_tuple *)obj)->key, seed);
+}
+
+static int conn_obj_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct vs_conn_key *k = arg->key;
+	const struct vs_conn_key *t = &((const struct vs_tuple *)obj)->key;
+
+	return k->af != t->af || memcmp(k, t, vs_conn_key_len(k->af));
+}
+
 static const struct rhashtable_params conn_params = {
-	.key_len = sizeof(struct vs_conn_key),
 	.key_offset = offsetof(struct vs_tuple, key),
 	.head_offset = offsetof(struct vs_tuple, node),
+	.hashfn = conn_key_hashfn,
+	.obj_hashfn = conn_obj_hashfn,
+	.obj_cmpfn = conn_obj_cmpfn,
 	.min_size = 1024,
 	.automatic_shrinking = true,
 };
@@ -135,7 +168,7 @@ static void conn_free_rcu(struct rcu_head *rcu)
 	struct vs_conn *cp = container_of(rcu, struct vs_conn, rcu);
 
 	vs_dest_put(cp->dest);
-	kmem_cache_free(conn_cache, cp);
+	kmem_cache_free(cache_of(cp->in.key.af), cp);
 }
 
 /* Drop a reference: the table's, or a connection's on its template. */
@@ -215,7 +248,8 @@ static void kill_locked(struct vs_net *vn, struct vs_conn *cp)
 		return;
 	rhashtable_remove_fast(&vn->conns, &cp->in.node, conn_params);
 	if (cp->flags & VS_CONN_F_NAT)
-		rhashtable_remove_fast(&vn->conns, &cp->out.node, conn_params);
+		rhashtable_remove_fast(&vn->conns, &vs_conn_out(cp)->node,
+				       conn_params);
 	hlist_del_init(&cp->exp_node);
 	account(cp, old, -1);
 	percpu_counter_dec(&vn->conn_count);
@@ -305,13 +339,25 @@ bool vs_conn_set_state(struct vs_conn *cp, u8 state)
 static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
 			const struct vs_dest *dest)
 {
-	memset(out, 0, sizeof(*out));
-	out->saddr = dest->key.addr.ip;
+	memset(out, 0, vs_conn_key_len(in->af));
 	out->sport = dest->key.port ? dest->key.port : in->dport;
-	out->daddr = in->saddr;
 	out->dport = in->sport;
 	out->protocol = in->protocol;
 	out->dir = VS_DIR_OUT;
+	out->af = in->af;
+	if (in->af == AF_INET6) {
+		memcpy(&out->v6.saddr, &dest->key.addr, sizeof(out->v6.saddr));
+		out->v6.daddr = in->v6.saddr;
+	} else {
+		out->v4.saddr = dest->key.addr.ip;
+		out->v4.daddr = in->v4.saddr;
+	}
+}
+
+static int insert(struct vs_net *vn, struct vs_tuple *t)
+{
+	return rhashtable_lookup_insert_key(&vn->conns, &t->key, &t->node,
+					    conn_params);
 }
 
 /*
@@ -325,19 +371,18 @@ static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
  */
 static int hash_out(struct vs_net *vn, struct vs_conn *cp)
 {
-	int ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
-						conn_params);
+	struct vs_tuple *out = vs_conn_out(cp);
+	int ret = insert(vn, out);
 	struct vs_conn *old;
 
 	if (ret != -EEXIST)
 		return ret;
-	old = vs_conn_lookup(vn, &cp->out.key);
+	old = vs_conn_lookup(vn, &out->key);
 	if (!old || (cp->in.key.protocol == IPPROTO_TCP &&
 		     !vs_tcp_reusable(READ_ONCE(old->state))))
 		return ret;
 	vs_conn_kill(vn, old);
-	return rhashtable_lookup_insert_fast(&vn->conns, &cp->out.node,
-					     conn_params);
+	return insert(vn, out);
 }
 
 /*
@@ -442,15 +487,15 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 		return NULL;
 	if (test_bit(VS_DEST_F_DEAD, &dest->flags) || !vs_dest_get(dest))
 		return NULL;
-	cp = kmem_cache_alloc(conn_cache, GFP_ATOMIC | __GFP_NOWARN);
+	cp = kmem_cache_alloc(cache_of(in->af), GFP_ATOMIC | __GFP_NOWARN);
 	if (!cp) {
 		atomic_long_inc(&vn->conn_refused);
 		vs_dest_put(dest);
 		return NULL;
 	}
-	cp->in.key = *in;
+	memcpy(&cp->in.key, in, vs_conn_key_len(in->af));
 	if (flags & VS_CONN_F_NAT)
-		nat_out_key(&cp->out.key, in, dest);
+		nat_out_key(&vs_conn_out(cp)->key, in, dest);
 	cp->dest = dest;
 	cp->tmpl = tmpl;
 	cp->state = state;
@@ -470,7 +515,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 	file_locked(e, cp, cp->expires, sec_of(jiffies));
 	spin_unlock_bh(&e->lock);
 
-	ret = rhashtable_lookup_insert_fast(&vn->conns, &cp->in.node, conn_params);
+	ret = insert(vn, &cp->in);
 	if (ret) {
 		/* Never visible: undo by hand, without the tables. */
 		spin_lock_bh(&e->lock);
@@ -482,7 +527,7 @@ struct vs_conn *vs_conn_new(struct vs_net *vn, const struct vs_conn_key *in,
 		if (tmpl)
 			conn_put(tmpl);
 		vs_dest_put(dest);
-		kmem_cache_free(conn_cache, cp);
+		kmem_cache_free(cache_of(in->af), cp);
 		if (ret != -EEXIST)
 			atomic_long_inc(&vn->conn_refused);
 		return ret == -EEXIST ? ERR_PTR(-EEXIST) : NULL;
@@ -661,7 +706,7 @@ static unsigned int default_conn_max(void)
 {
 	u64 bytes = (u64)totalram_pages() << PAGE_SHIFT;
 
-	return min_t(u64, div_u64(bytes / 16, kmem_cache_size(conn_cache)),
+	return min_t(u64, div_u64(bytes / 16, kmem_cache_size(conn_cache4)),
 		     INT_MAX);
 }
 
@@ -859,26 +904,39 @@ void vs_conn_walk_again(struct vs_conn_walk *w)
 
 int __init vs_conn_init(void)
 {
-	int ret;
+	int ret = 0;
 
-	conn_cache = kmem_cache_create("vs_conn", sizeof(struct vs_conn), 0,
-				       0, NULL);
-	if (!conn_cache)
-		return -ENOMEM;
+	/* An IPv4 connection's out tuple lies within sizeof(struct vs_conn). */
+	BUILD_BUG_ON(offsetof(struct vs_conn, in) + 2 * vs_tuple_size(AF_INET) >
+		     sizeof(struct vs_conn));
+	conn_cache4 = kmem_cache_create("vs_conn", sizeof(struct vs_conn), 0,
+					0, NULL);
+	if (!conn_cache4)
+		goto err_cache4;
+	conn_cache6 = kmem_cache_create("vs_conn6", offsetof(struct vs_conn, in) +
+					2 * vs_tuple_size(AF_INET6), 0, 0, NULL);
+	if (!conn_cache6)
+		goto err_cache6;
 	ret = percpu_counter_init(&conn_total, 0, GFP_KERNEL);
-	if (ret) {
-		kmem_cache_destroy(conn_cache);
-		return ret;
-	}
+	if (ret)
+		goto err_total;
 	if (!conn_max_total)
 		conn_max_total = default_conn_max();
 	return 0;
+
+err_total:
+	kmem_cache_destroy(conn_cache6);
+err_cache6:
+	kmem_cache_destroy(conn_cache4);
+err_cache4:
+	return ret ?: -ENOMEM;
 }
 
 void vs_conn_uninit(void)
 {
 	percpu_counter_destroy(&conn_total);
-	kmem_cache_destroy(conn_cache);
+	kmem_cache_destroy(conn_cache6);
+	kmem_cache_destroy(conn_cache4);
 }
 
 #ifdef VS_SELFTEST

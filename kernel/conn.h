@@ -2,8 +2,10 @@
 #ifndef _VS_CONN_H
 #define _VS_CONN_H
 
+#include <linux/in6.h>
 #include <linux/netlink.h>
 #include <linux/rhashtable.h>
+#include <linux/socket.h>
 
 #include "pernet.h"
 #include "service.h"
@@ -14,21 +16,43 @@ enum vs_conn_dir {
 	VS_DIR_TMPL,	/* persistence: client (masked) -> service */
 };
 
-/* Hashed as raw bytes. IPv4 only for now: the uapi is already v6-ready. */
+/*
+ * Hashed and compared as raw bytes: the first vs_conn_key_len(af) of them,
+ * 16 for IPv4 and 40 for IPv6, so that an IPv4 connection need not carry
+ * IPv6's addresses.
+ */
 struct vs_conn_key {
-	__be32 saddr;
-	__be32 daddr;
 	__be16 sport;
 	__be16 dport;
 	u8 protocol;
 	u8 dir;
-	u16 zero;
+	u8 af;			/* AF_INET, AF_INET6 */
+	u8 zero;
+	union {
+		struct {
+			__be32 saddr, daddr;
+		} v4;
+		struct {
+			struct in6_addr saddr, daddr;
+		} v6;
+	};
 };
+
+static inline unsigned int vs_conn_key_len(u8 af)
+{
+	return af == AF_INET6 ? sizeof(struct vs_conn_key) :
+	       offsetofend(struct vs_conn_key, v4);
+}
 
 struct vs_tuple {
 	struct rhash_head node;
-	struct vs_conn_key key;
+	struct vs_conn_key key;	/* only vs_conn_key_len(key.af) bytes */
 };
+
+static inline unsigned int vs_tuple_size(u8 af)
+{
+	return offsetof(struct vs_tuple, key) + vs_conn_key_len(af);
+}
 
 enum {
 	VS_CONN_F_NAT = BIT(0),		/* forwarded by NAT (else DR) */
@@ -45,10 +69,12 @@ enum {
  * freed an RCU grace period after it is unhashed. No timer either: it sits
  * in an expiry slot and the collector looks at it once per timeout.
  * Persistence entries use the same structure, counted by refcnt.
+ *
+ * The in tuple ends the structure and the out tuple (NAT replies) follows
+ * it, each as long as its family's key (vs_conn_out): 96 bytes for IPv4,
+ * 144 for IPv6.
  */
 struct vs_conn {
-	struct vs_tuple in;
-	struct vs_tuple out;
 	struct vs_dest *dest;		/* holds a reference */
 	struct vs_conn *tmpl;		/* holds a reference */
 	unsigned long expires;		/* jiffies, refreshed by packets */
@@ -60,7 +86,13 @@ struct vs_conn {
 	u16 exp_cpu;			/* whose expiry slots hold it */
 	u8 state;			/* VS_TCP_S_*, VS_UDP_S_*, VS_CONN_DEAD */
 	u8 flags;			/* VS_CONN_F_* */
+	struct vs_tuple in;		/* then the out tuple */
 };
+
+static inline struct vs_tuple *vs_conn_out(struct vs_conn *cp)
+{
+	return (void *)&cp->in + vs_tuple_size(cp->in.key.af);
+}
 
 int vs_conn_net_init(struct vs_net *vn);
 void vs_conn_net_pre_exit(struct vs_net *vn);
@@ -86,17 +118,19 @@ struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
 void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
 		 __be32 caddr, __be32 vaddr);
 
+/* An IPv4 key. */
 static inline void vs_conn_key_make(struct vs_conn_key *key, __be32 saddr,
 				    __be32 daddr, __be16 sport, __be16 dport,
 				    u8 protocol, u8 dir)
 {
-	key->saddr = saddr;
-	key->daddr = daddr;
 	key->sport = sport;
 	key->dport = dport;
 	key->protocol = protocol;
 	key->dir = dir;
+	key->af = AF_INET;
 	key->zero = 0;
+	key->v4.saddr = saddr;
+	key->v4.daddr = daddr;
 }
 
 /* A connection as another director sent it (VS_CMD_NEW_CONN). */
@@ -115,8 +149,9 @@ void vs_tmpl_put(struct vs_conn *tmpl);
 
 static inline struct vs_conn *vs_tuple_conn(struct vs_tuple *t)
 {
-	return t->key.dir == VS_DIR_OUT ? container_of(t, struct vs_conn, out)
-					 : container_of(t, struct vs_conn, in);
+	if (t->key.dir == VS_DIR_OUT)
+		t = (void *)t - vs_tuple_size(t->key.af);
+	return container_of(t, struct vs_conn, in);
 }
 
 static inline bool vs_conn_active_state(u8 state)

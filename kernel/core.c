@@ -145,8 +145,8 @@ static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
 				const struct vs_conn_key *key)
 {
 	struct vs_pkt pkt = {
-		.saddr.ip = key->saddr,
-		.daddr.ip = key->daddr,
+		.saddr.ip = key->v4.saddr,
+		.daddr.ip = key->v4.daddr,
 		.sport = key->sport,
 		.dport = key->dport,
 		.protocol = key->protocol,
@@ -269,7 +269,7 @@ static unsigned int out_packet(struct vs_net *vn, struct sk_buff *skb,
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
 		return NF_ACCEPT;
-	if (vs_mangle(skb, l4->thoff, true, cp->in.key.daddr, cp->in.key.dport))
+	if (vs_mangle(skb, l4->thoff, true, cp->in.key.v4.daddr, cp->in.key.dport))
 		return NF_DROP;
 	vs_conn_set_output(cp);
 	if (l4->protocol == IPPROTO_TCP)
@@ -412,7 +412,7 @@ static unsigned int out_icmp(struct vs_net *vn, struct sk_buff *skb)
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
 		return NF_ACCEPT;
-	if (icmp_nat(skb, &ic, true, cp->in.key.daddr, false, cp->in.key.daddr,
+	if (icmp_nat(skb, &ic, true, cp->in.key.v4.daddr, false, cp->in.key.v4.daddr,
 		     cp->in.key.dport))
 		return NF_DROP;
 	count_packet(cp, false, skb->len);

@@ -682,14 +682,19 @@ static int put_conn(struct sk_buff *skb, const struct vs_conn *cp)
 	__be16 vport = k->dport;
 	struct nlattr *nest;
 
-	caddr.ip = k->saddr;
-	vaddr.ip = k->daddr;
+	if (k->af == AF_INET6) {
+		memcpy(&caddr, &k->v6.saddr, sizeof(caddr));
+		memcpy(&vaddr, &k->v6.daddr, sizeof(vaddr));
+	} else {
+		caddr.ip = k->v4.saddr;
+		vaddr.ip = k->v4.daddr;
+	}
 	if ((cp->flags & VS_CONN_F_TMPL) && fwmark)
-		vaddr.ip = 0;		/* the key holds the mark there */
+		memset(&vaddr, 0, sizeof(vaddr));	/* the key holds the mark */
 	nest = nla_nest_start(skb, VS_A_CONN);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u16(skb, VS_CONN_A_AF, AF_INET) ||
+	if (nla_put_u16(skb, VS_CONN_A_AF, k->af) ||
 	    nla_put_u8(skb, VS_CONN_A_PROTOCOL, k->protocol) ||
 	    nla_put(skb, VS_CONN_A_CADDR, sizeof(caddr), &caddr) ||
 	    nla_put_be16(skb, VS_CONN_A_CPORT, k->sport) ||
