@@ -20,6 +20,7 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 
 #include "conn.h"
 #include "core.h"
@@ -202,20 +203,27 @@ struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key)
  * netmask, with the service (or its mark) and no client port.
  */
 void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
-		 __be32 caddr, __be32 vaddr)
+		 const union vs_addr *caddr, const union vs_addr *vaddr)
 {
-	__be32 mask = inet_make_mask(READ_ONCE(svc->netmask));
+	u8 prefix = READ_ONCE(svc->netmask), af = svc->key.af;
+	union vs_addr client = {}, mark = {};
 
+	if (af == AF_INET6)
+		ipv6_addr_prefix((struct in6_addr *)&client,
+				 (const struct in6_addr *)caddr, prefix);
+	else
+		client.ip = caddr->ip & inet_make_mask(prefix);
 	/*
 	 * The service's port, not the packet's: an FTP service's data
 	 * connections (service.c) find the entry of its control connection.
 	 */
-	if (svc->key.fwmark)
-		vs_conn_key_make(key, caddr & mask, htonl(svc->key.fwmark), 0,
-				 0, 0, VS_DIR_TMPL);
-	else
-		vs_conn_key_make(key, caddr & mask, vaddr, 0, svc->key.port,
+	if (svc->key.fwmark) {
+		mark.ip = htonl(svc->key.fwmark);
+		vs_conn_key_fill(key, af, &client, &mark, 0, 0, 0, VS_DIR_TMPL);
+	} else {
+		vs_conn_key_fill(key, af, &client, vaddr, 0, svc->key.port,
 				 svc->key.protocol, VS_DIR_TMPL);
+	}
 }
 
 /* Count a connection in or out of its server's connection numbers. */
@@ -777,11 +785,10 @@ void vs_conn_net_exit(struct vs_net *vn)
 static struct vs_dest *sync_dest(struct vs_net *vn, const struct vs_service *svc,
 				 const struct vs_conn_sync *s)
 {
-	union vs_addr daddr = { .ip = s->daddr };
-	struct vs_dest *dest = vs_dest_find(vn, svc, &daddr, s->dport);
+	struct vs_dest *dest = vs_dest_find(vn, svc, &s->daddr, s->dport);
 
 	/* A port-0 server is listed with the port the client used. */
-	return dest ?: vs_dest_find(vn, svc, &daddr, 0);
+	return dest ?: vs_dest_find(vn, svc, &s->daddr, 0);
 }
 
 /*
@@ -790,7 +797,6 @@ static struct vs_dest *sync_dest(struct vs_net *vn, const struct vs_service *svc
  */
 int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 {
-	union vs_addr vaddr = { .ip = s->vaddr };
 	unsigned long expires = jiffies + msecs_to_jiffies(s->expires_ms) + 1;
 	struct vs_conn *cp, *tmpl = NULL;
 	struct vs_service *svc;
@@ -800,7 +806,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 	u8 flags;
 
 	rcu_read_lock();
-	svc = vs_service_lookup_rcu(vn, AF_INET, s->protocol, &vaddr, s->vport,
+	svc = vs_service_lookup_rcu(vn, s->af, s->protocol, &s->vaddr, s->vport,
 				    s->fwmark);
 	dest = svc ? sync_dest(vn, svc, s) : NULL;
 	if (!dest) {
@@ -808,10 +814,10 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 		goto out;
 	}
 	if (s->tmpl)
-		vs_tmpl_key(&key, svc, s->caddr, s->vaddr);
+		vs_tmpl_key(&key, svc, &s->caddr, &s->vaddr);
 	else
-		vs_conn_key_make(&key, s->caddr, s->vaddr, s->cport, s->vport,
-				 s->protocol, VS_DIR_IN);
+		vs_conn_key_fill(&key, s->af, &s->caddr, &s->vaddr, s->cport,
+				 s->vport, s->protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
 	if (cp) {
 		if (!s->tmpl)
@@ -824,7 +830,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 	if (!s->tmpl && (svc->flags & VS_SVC_F_PERSISTENT)) {
 		struct vs_conn_key tkey;
 
-		vs_tmpl_key(&tkey, svc, s->caddr, s->vaddr);
+		vs_tmpl_key(&tkey, svc, &s->caddr, &s->vaddr);
 		tmpl = vs_tmpl_get(vn, &tkey);
 	}
 	cp = vs_conn_new(vn, &key, dest, tmpl, flags,

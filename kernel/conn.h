@@ -116,7 +116,7 @@ void vs_conn_start(struct vs_net *vn);
 
 struct vs_conn *vs_tmpl_get(struct vs_net *vn, const struct vs_conn_key *key);
 void vs_tmpl_key(struct vs_conn_key *key, const struct vs_service *svc,
-		 __be32 caddr, __be32 vaddr);
+		 const union vs_addr *caddr, const union vs_addr *vaddr);
 
 /* An IPv4 key. */
 static inline void vs_conn_key_make(struct vs_conn_key *key, __be32 saddr,
@@ -133,12 +133,42 @@ static inline void vs_conn_key_make(struct vs_conn_key *key, __be32 saddr,
 	key->v4.daddr = daddr;
 }
 
+/* A key of either family from addresses as the uapi holds them. */
+static inline void vs_conn_key_fill(struct vs_conn_key *key, u8 af,
+				    const union vs_addr *saddr,
+				    const union vs_addr *daddr, __be16 sport,
+				    __be16 dport, u8 protocol, u8 dir)
+{
+	vs_conn_key_make(key, saddr->ip, daddr->ip, sport, dport, protocol, dir);
+	if (af != AF_INET6)
+		return;
+	key->af = AF_INET6;
+	memcpy(&key->v6.saddr, saddr, sizeof(key->v6.saddr));
+	memcpy(&key->v6.daddr, daddr, sizeof(key->v6.daddr));
+}
+
+/* The key's addresses as the uapi holds them. */
+static inline void vs_conn_key_addrs(const struct vs_conn_key *key,
+				     union vs_addr *saddr, union vs_addr *daddr)
+{
+	memset(saddr, 0, sizeof(*saddr));
+	memset(daddr, 0, sizeof(*daddr));
+	if (key->af == AF_INET6) {
+		memcpy(saddr, &key->v6.saddr, sizeof(*saddr));
+		memcpy(daddr, &key->v6.daddr, sizeof(*daddr));
+	} else {
+		saddr->ip = key->v4.saddr;
+		daddr->ip = key->v4.daddr;
+	}
+}
+
 /* A connection as another director sent it (VS_CMD_NEW_CONN). */
 struct vs_conn_sync {
+	u8 af;
 	u8 protocol;
 	bool tmpl;
 	u8 state;
-	__be32 caddr, vaddr, daddr;
+	union vs_addr caddr, vaddr, daddr;
 	__be16 cport, vport, dport;
 	u32 fwmark;
 	u32 expires_ms;

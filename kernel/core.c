@@ -8,16 +8,22 @@
  *   FORWARD, LOCAL_OUT                  real server -> client: NAT replies
  *             get the VIP back as their source.
  *
+ * The same three for IPv4 and IPv6, on a header parsed once (vs_iph).
  * Everything here runs under RCU with no lock of its own; packets we
  * forwarded carry skb->ipvs_property so that no later hook, ours or the
  * in-tree IPVS's, touches them again.
  */
 
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/inetdevice.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "conn.h"
 #include "core.h"
@@ -26,46 +32,95 @@
 #include "sched.h"
 #include "xmit.h"
 
+/* The network header of a packet of either family. */
+struct vs_iph {
+	u8 af;
+	u8 protocol;		/* the upper layer, past IPv6 extension headers */
+	bool fragment;		/* a fragment, first or not */
+	unsigned int thoff;	/* the upper layer's header */
+	union vs_addr saddr;
+	union vs_addr daddr;
+};
+
 struct vs_l4 {
-	unsigned int thoff;
-	u8 protocol;
 	u8 tcp_flags;
 	__be16 sport;
 	__be16 dport;
 };
 
-/* Ports and TCP flags of an unfragmented TCP or UDP packet. */
-static bool parse_l4(const struct sk_buff *skb, struct vs_l4 *l4)
+static bool parse_iph(const struct sk_buff *skb, u8 af, struct vs_iph *h)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	memset(h, 0, sizeof(*h));
+	h->af = af;
+	if (af == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		h->protocol = iph->protocol;
+		h->fragment = ip_is_fragment(iph);
+		h->thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+		h->saddr.ip = iph->saddr;
+		h->daddr.ip = iph->daddr;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		unsigned int thoff = 0;
+		int flags = 0, protocol;
+
+		protocol = ipv6_find_hdr(skb, &thoff, -1, NULL, &flags);
+		if (protocol < 0)
+			return false;
+		h->protocol = protocol;
+		h->fragment = flags & IP6_FH_F_FRAG;
+		h->thoff = thoff;
+		memcpy(&h->saddr, &ip6h->saddr, sizeof(h->saddr));
+		memcpy(&h->daddr, &ip6h->daddr, sizeof(h->daddr));
+	}
+	return true;
+}
+
+static u8 icmp_protocol(u8 af)
+{
+	return af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+}
+
+/* Ports and TCP flags of an unfragmented TCP or UDP packet. */
+static bool parse_l4(const struct sk_buff *skb, const struct vs_iph *h,
+		     struct vs_l4 *l4)
+{
 	__be16 _ports[2];
 	const __be16 *ports;
 
-	if (ip_is_fragment(iph))
+	if (h->fragment)
 		return false;
-	l4->protocol = iph->protocol;
-	l4->thoff = skb_network_offset(skb) + ip_hdrlen(skb);
 	l4->tcp_flags = 0;
 	/* A header cut short is not ours to forward, nor to open a connection. */
-	if (l4->protocol == IPPROTO_TCP) {
+	if (h->protocol == IPPROTO_TCP) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
 
-		th = skb_header_pointer(skb, l4->thoff, sizeof(_th), &_th);
+		th = skb_header_pointer(skb, h->thoff, sizeof(_th), &_th);
 		if (!th || th->doff < sizeof(_th) / 4 ||
-		    skb->len < l4->thoff + th->doff * 4)
+		    skb->len < h->thoff + th->doff * 4)
 			return false;
 		l4->tcp_flags = tcp_flag_byte(th);
-	} else if (l4->protocol != IPPROTO_UDP ||
-		   skb->len < l4->thoff + sizeof(struct udphdr)) {
+	} else if (h->protocol != IPPROTO_UDP ||
+		   skb->len < h->thoff + sizeof(struct udphdr)) {
 		return false;
 	}
-	ports = skb_header_pointer(skb, l4->thoff, sizeof(_ports), _ports);
+	ports = skb_header_pointer(skb, h->thoff, sizeof(_ports), _ports);
 	if (!ports)
 		return false;
 	l4->sport = ports[0];
 	l4->dport = ports[1];
 	return true;
+}
+
+/* "Port unreachable" to the sender: no server could take the connection. */
+static void send_unreachable(struct sk_buff *skb, u8 af)
+{
+	if (af == AF_INET6)
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	else
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 }
 
 /*
@@ -117,7 +172,7 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	struct vs_conn *tmpl;
 	struct vs_dest *dest;
 
-	vs_tmpl_key(&key, svc, pkt->saddr.ip, pkt->daddr.ip);
+	vs_tmpl_key(&key, svc, &pkt->saddr, &pkt->daddr);
 	tmpl = vs_tmpl_get(vn, &key);
 	if (tmpl) {
 		if (tmpl_usable(vn, tmpl)) {
@@ -142,20 +197,19 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 
 /* Choose a real server for a new connection and make the connection. */
 static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
-				const struct vs_conn_key *key)
+				     const struct vs_conn_key *key)
 {
 	struct vs_pkt pkt = {
-		.saddr.ip = key->v4.saddr,
-		.daddr.ip = key->v4.daddr,
 		.sport = key->sport,
 		.dport = key->dport,
 		.protocol = key->protocol,
-		.af = AF_INET,
+		.af = key->af,
 	};
 	struct vs_conn *tmpl = NULL, *cp;
 	struct vs_dest *dest;
 	u8 state;
 
+	vs_conn_key_addrs(key, &pkt.saddr, &pkt.daddr);
 	if (READ_ONCE(svc->flags) & VS_SVC_F_PERSISTENT) {
 		tmpl = persist(vn, svc, &pkt);
 		dest = tmpl ? tmpl->dest : NULL;
@@ -194,29 +248,26 @@ static bool nodest_ends(struct vs_net *vn, struct vs_conn *cp)
 }
 
 static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
-			      const struct vs_l4 *l4)
+			      const struct vs_iph *h, const struct vs_l4 *l4)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	struct vs_service *svc;
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 
-	vs_conn_key_make(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
-		 l4->protocol, VS_DIR_IN);
+	vs_conn_key_fill(&key, h->af, &h->saddr, &h->daddr, l4->sport,
+			 l4->dport, h->protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
-	if (cp && l4->protocol == IPPROTO_TCP && is_syn(l4) &&
+	if (cp && h->protocol == IPPROTO_TCP && is_syn(l4) &&
 	    vs_tcp_reusable(READ_ONCE(cp->state))) {
 		vs_conn_kill(vn, cp);
 		cp = NULL;
 	}
 	if (cp && nodest_ends(vn, cp)) {
-		if (l4->protocol == IPPROTO_TCP)
+		if (h->protocol == IPPROTO_TCP)
 			return NF_ACCEPT;
 		cp = NULL;
 	}
 	if (!cp) {
-		union vs_addr vaddr = { .ip = iph->daddr };
-
 		/*
 		 * A standby that is also a real server: the active director
 		 * sent this packet here by direct routing, so it is ours to
@@ -227,7 +278,7 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 		if (READ_ONCE(vn->backup_only))
 			return NF_ACCEPT;
 
-		svc = vs_service_lookup_rcu(vn, AF_INET, l4->protocol, &vaddr,
+		svc = vs_service_lookup_rcu(vn, h->af, h->protocol, &h->daddr,
 					    l4->dport, skb->mark);
 		if (!svc)
 			return NF_ACCEPT;
@@ -235,7 +286,7 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 		 * Only a SYN opens a TCP connection; the rest meets the
 		 * local stack, which resets it.
 		 */
-		if (l4->protocol == IPPROTO_TCP && !is_syn(l4))
+		if (h->protocol == IPPROTO_TCP && !is_syn(l4))
 			return NF_ACCEPT;
 		cp = schedule_conn(vn, svc, &key);
 		if (PTR_ERR(cp) == -EEXIST)	/* another CPU made it */
@@ -243,36 +294,37 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 		else if (IS_ERR(cp))
 			cp = NULL;
 		if (!cp) {
-			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+			send_unreachable(skb, h->af);
 			return NF_DROP;
 		}
 	}
-	if (l4->protocol == IPPROTO_TCP)
+	if (h->protocol == IPPROTO_TCP)
 		tcp_transition(cp, READ_ONCE(cp->flags) & VS_CONN_F_OUTPUT ?
 			       VS_DIR_TCP_INPUT : VS_DIR_TCP_INPUT_ONLY,
 			       l4->tcp_flags);
 	vs_conn_touch(vn, cp);
 	count_packet(cp, true, skb->len);
-	return vs_xmit(vn, skb, cp);
+	return vs_xmit(vn, skb, cp, h->thoff);
 }
 
 /* A NAT reply from a real server: the client must see the VIP. */
 static unsigned int out_packet(struct vs_net *vn, struct sk_buff *skb,
-			       const struct vs_l4 *l4)
+			       const struct vs_iph *h, const struct vs_l4 *l4)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	union vs_addr client, vip;
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 
-	vs_conn_key_make(&key, iph->saddr, iph->daddr, l4->sport, l4->dport,
-		 l4->protocol, VS_DIR_OUT);
+	vs_conn_key_fill(&key, h->af, &h->saddr, &h->daddr, l4->sport,
+			 l4->dport, h->protocol, VS_DIR_OUT);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
 		return NF_ACCEPT;
-	if (vs_mangle(skb, l4->thoff, true, cp->in.key.v4.daddr, cp->in.key.dport))
+	vs_conn_key_addrs(&cp->in.key, &client, &vip);
+	if (vs_mangle(skb, cp, h->thoff, true, &vip, cp->in.key.dport))
 		return NF_DROP;
 	vs_conn_set_output(cp);
-	if (l4->protocol == IPPROTO_TCP)
+	if (h->protocol == IPPROTO_TCP)
 		tcp_transition(cp, VS_DIR_TCP_OUTPUT, l4->tcp_flags);
 	vs_conn_touch(vn, cp);
 	count_packet(cp, false, skb->len);
@@ -281,45 +333,88 @@ static unsigned int out_packet(struct vs_net *vn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* An ICMP error and the start of the packet it quotes. */
 struct vs_icmp {
 	unsigned int icoff;		/* ICMP header */
-	unsigned int inoff;		/* embedded IP header */
-	struct iphdr inner;
-	__be16 ports[2];
+	unsigned int inoff;		/* quoted IP header */
+	unsigned int inthoff;		/* quoted TCP or UDP header */
+	u8 protocol;			/* quoted: TCP or UDP */
+	union vs_addr saddr, daddr;	/* quoted */
+	__be16 ports[2];		/* quoted */
 };
 
-/*
- * An ICMP error about a TCP or UDP packet, with the packet's header. The
- * quoted header must be a plausible IPv4 one and the start of its packet:
- * behind a later fragment's header come payload bytes, not ports.
- */
-static bool parse_icmp(const struct sk_buff *skb, struct vs_icmp *ic)
+static bool icmp4_error(u8 type)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct icmphdr _h;
-	const struct icmphdr *h;
+	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_SOURCE_QUENCH || type == ICMP_PARAMETERPROB;
+}
+
+/*
+ * The quoted header must be a plausible IPv4 one and the start of its
+ * packet: behind a later fragment's header come payload bytes, not ports.
+ */
+static bool parse_quoted4(const struct sk_buff *skb, struct vs_icmp *ic)
+{
+	struct iphdr _in;
+	const struct iphdr *in;
+
+	in = skb_header_pointer(skb, ic->inoff, sizeof(_in), &_in);
+	if (!in || in->version != 4 || in->ihl < 5 ||
+	    (in->frag_off & htons(IP_OFFSET)))
+		return false;
+	ic->protocol = in->protocol;
+	ic->inthoff = ic->inoff + in->ihl * 4;
+	ic->saddr.ip = in->saddr;
+	ic->daddr.ip = in->daddr;
+	return true;
+}
+
+/* The same for IPv6, past the quoted packet's extension headers. */
+static bool parse_quoted6(const struct sk_buff *skb, struct vs_icmp *ic)
+{
+	struct ipv6hdr _in;
+	const struct ipv6hdr *in;
+	__be16 frag_off = 0;
+	u8 nexthdr;
+	int off;
+
+	in = skb_header_pointer(skb, ic->inoff, sizeof(_in), &_in);
+	if (!in || in->version != 6)
+		return false;
+	nexthdr = in->nexthdr;
+	memcpy(&ic->saddr, &in->saddr, sizeof(ic->saddr));
+	memcpy(&ic->daddr, &in->daddr, sizeof(ic->daddr));
+	off = ipv6_skip_exthdr(skb, ic->inoff + sizeof(_in), &nexthdr, &frag_off);
+	if (off < 0 || (frag_off & htons(~0x7)))
+		return false;
+	ic->protocol = nexthdr;
+	ic->inthoff = off;
+	return true;
+}
+
+/* An ICMP error about a TCP or UDP packet, with that packet's header. */
+static bool parse_icmp(const struct sk_buff *skb, const struct vs_iph *h,
+		       struct vs_icmp *ic)
+{
+	struct icmphdr _ih;	/* type and code sit alike in ICMPv6 */
+	const struct icmphdr *ih;
 	const void *p;
 
-	if (ip_is_fragment(iph))
+	if (h->fragment)
 		return false;
-	ic->icoff = skb_network_offset(skb) + ip_hdrlen(skb);
-	h = skb_header_pointer(skb, ic->icoff, sizeof(_h), &_h);
-	if (!h || (h->type != ICMP_DEST_UNREACH && h->type != ICMP_TIME_EXCEEDED &&
-		   h->type != ICMP_SOURCE_QUENCH && h->type != ICMP_PARAMETERPROB))
+	ic->icoff = h->thoff;
+	ih = skb_header_pointer(skb, ic->icoff, sizeof(_ih), &_ih);
+	if (!ih)
 		return false;
-	ic->inoff = ic->icoff + sizeof(*h);
-	p = skb_header_pointer(skb, ic->inoff, sizeof(ic->inner), &ic->inner);
-	if (!p)
+	if (h->af == AF_INET6 ? ih->type >= 128 || !ih->type :
+	    !icmp4_error(ih->type))
 		return false;
-	if (p != &ic->inner)
-		memcpy(&ic->inner, p, sizeof(ic->inner));
-	if (ic->inner.version != 4 || ic->inner.ihl < 5 ||
-	    (ic->inner.frag_off & htons(IP_OFFSET)))
+	ic->inoff = ic->icoff + sizeof(*ih);
+	if (!(h->af == AF_INET6 ? parse_quoted6(skb, ic) : parse_quoted4(skb, ic)))
 		return false;
-	if (ic->inner.protocol != IPPROTO_TCP && ic->inner.protocol != IPPROTO_UDP)
+	if (ic->protocol != IPPROTO_TCP && ic->protocol != IPPROTO_UDP)
 		return false;
-	p = skb_header_pointer(skb, ic->inoff + ic->inner.ihl * 4,
-			       sizeof(ic->ports), ic->ports);
+	p = skb_header_pointer(skb, ic->inthoff, sizeof(ic->ports), ic->ports);
 	if (!p)
 		return false;
 	if (p != ic->ports)
@@ -327,93 +422,121 @@ static bool parse_icmp(const struct sk_buff *skb, struct vs_icmp *ic)
 	return true;
 }
 
-/* Is the ICMP message intact? A corrupt one must not leave with a good sum. */
-static bool icmp_csum_ok(struct sk_buff *skb, const struct vs_icmp *ic)
+/* The ICMP checksum over [icoff, len), with IPv6's pseudo-header. */
+static __sum16 icmp_csum(struct sk_buff *skb, const struct vs_iph *h,
+			 unsigned int icoff)
 {
-	if (skb_csum_unnecessary(skb))
-		return true;
-	return !csum_fold(skb_checksum(skb, ic->icoff, skb->len - ic->icoff, 0));
+	unsigned int len = skb->len - icoff;
+	__wsum sum = skb_checksum(skb, icoff, len, 0);
+
+	if (h->af != AF_INET6)
+		return csum_fold(sum);
+	return csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+			       len, IPPROTO_ICMPV6, sum);
+}
+
+/* Is the ICMP message intact? A corrupt one must not leave with a good sum. */
+static bool icmp_csum_ok(struct sk_buff *skb, const struct vs_iph *h,
+			 const struct vs_icmp *ic)
+{
+	return skb_csum_unnecessary(skb) || !icmp_csum(skb, h, ic->icoff);
+}
+
+static void set_addr4(struct iphdr *iph, bool src, __be32 addr)
+{
+	__be32 *pa = src ? &iph->saddr : &iph->daddr;
+
+	csum_replace4(&iph->check, *pa, addr);
+	*pa = addr;
+}
+
+static void set_addr6(struct ipv6hdr *ip6h, bool src, const union vs_addr *addr)
+{
+	memcpy(src ? &ip6h->saddr : &ip6h->daddr, addr, sizeof(struct in6_addr));
 }
 
 /*
  * Translate an ICMP error for NAT: one outer address and one endpoint of
  * the packet it quotes; the ICMP checksum, checked first, is computed anew.
  */
-static int icmp_nat(struct sk_buff *skb, const struct vs_icmp *ic, bool outer_src,
-		    __be32 outer, bool inner_src, __be32 addr, __be16 port)
+static int icmp_nat(struct sk_buff *skb, const struct vs_iph *h,
+		    const struct vs_icmp *ic, bool outer_src,
+		    const union vs_addr *outer, bool inner_src,
+		    const union vs_addr *addr, __be16 port)
 {
-	struct iphdr *iph, *inner;
-	struct icmphdr *h;
-	__be32 *pa;
+	void *inner;
 	__be16 *pp;
+	__sum16 *sum;
 
-	if (!icmp_csum_ok(skb, ic))
+	if (!icmp_csum_ok(skb, h, ic))
 		return -EINVAL;
 	if (skb_ensure_writable(skb, skb->len))
 		return -ENOMEM;
-	iph = ip_hdr(skb);
-	pa = outer_src ? &iph->saddr : &iph->daddr;
-	csum_replace4(&iph->check, *pa, outer);
-	*pa = outer;
-	inner = (struct iphdr *)(skb_network_header(skb) + ic->inoff -
-				 skb_network_offset(skb));
-	pa = inner_src ? &inner->saddr : &inner->daddr;
-	csum_replace4(&inner->check, *pa, addr);
-	*pa = addr;
-	pp = (__be16 *)((u8 *)inner + inner->ihl * 4) + (inner_src ? 0 : 1);
+	inner = skb->data + ic->inoff;
+	if (h->af == AF_INET6) {
+		set_addr6(ipv6_hdr(skb), outer_src, outer);
+		set_addr6(inner, inner_src, addr);
+		sum = &((struct icmp6hdr *)(skb->data + ic->icoff))->icmp6_cksum;
+	} else {
+		set_addr4(ip_hdr(skb), outer_src, outer->ip);
+		set_addr4(inner, inner_src, addr->ip);
+		sum = &((struct icmphdr *)(skb->data + ic->icoff))->checksum;
+	}
+	pp = (__be16 *)(skb->data + ic->inthoff) + (inner_src ? 0 : 1);
 	*pp = port;
-	h = (struct icmphdr *)(skb_network_header(skb) + ic->icoff -
-			       skb_network_offset(skb));
-	h->checksum = 0;
-	h->checksum = csum_fold(skb_checksum(skb, ic->icoff, skb->len - ic->icoff, 0));
+	*sum = 0;
+	*sum = icmp_csum(skb, h, ic->icoff);
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	return 0;
 }
 
 /* From a client about a reply we sent: pass it on to the real server. */
-static unsigned int in_icmp(struct vs_net *vn, struct sk_buff *skb)
+static unsigned int in_icmp(struct vs_net *vn, struct sk_buff *skb,
+			    const struct vs_iph *h)
 {
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 	struct vs_icmp ic;
 
-	if (!parse_icmp(skb, &ic))
+	if (!parse_icmp(skb, h, &ic))
 		return NF_ACCEPT;
 	/* It quotes VIP -> client; the connection is client -> VIP. */
-	vs_conn_key_make(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
-		 ic.inner.protocol, VS_DIR_IN);
+	vs_conn_key_fill(&key, h->af, &ic.daddr, &ic.saddr, ic.ports[1],
+			 ic.ports[0], ic.protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
 		return NF_ACCEPT;
 	if (cp->flags & VS_CONN_F_NAT) {
 		const struct vs_dest *dest = cp->dest;
 
-		if (icmp_nat(skb, &ic, false, dest->key.addr.ip, true,
-			     dest->key.addr.ip,
+		if (icmp_nat(skb, h, &ic, false, &dest->key.addr, true,
+			     &dest->key.addr,
 			     dest->key.port ? dest->key.port : key.dport))
 			return NF_DROP;
 	}
 	count_packet(cp, true, skb->len);
-	return vs_xmit(vn, skb, cp);
+	return vs_xmit(vn, skb, cp, 0);
 }
 
 /* From a real server about a packet of a NAT connection: to the client. */
-static unsigned int out_icmp(struct vs_net *vn, struct sk_buff *skb)
+static unsigned int out_icmp(struct vs_net *vn, struct sk_buff *skb,
+			     const struct vs_iph *h)
 {
+	union vs_addr client, vip;
 	struct vs_conn_key key;
 	struct vs_conn *cp;
 	struct vs_icmp ic;
 
-	if (!parse_icmp(skb, &ic))
+	if (!parse_icmp(skb, h, &ic))
 		return NF_ACCEPT;
 	/* It quotes client -> server; the reply key is server -> client. */
-	vs_conn_key_make(&key, ic.inner.daddr, ic.inner.saddr, ic.ports[1], ic.ports[0],
-		 ic.inner.protocol, VS_DIR_OUT);
+	vs_conn_key_fill(&key, h->af, &ic.daddr, &ic.saddr, ic.ports[1],
+			 ic.ports[0], ic.protocol, VS_DIR_OUT);
 	cp = vs_conn_lookup(vn, &key);
 	if (!cp)
 		return NF_ACCEPT;
-	if (icmp_nat(skb, &ic, true, cp->in.key.v4.daddr, false, cp->in.key.v4.daddr,
-		     cp->in.key.dport))
+	vs_conn_key_addrs(&cp->in.key, &client, &vip);
+	if (icmp_nat(skb, h, &ic, true, &vip, false, &vip, cp->in.key.dport))
 		return NF_DROP;
 	count_packet(cp, false, skb->len);
 	skb->ipvs_property = 1;
@@ -421,39 +544,54 @@ static unsigned int out_icmp(struct vs_net *vn, struct sk_buff *skb)
 	return NF_ACCEPT;
 }
 
+static u8 hook_af(const struct nf_hook_state *state)
+{
+	return state->pf == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+}
+
 static unsigned int vs_in_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	struct vs_net *vn = vs_net(state->net);
+	struct vs_iph h;
 	struct vs_l4 l4;
 
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
-	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
-		return in_icmp(vn, skb);
-	if (!parse_l4(skb, &l4))
+	if (!parse_iph(skb, hook_af(state), &h))
 		return NF_ACCEPT;
-	return in_packet(vn, skb, &l4);
+	if (h.protocol == icmp_protocol(h.af))
+		return in_icmp(vn, skb, &h);
+	if (!parse_l4(skb, &h, &l4))
+		return NF_ACCEPT;
+	return in_packet(vn, skb, &h, &l4);
 }
 
 static unsigned int out_hook(struct vs_net *vn, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
+	struct vs_iph h;
 	struct vs_l4 l4;
 
-	/* Replies are matched by ports: put fragments together first. */
-	if (ip_is_fragment(ip_hdr(skb))) {
+	/*
+	 * Replies are matched by ports: put IPv4 fragments together first.
+	 * IPv6 ones were, before routing (nf_defrag_ipv6, enabled with the
+	 * hooks).
+	 */
+	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb))) {
 		if (state->hook != NF_INET_FORWARD)
 			return NF_ACCEPT;
 		if (ip_defrag(state->net, skb, IP_DEFRAG_VS_FWD))
 			return NF_STOLEN;
 		ip_send_check(ip_hdr(skb));
 	}
-	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
-		return out_icmp(vn, skb);
-	if (!parse_l4(skb, &l4))
+	if (!parse_iph(skb, hook_af(state), &h))
 		return NF_ACCEPT;
-	return out_packet(vn, skb, &l4);
+	if (h.protocol == icmp_protocol(h.af))
+		return out_icmp(vn, skb, &h);
+	if (!parse_l4(skb, &h, &l4))
+		return NF_ACCEPT;
+	return out_packet(vn, skb, &h, &l4);
 }
 
 static unsigned int vs_out_hook(void *priv, struct sk_buff *skb,
@@ -493,6 +631,21 @@ static const struct nf_hook_ops vs_hook_ops[] = {
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_NAT_DST + 1,
+	}, {
+		.hook = vs_in_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_NAT_SRC - 1,
+	}, {
+		.hook = vs_out_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_NAT_SRC,
+	}, {
+		.hook = vs_out_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_NAT_DST + 1,
 	},
 };
 
@@ -504,9 +657,18 @@ int vs_core_enable(struct vs_net *vn)
 	lockdep_assert_held(&vn->lock);
 	if (vn->enabled)
 		return 0;
-	ret = nf_register_net_hooks(vn->net, vs_hook_ops, ARRAY_SIZE(vs_hook_ops));
+	/*
+	 * IPv6 fragments reach LOCAL_IN unassembled: have the namespace put
+	 * them together before routing, as conntrack and IPVS do.
+	 */
+	ret = nf_defrag_ipv6_enable(vn->net);
 	if (ret)
 		return ret;
+	ret = nf_register_net_hooks(vn->net, vs_hook_ops, ARRAY_SIZE(vs_hook_ops));
+	if (ret) {
+		nf_defrag_ipv6_disable(vn->net);
+		return ret;
+	}
 	WRITE_ONCE(vn->enabled, true);
 	vs_conn_start(vn);
 	vs_service_start_estimator(vn);
@@ -515,8 +677,10 @@ int vs_core_enable(struct vs_net *vn)
 
 static void disable(struct vs_net *vn)
 {
-	if (vn->enabled)
+	if (vn->enabled) {
 		nf_unregister_net_hooks(vn->net, vs_hook_ops, ARRAY_SIZE(vs_hook_ops));
+		nf_defrag_ipv6_disable(vn->net);
+	}
 	WRITE_ONCE(vn->enabled, false);
 }
 

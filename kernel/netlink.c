@@ -120,11 +120,25 @@ static int only_attrs(struct nlattr **tb, int max, unsigned long allowed,
 		    BIT(VS_DEST_A_WEIGHT) | BIT(VS_DEST_A_U_THRESH) | \
 		    BIT(VS_DEST_A_L_THRESH))
 
-static int check_addr(const struct nlattr *attr, union vs_addr *addr,
+/* A family attribute: AF_INET (also when absent) or AF_INET6. */
+static int parse_af(const struct nlattr *attr, u8 *af,
+		    struct netlink_ext_ack *extack)
+{
+	u16 v = attr ? nla_get_u16(attr) : AF_INET;
+
+	if (v != AF_INET && v != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	*af = v;
+	return 0;
+}
+
+static int check_addr(const struct nlattr *attr, u8 af, union vs_addr *addr,
 		      struct netlink_ext_ack *extack)
 {
 	nla_memcpy(addr, attr, sizeof(*addr));
-	if (addr->ip6[1] || addr->ip6[2] || addr->ip6[3]) {
+	if (af == AF_INET && (addr->ip6[1] || addr->ip6[2] || addr->ip6[3])) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "IPv4 address with non-zero bytes after the first 4");
 		return -EINVAL;
@@ -135,13 +149,12 @@ static int check_addr(const struct nlattr *attr, union vs_addr *addr,
 static int parse_key(struct nlattr **tb, struct vs_service_key *key,
 		     struct netlink_ext_ack *extack)
 {
+	int ret;
+
 	memset(key, 0, sizeof(*key));
-	key->af = AF_INET;
-	if (tb[VS_SVC_A_AF] && nla_get_u16(tb[VS_SVC_A_AF]) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VS_SVC_A_AF],
-				    "only AF_INET is supported");
-		return -EAFNOSUPPORT;
-	}
+	ret = parse_af(tb[VS_SVC_A_AF], &key->af, extack);
+	if (ret)
+		return ret;
 	if (tb[VS_SVC_A_FWMARK]) {
 		if (tb[VS_SVC_A_PROTOCOL] || tb[VS_SVC_A_ADDR] || tb[VS_SVC_A_PORT]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[VS_SVC_A_FWMARK],
@@ -162,7 +175,7 @@ static int parse_key(struct nlattr **tb, struct vs_service_key *key,
 		return -EPROTONOSUPPORT;
 	}
 	key->port = nla_get_be16(tb[VS_SVC_A_PORT]);
-	return check_addr(tb[VS_SVC_A_ADDR], &key->addr, extack);
+	return check_addr(tb[VS_SVC_A_ADDR], key->af, &key->addr, extack);
 }
 
 /* Parse VS_A_SERVICE, allowing only the attributes in @allowed. */
@@ -211,7 +224,8 @@ static int parse_service(struct genl_info *info, unsigned long allowed,
 	return 0;
 }
 
-static int parse_dest(const struct nlattr *attr, unsigned long allowed,
+/* A real server of a service of family @af (the same: no tunnels yet). */
+static int parse_dest(const struct nlattr *attr, u8 af, unsigned long allowed,
 		      struct vs_dest_conf *c, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VS_DEST_A_MAX + 1];
@@ -229,7 +243,7 @@ static int parse_dest(const struct nlattr *attr, unsigned long allowed,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "a real server needs VS_DEST_A_ADDR");
 		return -EINVAL;
 	}
-	ret = check_addr(tb[VS_DEST_A_ADDR], &c->addr, extack);
+	ret = check_addr(tb[VS_DEST_A_ADDR], af, &c->addr, extack);
 	if (ret)
 		return ret;
 	if (tb[VS_DEST_A_PORT]) {
@@ -366,8 +380,9 @@ static int end(struct request *r, int ret)
 }
 
 /* The real servers of a batched VS_CMD_NEW_SERVICE. */
-static int parse_dests(const struct nlattr *list, struct vs_dest_conf **out,
-		       unsigned int *n, struct netlink_ext_ack *extack)
+static int parse_dests(const struct nlattr *list, u8 af,
+		       struct vs_dest_conf **out, unsigned int *n,
+		       struct netlink_ext_ack *extack)
 {
 	const struct nlattr *attr;
 	unsigned int count = 0;
@@ -387,7 +402,7 @@ static int parse_dests(const struct nlattr *list, struct vs_dest_conf **out,
 	if (!*out)
 		return -ENOMEM;
 	nla_for_each_nested(attr, list, rem) {
-		ret = parse_dest(attr, DEST_ATTRS, &(*out)[*n], extack);
+		ret = parse_dest(attr, af, DEST_ATTRS, &(*out)[*n], extack);
 		if (ret) {
 			kvfree(*out);
 			*out = NULL;
@@ -412,7 +427,8 @@ static int vs_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	ret = begin(info, &attrs, &r);
 	if (ret)
 		return ret;
-	ret = parse_dests(r.svc_tb[VS_SVC_A_DESTS], &dests, &n, info->extack);
+	ret = parse_dests(r.svc_tb[VS_SVC_A_DESTS], r.svc.key.af, &dests, &n,
+			  info->extack);
 	if (ret)
 		return end(&r, ret);
 	/* Hooks, collector and estimator come with the first service. */
@@ -478,7 +494,8 @@ static int begin_dest(struct genl_info *info, unsigned long dest_allowed,
 	ret = begin(info, &attrs, r);
 	if (ret)
 		return ret;
-	ret = parse_dest(info->attrs[VS_A_DEST], dest_allowed, dc, info->extack);
+	ret = parse_dest(info->attrs[VS_A_DEST], r->svc.key.af, dest_allowed, dc,
+			 info->extack);
 	if (ret)
 		return end(r, ret);
 	*svc = find_service(r->vn, &r->svc, info->extack);
@@ -1056,7 +1073,6 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 		      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VS_CONN_A_MAX + 1];
-	union vs_addr a;
 	u32 flags;
 	int ret;
 
@@ -1070,16 +1086,15 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "incomplete connection");
 		return -EINVAL;
 	}
-	if (tb[VS_CONN_A_AF] && nla_get_u16(tb[VS_CONN_A_AF]) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_AF], "only AF_INET is supported");
-		return -EAFNOSUPPORT;
-	}
 	flags = tb[VS_CONN_A_FLAGS] ? nla_get_u32(tb[VS_CONN_A_FLAGS]) : 0;
 	if (flags & ~__VS_CONN_F_ALL) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VS_CONN_A_FLAGS], "unknown connection flag");
 		return -EOPNOTSUPP;
 	}
 	memset(c, 0, sizeof(*c));
+	ret = parse_af(tb[VS_CONN_A_AF], &c->af, extack);
+	if (ret)
+		return ret;
 	c->tmpl = flags & VS_CONN_F_TEMPLATE;
 	c->protocol = nla_get_u8(tb[VS_CONN_A_PROTOCOL]);
 	c->state = nla_get_u8(tb[VS_CONN_A_STATE]);
@@ -1092,15 +1107,10 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 	c->cport = nla_get_be16(tb[VS_CONN_A_CPORT]);
 	c->vport = nla_get_be16(tb[VS_CONN_A_VPORT]);
 	c->dport = nla_get_be16(tb[VS_CONN_A_DPORT]);
-	if (check_addr(tb[VS_CONN_A_CADDR], &a, extack))
+	if (check_addr(tb[VS_CONN_A_CADDR], c->af, &c->caddr, extack) ||
+	    check_addr(tb[VS_CONN_A_VADDR], c->af, &c->vaddr, extack) ||
+	    check_addr(tb[VS_CONN_A_DADDR], c->af, &c->daddr, extack))
 		return -EINVAL;
-	c->caddr = a.ip;
-	if (check_addr(tb[VS_CONN_A_VADDR], &a, extack))
-		return -EINVAL;
-	c->vaddr = a.ip;
-	if (check_addr(tb[VS_CONN_A_DADDR], &a, extack))
-		return -EINVAL;
-	c->daddr = a.ip;
 	return 0;
 }
 

@@ -205,24 +205,29 @@ static bool service_is_persistent(const struct vs_service_conf *c)
 static int check_service_conf(struct vs_service_conf *c,
 			      struct netlink_ext_ack *extack)
 {
+	u8 full = c->key.af == AF_INET6 ? 128 : 32;
+
 	if (service_is_persistent(c)) {
 		if (!c->has_timeout || !c->timeout)
 			c->timeout = DEFAULT_PERSIST_TIMEOUT;
 		if (!c->has_netmask)
-			c->netmask = 32;
-		if (c->netmask > 32) {
-			NL_SET_ERR_MSG_MOD(extack, "persistence netmask longer than 32 bits");
+			c->netmask = full;
+		if (c->netmask > full) {
+			if (full == 32)
+				NL_SET_ERR_MSG_MOD(extack, "persistence netmask longer than 32 bits");
+			else
+				NL_SET_ERR_MSG_MOD(extack, "persistence netmask longer than 128 bits");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if ((c->has_timeout && c->timeout) ||
-	    (c->has_netmask && c->netmask != 32)) {
+	    (c->has_netmask && c->netmask != full)) {
 		NL_SET_ERR_MSG_MOD(extack, "persistence timeout or netmask on a service that is not persistent");
 		return -EINVAL;
 	}
 	c->timeout = 0;
-	c->netmask = 32;
+	c->netmask = full;
 	if (!c->key.fwmark && !c->key.port) {
 		NL_SET_ERR_MSG_MOD(extack, "port 0 (all ports) needs a persistent service");
 		return -EINVAL;

@@ -7,12 +7,15 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
@@ -21,6 +24,7 @@
 
 struct vs_route {
 	struct dst_entry *dst;
+	u32 cookie;		/* IPv6's dst_check wants it */
 	bool local;
 	struct rcu_head rcu;
 };
@@ -46,31 +50,62 @@ void vs_route_release(struct vs_dest *dest)
 }
 
 /*
- * The route to a real server. FLOWI_FLAG_KNOWN_NH makes the route's next
- * hop the server itself, which direct routing needs: the packet's own
- * destination stays the VIP.
+ * FLOWI_FLAG_KNOWN_NH makes the route's next hop the server itself, which
+ * direct routing needs: the packet's own destination stays the VIP (for
+ * IPv6 the route comes back as a private clone with the server as its
+ * destination, which neighbour discovery then resolves).
  */
+static struct dst_entry *route_lookup(struct net *net, const struct vs_dest *dest,
+				      u32 *cookie, bool *local)
+{
+	if (dest->af == AF_INET6) {
+		struct flowi6 fl6 = { .flowi6_flags = FLOWI_FLAG_KNOWN_NH };
+		struct dst_entry *dst;
+
+		memcpy(&fl6.daddr, &dest->key.addr, sizeof(fl6.daddr));
+		dst = ip6_route_output(net, NULL, &fl6);
+		if (dst->error) {
+			dst_release(dst);
+			return NULL;
+		}
+		*cookie = rt6_get_cookie((struct rt6_info *)dst);
+		*local = ((struct rt6_info *)dst)->rt6i_flags & RTF_LOCAL;
+		return dst;
+	} else {
+		struct flowi4 fl4 = { .flowi4_flags = FLOWI_FLAG_KNOWN_NH };
+		struct rtable *rt;
+
+		fl4.daddr = dest->key.addr.ip;
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return NULL;
+		*cookie = 0;
+		*local = rt->rt_flags & RTCF_LOCAL;
+		return &rt->dst;
+	}
+}
+
+/* The route to a real server, looked up once and kept until it is stale. */
 static struct vs_route *route_get(struct net *net, struct vs_dest *dest)
 {
 	struct vs_route *r = rcu_dereference(dest->route), *old;
-	struct flowi4 fl4;
-	struct rtable *rt;
+	struct dst_entry *dst;
+	bool local;
+	u32 cookie;
 
-	if (r && dst_check(r->dst, 0))
+	if (r && dst_check(r->dst, r->cookie))
 		return r;
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = dest->key.addr.ip;
-	fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
+	dst = route_lookup(net, dest, &cookie, &local);
+	if (!dst)
 		return NULL;
 	r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
 	if (!r) {
-		ip_rt_put(rt);
+		dst_release(dst);
 		return NULL;
 	}
-	r->dst = &rt->dst;
-	r->local = rt->rt_flags & RTCF_LOCAL;
+	r->dst = dst;
+	r->cookie = cookie;
+	r->local = local;
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, route_free_rcu);
@@ -94,42 +129,55 @@ void vs_notrack(struct sk_buff *skb)
 /*
  * Rewrite the source or destination address and port of a TCP or UDP
  * packet, with incremental checksum updates (which also work for packets
- * whose checksum the NIC completes later).
+ * whose checksum the NIC completes later). @thoff is the TCP or UDP
+ * header's offset; the packet is one of @cp's.
  */
-int vs_mangle(struct sk_buff *skb, unsigned int thoff, bool src,
-	      __be32 addr, __be16 port)
+int vs_mangle(struct sk_buff *skb, const struct vs_conn *cp, unsigned int thoff,
+	      bool src, const union vs_addr *addr, __be16 port)
 {
-	struct iphdr *iph = ip_hdr(skb);
+	bool udp = cp->in.key.protocol == IPPROTO_UDP, sum;
+	u8 af = cp->in.key.af;
 	unsigned int hlen;
 	__sum16 *check;
 	__be16 *ports;
-	__be32 *paddr;
-	bool udp;
 
-	udp = iph->protocol == IPPROTO_UDP;
 	hlen = udp ? sizeof(struct udphdr) : sizeof(struct tcphdr);
 	if (skb_ensure_writable(skb, thoff + hlen))
 		return -ENOMEM;
-	iph = ip_hdr(skb);
-	ports = (__be16 *)(skb_network_header(skb) + thoff);
+	ports = (__be16 *)(skb->data + thoff);
 	check = udp ? &((struct udphdr *)ports)->check
 		    : &((struct tcphdr *)ports)->check;
-	paddr = src ? &iph->saddr : &iph->daddr;
 	if (!src)
 		ports++;
-	if (!udp || *check || skb->ip_summed == CHECKSUM_PARTIAL) {
-		inet_proto_csum_replace4(check, skb, *paddr, addr, true);
+	/* A UDP checksum of 0 is none, in IPv4 only. */
+	sum = !udp || *check || af == AF_INET6 ||
+	      skb->ip_summed == CHECKSUM_PARTIAL;
+	if (af == AF_INET6) {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		__be32 *paddr = (src ? &ip6h->saddr : &ip6h->daddr)->s6_addr32;
+
+		if (sum)
+			inet_proto_csum_replace16(check, skb, paddr, addr->ip6, true);
+		memcpy(paddr, addr, sizeof(struct in6_addr));
+	} else {
+		struct iphdr *iph = ip_hdr(skb);
+		__be32 *paddr = src ? &iph->saddr : &iph->daddr;
+
+		if (sum)
+			inet_proto_csum_replace4(check, skb, *paddr, addr->ip, true);
+		csum_replace4(&iph->check, *paddr, addr->ip);
+		*paddr = addr->ip;
+	}
+	if (sum) {
 		inet_proto_csum_replace2(check, skb, *ports, port, false);
 		if (udp && !*check)
 			*check = CSUM_MANGLED_0;
 	}
-	csum_replace4(&iph->check, *paddr, addr);
-	*paddr = addr;
 	*ports = port;
 	return 0;
 }
 
-static bool mtu_ok(struct sk_buff *skb, unsigned int mtu)
+static bool mtu_ok4(struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb->len <= mtu || !(ip_hdr(skb)->frag_off & htons(IP_DF)))
 		return true;
@@ -137,48 +185,64 @@ static bool mtu_ok(struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * Send a packet of connection @cp on to its real server: rewritten for NAT
- * (a TCP/UDP packet, or an ICMP error already translated by the caller),
- * untouched for direct routing. Consumes the packet unless the server is
- * the director itself, in which case local delivery goes on (NF_ACCEPT).
+ * IPv6 routers do not fragment. A packet that nf_defrag_ipv6 put together
+ * goes on in its original fragments (frag_max_size is the largest).
  */
-unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
-		     const struct vs_conn *cp)
+static bool mtu_ok6(struct sk_buff *skb, unsigned int mtu)
 {
-	bool nat = (cp->flags & VS_CONN_F_NAT) &&
-		   ip_hdr(skb)->protocol != IPPROTO_ICMP;
-	struct vs_dest *dest = cp->dest;
-	__be16 dport = dest->key.port ? dest->key.port : cp->in.key.dport;
-	struct vs_route *r;
-	unsigned int mtu;
+	if (IP6CB(skb)->frag_max_size)
+		return IP6CB(skb)->frag_max_size <= mtu;
+	if (skb->len <= mtu)
+		return true;
+	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
+}
 
-	r = route_get(vn->net, dest);
-	if (!r) {
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-		goto drop;
+/*
+ * Is the packet fit to go on? Errors go back about the packet as the
+ * client sent it: hop limit exhausted, or too big for the path.
+ */
+static bool forwardable(struct sk_buff *skb, u8 af, unsigned int mtu)
+{
+	if (af == AF_INET6) {
+		if (ipv6_hdr(skb)->hop_limit <= 1) {
+			icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+			return false;
+		}
+		if (!mtu_ok6(skb, mtu)) {
+			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+			return false;
+		}
+		return true;
 	}
-	skb->ipvs_property = 1;
-	if (r->local) {
-		/* The server is the director itself: deliver here. */
-		if (nat && vs_mangle(skb, ip_hdrlen(skb), false,
-				     dest->key.addr.ip, dport))
-			goto drop;
-		return NF_ACCEPT;
-	}
-	/* Errors go back about the packet as the client sent it. */
 	if (ip_hdr(skb)->ttl <= 1) {
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-		goto drop;
+		return false;
 	}
-	mtu = dst_mtu(r->dst);
-	if (!mtu_ok(skb, mtu)) {
+	if (!mtu_ok4(skb, mtu)) {
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-		goto drop;
+		return false;
 	}
-	if (nat && vs_mangle(skb, ip_hdrlen(skb), false, dest->key.addr.ip, dport))
-		goto drop;
-	if (skb_ensure_writable(skb, ip_hdrlen(skb)))
-		goto drop;
+	return true;
+}
+
+static void send_host_unreachable(struct sk_buff *skb, u8 af)
+{
+	if (af == AF_INET6)
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+	else
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+}
+
+static int decrease_ttl(struct sk_buff *skb, u8 af)
+{
+	if (skb_ensure_writable(skb, skb_network_offset(skb) +
+				(af == AF_INET6 ? sizeof(struct ipv6hdr) :
+						  ip_hdrlen(skb))))
+		return -ENOMEM;
+	if (af == AF_INET6) {
+		ipv6_hdr(skb)->hop_limit--;
+		return 0;
+	}
 	/*
 	 * Receiving filled in any record-route or timestamp option without
 	 * fixing the header's checksum (local delivery does not need it):
@@ -190,6 +254,43 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	} else {
 		ip_decrease_ttl(ip_hdr(skb));
 	}
+	return 0;
+}
+
+/*
+ * Send a packet of connection @cp on to its real server: rewritten for NAT
+ * (a TCP/UDP packet whose header is at @thoff; @thoff 0 for an ICMP error
+ * the caller translated), untouched for direct routing. Consumes the
+ * packet unless the server is the director itself, in which case local
+ * delivery goes on (NF_ACCEPT).
+ */
+unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
+		     const struct vs_conn *cp, unsigned int thoff)
+{
+	bool nat = (cp->flags & VS_CONN_F_NAT) && thoff;
+	struct vs_dest *dest = cp->dest;
+	__be16 dport = dest->key.port ? dest->key.port : cp->in.key.dport;
+	u8 af = cp->in.key.af;
+	struct vs_route *r;
+
+	r = route_get(vn->net, dest);
+	if (!r) {
+		send_host_unreachable(skb, af);
+		goto drop;
+	}
+	skb->ipvs_property = 1;
+	if (r->local) {
+		/* The server is the director itself: deliver here. */
+		if (nat && vs_mangle(skb, cp, thoff, false, &dest->key.addr, dport))
+			goto drop;
+		return NF_ACCEPT;
+	}
+	if (!forwardable(skb, af, dst_mtu(r->dst)))
+		goto drop;
+	if (nat && vs_mangle(skb, cp, thoff, false, &dest->key.addr, dport))
+		goto drop;
+	if (decrease_ttl(skb, af))
+		goto drop;
 
 	vs_notrack(skb);
 	skb_orphan(skb);
@@ -198,8 +299,8 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	skb->ignore_df = 1;
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, r->dst);
-	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, vn->net, NULL, skb, NULL,
-		r->dst->dev, dst_output);
+	NF_HOOK(af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT,
+		vn->net, NULL, skb, NULL, r->dst->dev, dst_output);
 	return NF_STOLEN;
 
 drop:

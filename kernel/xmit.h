@@ -10,9 +10,9 @@
 struct vs_pkt_info;
 
 unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
-		     const struct vs_conn *cp);
-int vs_mangle(struct sk_buff *skb, unsigned int thoff, bool src,
-	      __be32 addr, __be16 port);
+		     const struct vs_conn *cp, unsigned int thoff);
+int vs_mangle(struct sk_buff *skb, const struct vs_conn *cp, unsigned int thoff,
+	      bool src, const union vs_addr *addr, __be16 port);
 void vs_route_release(struct vs_dest *dest);
 void vs_notrack(struct sk_buff *skb);
 

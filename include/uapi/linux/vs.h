@@ -26,10 +26,10 @@
  * ---------
  * An address is always 16 bytes (VS_*_A_ADDR, NLA_BINARY of exactly
  * sizeof(union vs_addr)) in network byte order, with the family in the
- * service's VS_SVC_A_AF. An IPv4 address takes the first 4 bytes and the
- * other 12 must be zero. Ports are big-endian 16-bit (NLA_BE16). Only
- * AF_INET is implemented; AF_INET6 is refused with EAFNOSUPPORT, so IPv6
- * needs no change to this protocol.
+ * service's VS_SVC_A_AF (AF_INET or AF_INET6; any other is refused with
+ * EAFNOSUPPORT). An IPv4 address takes the first 4 bytes and the other 12
+ * must be zero. Ports are big-endian 16-bit (NLA_BE16). A real server has
+ * its service's family.
  *
  * Identifying a service
  * ---------------------
@@ -67,8 +67,8 @@
  *   with the address, so one client's connections spread). With
  *   VS_SVC_F_PERSISTENT, TIMEOUT (seconds, 1..VS_PERSIST_TIMEOUT_MAX,
  *   default 300) is how long a client stays with its real server after its
- *   last connection ends, and NETMASK (prefix length, default 32) groups
- *   clients; without it TIMEOUT and NETMASK must be absent or 0/32. DESTS,
+ *   last connection ends, and NETMASK (prefix length, default 32, 128 for IPv6) groups
+ *   clients; without it TIMEOUT and NETMASK must be absent or 0/the full length. DESTS,
  *   a nest whose every member is a nested VS_DEST_A_* set (type
  *   VS_A_DEST), adds real servers in the same step: the service and all its
  *   servers are created, or nothing is (the batched form for loading large
