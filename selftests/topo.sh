@@ -110,6 +110,46 @@ topo_dr() {
 	done
 }
 
+# topo_v6 MODE N: IPv6 beside IPv4 on a topology topo_nat or topo_dr built
+# (dual stack, as sites run it): pub 2001:db8:26::/64, priv
+# 2001:db8:12::/64, the hosts numbered as in IPv4 (VIP6 ::10, client
+# ::100, director ::9 on both, NAT router 2001:db8:12::10; DR servers
+# hold VIP6 on lo, which IPv6 neighbour discovery never answers from
+# another interface). No duplicate address detection: addresses are
+# usable at once.
+VIP6=2001:db8:26::10
+CLIENT6=2001:db8:26::100
+NAT_ROUTER6=2001:db8:12::10
+
+topo_v6() {
+	local mode=$1 n=$2 i ns
+	for ns in "$client" "$dir"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	ip -n "$client" addr add $CLIENT6/64 dev eth0 nodad || return 1
+	ip netns exec "$dir" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$dir" addr add 2001:db8:26::9/64 dev eth0 nodad || return 1
+	ip -n "$dir" addr add $VIP6/64 dev eth0 nodad || return 1
+	ip -n "$dir" addr add 2001:db8:12::9/64 dev eth1 nodad || return 1
+	[ "$mode" = nat ] && { ip -n "$dir" addr add $NAT_ROUTER6/64 dev eth1 nodad || return 1; }
+	for ((i = 1; i <= n; i++)); do
+		ns=$(rs_ns "$i")
+		if [ "$mode" = nat ]; then
+			ip -n "$ns" addr add "2001:db8:12::$i/64" dev eth1 nodad &&
+				ip -n "$ns" -6 route add default via $NAT_ROUTER6 || return 1
+		else
+			ip -n "$ns" addr add "2001:db8:26::$i/64" dev eth0 nodad &&
+				ip -n "$ns" addr add $VIP6/128 dev lo || return 1
+		fi
+	done
+}
+
+# rs_addr6 MODE I: real server I's IPv6 address in topology MODE.
+rs_addr6() {
+	if [ "$1" = nat ]; then echo "2001:db8:12::$2"; else echo "2001:db8:26::$2"; fi
+}
+
 # rs_addr MODE I: real server I's address in topology MODE (nat|dr).
 rs_addr() {
 	if [ "$1" = nat ]; then echo "10.11.12.$2"; else echo "192.168.26.$2"; fi
@@ -131,6 +171,8 @@ http_server() {
 	local ns=$1 name=$2 port=$3 dir p listen=""
 	for p in ${port//,/ }; do
 		listen+="listen $p reuseport; "
+		# HTTP_V6=1: IPv6 too.
+		[ -z "${HTTP_V6:-}" ] || listen+="listen [::]:$p reuseport ipv6only=on; "
 	done
 	dir=$(mktemp -d)
 	mkdir -p "$dir/logs"
@@ -177,7 +219,8 @@ echo_server() {
 udp_server() {
 	in_ns "$1" python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
 s.bind((sys.argv[2], int(sys.argv[1])))
 reply = sys.argv[3].encode()
 while True:
@@ -240,7 +283,8 @@ name_server() {
 udp_ask() {
 	in_ns "$1" python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
 if sys.argv[3]:
     s.bind((sys.argv[3], 0))
 s.settimeout(10)

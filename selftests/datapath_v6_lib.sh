@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# IPv6 through the director, shared by datapath_nat6.sh and
+# datapath_dr6.sh, on the topologies of topo.sh with IPv6 beside IPv4
+# (topo_v6). Source lib.sh and topo.sh first.
+#
+# suite MODE FWD: curl spreads round robin over three servers, TCP and UDP
+# echoes come back byte for byte, the connection table lists the IPv6
+# connections, and a persistent service with -M 64 keeps a client's /64 on
+# one server.
+
+d() { in_ns "$dir" "$@"; }
+c() { in_ns "$client" "$@"; }
+
+spread() {
+	local out="" i
+	for i in $(seq 9); do
+		out+="$(c curl -s -g --max-time 5 "http://[$VIP6]/") "
+	done
+	tr ' ' '\n' <<< "$out" | grep . | sort | uniq -c |
+		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+suite() {
+	local mode=$1 fwd=$2 i tmp
+	HTTP_V6=1
+	for i in 1 2 3; do
+		http_server "$(rs_ns $i)" "rs$i" 80 || die "nginx on rs$i"
+		in_ns "$(rs_ns $i)" socat -t 5 TCP6-LISTEN:7,fork,reuseaddr EXEC:cat \
+			> /dev/null 2>&1 &
+		defer "kill $! 2>/dev/null"
+		if [ "$mode" = dr ]; then
+			echo_server "$(rs_ns $i)" udp 7 "$VIP6"
+		else
+			echo_server "$(rs_ns $i)" udp 7 "::"
+		fi
+	done
+	for i in 1 2 3; do
+		wait_port "$(rs_ns $i)" tcp 80 && wait_port "$(rs_ns $i)" tcp 7 &&
+			wait_port "$(rs_ns $i)" udp 7 || die "servers on rs$i"
+	done
+	check "$mode: add the IPv6 services" eval \
+		"d vsadm -A -t [$VIP6]:80 -s rr && d vsadm -A -t [$VIP6]:7 -s rr &&
+		 d vsadm -A -u [$VIP6]:7 -s rr"
+	for i in 1 2 3; do
+		for s in "-t [$VIP6]:80" "-t [$VIP6]:7" "-u [$VIP6]:7"; do
+			# shellcheck disable=SC2086
+			d vsadm -a $s -r "[$(rs_addr6 "$mode" $i)]" "$fwd" || fail "vsadm -a $s"
+		done
+	done
+	check_eq "$mode: curl, nine requests, three per server" \
+		"rs1:3 rs2:3 rs3:3" "$(spread)"
+	tmp=$(mktemp -d)
+	head -c 65536 /dev/urandom > "$tmp/in"
+	c socat -t 5 -T 10 - "TCP6:[$VIP6]:7" < "$tmp/in" > "$tmp/out"
+	check "$mode: TCP echo over IPv6 is byte-identical" cmp -s "$tmp/in" "$tmp/out"
+	head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
+	udp_ask "$client" "$VIP6" 7 < "$tmp/uin" > "$tmp/uout"
+	check "$mode: UDP echo over IPv6 is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
+	rm -rf "$tmp"
+	check "$mode: -L -n -c lists IPv6 connections" \
+		grep -qF "[$CLIENT6]" <<< "$(d vsadm -L -n -c)"
+
+	# Persistence by /64: two client addresses of one /64, one server.
+	c ip addr add 2001:db8:26::101/64 dev eth0 nodad
+	check "$mode: persistent service with -M 64" \
+		d vsadm -E -t "[$VIP6]:80" -s rr -p 60 -M 64
+	local a b
+	a=$(c curl -s -g --max-time 5 --interface $CLIENT6 "http://[$VIP6]/")
+	b=$(c curl -s -g --max-time 5 --interface 2001:db8:26::101 "http://[$VIP6]/")
+	check_eq "$mode: -M 64: both addresses of the /64 reach one server" "$a" "$b"
+	check "$mode: -L -n shows mask 64" \
+		grep -q "persistent 60 mask 64" <<< "$(d vsadm -L -n)"
+	c ip addr del 2001:db8:26::101/64 dev eth0
+	d vsadm -C
+}
+
+
+# capture FILE FILTER: tcpdump on the client's eth0 for one packet, in the
+# background ($capture_pid), listening when this returns.
+capture() {
+	c timeout 10 tcpdump -c 1 -n -i eth0 "$2" > "$1" 2> "$1.err" &
+	capture_pid=$!
+	busywait 5000 grep -q "listening on" "$1.err"
+}
