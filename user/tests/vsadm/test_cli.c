@@ -5,12 +5,65 @@
  * and exit status of every kind of bad input.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include "cli.h"
 #include "tap.h"
 
 static char err[VSADM_ERR_MAX];
+
+/*
+ * Linked with --wrap=getaddrinfo,--wrap=freeaddrinfo (Makefile): the
+ * names "dual.test" (192.0.2.1 and 2001:db8::d) and "v6only.test"
+ * (2001:db8::6) resolve here, without DNS; other names as usual.
+ */
+int __real_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res);
+void __real_freeaddrinfo(struct addrinfo *res);
+int __wrap_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res);
+void __wrap_freeaddrinfo(struct addrinfo *res);
+
+static struct sockaddr_in fake4 = { .sin_family = AF_INET };
+static struct sockaddr_in6 fake6 = { .sin6_family = AF_INET6 };
+static struct addrinfo fake_ai4 = {
+	.ai_family = AF_INET, .ai_addrlen = sizeof(fake4),
+	.ai_addr = (struct sockaddr *)&fake4,
+};
+static struct addrinfo fake_ai6 = {
+	.ai_family = AF_INET6, .ai_addrlen = sizeof(fake6),
+	.ai_addr = (struct sockaddr *)&fake6,
+};
+
+int __wrap_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res)
+{
+	int family = hints ? hints->ai_family : AF_UNSPEC;
+	bool dual = node && !strcmp(node, "dual.test");
+	bool v6only = node && !strcmp(node, "v6only.test");
+
+	if (!dual && !v6only)
+		return __real_getaddrinfo(node, service, hints, res);
+	inet_pton(AF_INET, "192.0.2.1", &fake4.sin_addr);
+	inet_pton(AF_INET6, dual ? "2001:db8::d" : "2001:db8::6",
+		  &fake6.sin6_addr);
+	if (family == AF_INET && dual) {
+		*res = &fake_ai4;
+		return 0;
+	}
+	if (family == AF_INET6) {
+		*res = &fake_ai6;
+		return 0;
+	}
+	return EAI_NONAME;
+}
+
+void __wrap_freeaddrinfo(struct addrinfo *res)
+{
+	if (res != &fake_ai4 && res != &fake_ai6)
+		__real_freeaddrinfo(res);
+}
 
 /* Parse a command line written as one string (words split on spaces). */
 static int parse_in(const char *line, bool restore, struct vsadm_cmd *c)
@@ -426,6 +479,36 @@ static void test_ipv6_services(void)
 	   "-Z of an IPv6 service");
 }
 
+/*
+ * Names: ipvsadm resolves them as IPv4 only; vsadm takes the address of
+ * the preferred family (a service's: IPv4; a server's: its service's)
+ * and else the other one.
+ */
+static void test_ipv6_names(void)
+{
+	struct vsadm_cmd c;
+
+	parse("-A -t dual.test:80", &c);
+	ok(c.svc.af == AF_INET && c.svc.addr.ip == ip("192.0.2.1"),
+	   "a service's name: its IPv4 address, as ipvsadm");
+	is_int(parse("-A -t v6only.test:80", &c), 0,
+	       "a name with only an IPv6 address");
+	ok(c.svc.af == AF_INET6 && addr_is(&c.svc.addr, "2001:db8::6") &&
+	   c.svc.netmask == 128, "makes an IPv6 service");
+	parse("-a -t [2001:db8::1]:80 -r dual.test", &c);
+	ok(addr_is(&c.dest.addr, "2001:db8::d"),
+	   "a server's name in an IPv6 service: its IPv6 address");
+	parse("-a -t 1.2.3.4:80 -r dual.test", &c);
+	ok(c.dest.addr.ip == ip("192.0.2.1"),
+	   "a server's name in an IPv4 service: its IPv4 address");
+	parse("-a -f 7 -6 -r dual.test:8080 -m", &c);
+	ok(addr_is(&c.dest.addr, "2001:db8::d") && c.dest.port == 8080,
+	   "a server's name:port in an IPv6 fwmark service");
+	bad("-a -t 1.2.3.4:80 -r v6only.test",
+	    "real server 'v6only.test' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	bad("-A -t nosuch.test:80", "unknown host 'nosuch.test'");
+}
+
 /* -6: ipvsadm's "fwmark entry uses IPv6". */
 static void test_ipv6_fwmark(void)
 {
@@ -610,6 +693,7 @@ int main(void)
 	test_ipv6_services();
 	test_ipv6_fwmark();
 	test_ipv6_servers();
+	test_ipv6_names();
 	test_ipv6_errors();
 	test_restore_lines();
 	test_names();
