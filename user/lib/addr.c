@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Addresses, ports, masks and numbers: parsing and printing. Name lookups
- * are cached because a listing or a restore of a large table asks for the
- * same few names over and over, and every libc lookup rereads its files.
+ * Addresses of both families, ports, masks and numbers: parsing and
+ * printing. Name lookups are cached because a listing or a restore of a
+ * large table asks for the same few names over and over, and every libc
+ * lookup rereads its files.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -83,10 +84,27 @@ int vs_parse_ipv4(const char *s, union vs_addr *a)
 	return VS_PARSE_OK;
 }
 
+/* The first address of family that getaddrinfo gives for name s. */
+static int lookup(const char *s, int family, union vs_addr *a)
+{
+	struct addrinfo hints = { .ai_family = family };
+	struct addrinfo *res;
+
+	if (getaddrinfo(s, NULL, &hints, &res) != 0)
+		return VS_PARSE_NOHOST;
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET6)
+		memcpy(a->bytes,
+		       &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr,
+		       sizeof(a->bytes));
+	else
+		a->ip = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return VS_PARSE_OK;
+}
+
 int vs_parse_host(const char *s, union vs_addr *a)
 {
-	struct addrinfo hints = { .ai_family = AF_INET };
-	struct addrinfo *res;
 	struct in6_addr in6;
 
 	if (!*s)
@@ -98,12 +116,46 @@ int vs_parse_host(const char *s, union vs_addr *a)
 	 */
 	if (looks_numeric(s))
 		return vs_parse_ipv4(s, a);
-	if (getaddrinfo(s, NULL, &hints, &res) != 0)
-		return VS_PARSE_NOHOST;
-	memset(a, 0, sizeof(*a));
-	a->ip = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
-	freeaddrinfo(res);
-	return VS_PARSE_OK;
+	return lookup(s, AF_INET, a);
+}
+
+/*
+ * An IPv6 address, a dotted IPv4 address or a name. ipvsadm looks names
+ * up as IPv4 only (gethostbyname); here a name takes its address of the
+ * family prefer if it has one (IPv4 unless prefer is AF_INET6), else one
+ * of the other family: a real server named in an IPv6 service gets its
+ * IPv6 address, and every name ipvsadm takes gives what it gives.
+ */
+int vs_parse_host_af(const char *s, uint16_t prefer, uint16_t *af,
+		     union vs_addr *a)
+{
+	int family = prefer == AF_INET6 ? AF_INET6 : AF_INET;
+	struct in6_addr in6;
+	int ret;
+
+	if (inet_pton(AF_INET6, s, &in6) == 1) {
+		memset(a, 0, sizeof(*a));
+		memcpy(a->bytes, &in6, sizeof(a->bytes));
+		*af = AF_INET6;
+		return VS_PARSE_OK;
+	}
+	/* No name has a colon: a mistyped IPv6 address is no query either,
+	 * nor is a scoped one (fe80::1%eth0), which a table cannot hold.
+	 */
+	if (strchr(s, ':'))
+		return VS_PARSE_BAD;
+	if (looks_numeric(s)) {
+		*af = AF_INET;
+		return vs_parse_ipv4(s, a);
+	}
+	ret = lookup(s, family, a);
+	if (ret == VS_PARSE_NOHOST) {
+		family = family == AF_INET6 ? AF_INET : AF_INET6;
+		ret = lookup(s, family, a);
+	}
+	if (ret == VS_PARSE_OK)
+		*af = (uint16_t)family;
+	return ret;
 }
 
 struct port_name {
@@ -191,11 +243,21 @@ int vs_parse_netmask(const char *s, uint8_t *prefix)
 	return prefix_of(ntohl(a.ip), prefix);
 }
 
-/*
- * Split "host[:port]" into host (copied) and port (pointer into s, or NULL
- * when there is none). Two colons or a bracket mean IPv6.
- */
-/* "[v6]", "[v6]:port" or a bare v6 address: IPv6 (not supported yet). */
+/* ipvsadm takes an IPv6 mask as a prefix length 1..128 only. */
+int vs_parse_netmask_af(const char *s, uint16_t af, uint8_t *prefix)
+{
+	uint32_t len;
+	int ret;
+
+	if (af != AF_INET6)
+		return vs_parse_netmask(s, prefix);
+	ret = vs_parse_u32_range(s, 1, 128, &len);
+	if (ret == VS_PARSE_OK)
+		*prefix = (uint8_t)len;
+	return ret;
+}
+
+/* "[v6]", "[v6]:port" or a bare v6 address. */
 static bool ipv6_form(const char *s)
 {
 	struct in6_addr in6;
@@ -213,6 +275,11 @@ static bool ipv6_form(const char *s)
 	return inet_pton(AF_INET6, buf, &in6) == 1;
 }
 
+/*
+ * Split "host[:port]" into host (copied) and port (pointer into s, or NULL
+ * when there is none). Two colons or a bracket mean IPv6: VS_PARSE_IPV6,
+ * which vs_split_hostport_af() takes.
+ */
 int vs_split_hostport(const char *s, char *host, size_t hostlen,
 		      const char **port)
 {
@@ -230,6 +297,43 @@ int vs_split_hostport(const char *s, char *host, size_t hostlen,
 	return VS_PARSE_OK;
 }
 
+/*
+ * Either family: "host[:port]", "[v6]:port" or "[v6]" (the brackets only
+ * around an IPv6 address), or a bare IPv6 address, which has no port: as
+ * in ipvsadm, 2001:db8::1:80 is an address, not 2001:db8::1 port 80.
+ */
+int vs_split_hostport_af(const char *s, char *host, size_t hostlen,
+			 const char **port)
+{
+	struct in6_addr in6;
+	const char *end;
+	size_t n;
+
+	if (*s != '[') {
+		n = strlen(s);
+		if (inet_pton(AF_INET6, s, &in6) != 1)
+			return vs_split_hostport(s, host, hostlen, port) ?
+			       VS_PARSE_BAD : VS_PARSE_OK;
+		if (n >= hostlen)
+			return VS_PARSE_BAD;
+		memcpy(host, s, n + 1);
+		*port = NULL;
+		return VS_PARSE_OK;
+	}
+	end = strchr(s, ']');
+	if (!end || (end[1] && end[1] != ':'))
+		return VS_PARSE_BAD;
+	n = (size_t)(end - s - 1);
+	if (n >= hostlen)
+		return VS_PARSE_BAD;
+	memcpy(host, s + 1, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, &in6) != 1)
+		return VS_PARSE_BAD;
+	*port = end[1] ? end + 2 : NULL;
+	return VS_PARSE_OK;
+}
+
 const char *vs_proto_name(uint8_t proto)
 {
 	switch (proto) {
@@ -242,12 +346,39 @@ const char *vs_proto_name(uint8_t proto)
 	}
 }
 
+void vs_addr_str_af(uint16_t af, const union vs_addr *a, char *buf,
+		    size_t len)
+{
+	const char *ret;
+
+	if (af == AF_INET6)
+		ret = inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len);
+	else
+		ret = inet_ntop(AF_INET, &a->ip, buf, (socklen_t)len);
+	if (!ret)
+		snprintf(buf, len, "?");
+}
+
 void vs_addr_str(const union vs_addr *a, char *buf, size_t len)
 {
-	struct in_addr in = { .s_addr = a->ip };
+	vs_addr_str_af(AF_INET, a, buf, len);
+}
 
-	if (!inet_ntop(AF_INET, &in, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+/* The mask of a prefix length in its family's notation. */
+void vs_mask_str_af(uint16_t af, uint8_t prefix, char *buf, size_t len)
+{
+	union vs_addr a = { .ip = 0 };
+	unsigned int i, bits;
+
+	if (af != AF_INET6) {
+		vs_mask_str(prefix, buf, len);
+		return;
+	}
+	for (i = 0; i < sizeof(a.bytes); i++) {
+		bits = prefix > i * 8 ? prefix - i * 8 : 0;
+		a.bytes[i] = (uint8_t)(bits >= 8 ? 0xff : 0xff00 >> bits);
+	}
+	vs_addr_str_af(AF_INET6, &a, buf, len);
 }
 
 void vs_mask_str(uint8_t prefix, char *buf, size_t len)
@@ -258,9 +389,15 @@ void vs_mask_str(uint8_t prefix, char *buf, size_t len)
 	vs_addr_str(&a, buf, len);
 }
 
-/* Reverse lookups, cached: key is the address, or proto << 16 | port. */
+/* Reverse lookups, cached. The key is the family and the address, or the
+ * protocol and the port.
+ */
+struct name_key {
+	uint8_t b[18];
+};
+
 struct name_entry {
-	uint64_t key;
+	struct name_key key;
 	char *name;
 	bool used;
 };
@@ -272,7 +409,20 @@ struct name_cache {
 
 static struct name_cache host_cache, port_cache;
 
-static struct name_entry *cache_slot(struct name_cache *c, uint64_t key)
+static size_t key_hash(const struct name_key *k)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < sizeof(k->b); i++) {
+		h ^= k->b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct name_entry *cache_slot(struct name_cache *c,
+				     const struct name_key *key)
 {
 	size_t i;
 
@@ -290,18 +440,19 @@ static struct name_entry *cache_slot(struct name_cache *c, uint64_t key)
 		for (j = 0; j < old.size; j++) {
 			if (!old.tab[j].used)
 				continue;
-			*cache_slot(c, old.tab[j].key) = old.tab[j];
+			*cache_slot(c, &old.tab[j].key) = old.tab[j];
 			c->used++;
 		}
 		free(old.tab);
 	}
-	i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (c->size - 1);
-	while (c->tab[i].used && c->tab[i].key != key)
+	i = key_hash(key) & (c->size - 1);
+	while (c->tab[i].used && memcmp(&c->tab[i].key, key, sizeof(*key)))
 		i = (i + 1) & (c->size - 1);
 	return &c->tab[i];
 }
 
-static const char *cache_get(struct name_cache *c, uint64_t key, bool *hit)
+static const char *cache_get(struct name_cache *c, const struct name_key *key,
+			     bool *hit)
 {
 	struct name_entry *e = c->size ? cache_slot(c, key) : NULL;
 
@@ -309,14 +460,15 @@ static const char *cache_get(struct name_cache *c, uint64_t key, bool *hit)
 	return *hit ? e->name : NULL;
 }
 
-static void cache_put(struct name_cache *c, uint64_t key, const char *name)
+static void cache_put(struct name_cache *c, const struct name_key *key,
+		      const char *name)
 {
 	struct name_entry *e = cache_slot(c, key);
 
 	if (!e || e->used)
 		return;
 	e->used = true;
-	e->key = key;
+	e->key = *key;
 	e->name = name ? strdup(name) : NULL;
 	c->used++;
 }
@@ -337,56 +489,86 @@ void vs_name_cache_free(void)
 	cache_free(&port_cache);
 }
 
-static const char *host_name(const union vs_addr *a)
+static const char *host_name(uint16_t af, const union vs_addr *a)
 {
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct name_key key = { .b = { 4 } };
 	char name[NI_MAXHOST];
 	const char *cached;
 	bool hit;
+	int ret;
 
-	cached = cache_get(&host_cache, a->ip, &hit);
+	if (af == AF_INET6) {
+		key.b[0] = 6;
+		memcpy(key.b + 2, a->bytes, 16);
+	} else {
+		memcpy(key.b + 2, &a->ip, 4);
+	}
+	cached = cache_get(&host_cache, &key, &hit);
 	if (hit)
 		return cached;
-	sin.sin_addr.s_addr = a->ip;
-	if (getnameinfo((struct sockaddr *)&sin, sizeof(sin), name,
-			sizeof(name), NULL, 0, NI_NAMEREQD))
+	if (af == AF_INET6) {
+		memcpy(&sin6.sin6_addr, a->bytes, sizeof(sin6.sin6_addr));
+		ret = getnameinfo((struct sockaddr *)&sin6, sizeof(sin6), name,
+				  sizeof(name), NULL, 0, NI_NAMEREQD);
+	} else {
+		sin.sin_addr.s_addr = a->ip;
+		ret = getnameinfo((struct sockaddr *)&sin, sizeof(sin), name,
+				  sizeof(name), NULL, 0, NI_NAMEREQD);
+	}
+	if (ret)
 		name[0] = '\0';
-	cache_put(&host_cache, a->ip, name[0] ? name : NULL);
-	return cache_get(&host_cache, a->ip, &hit);
+	cache_put(&host_cache, &key, name[0] ? name : NULL);
+	return cache_get(&host_cache, &key, &hit);
 }
 
 static const char *port_name(uint16_t port, uint8_t proto)
 {
-	uint64_t key = (uint64_t)proto << 16 | port;
+	struct name_key key = { .b = { proto, (uint8_t)(port >> 8),
+				       (uint8_t)port } };
 	struct servent *se;
 	const char *cached;
 	bool hit;
 
-	cached = cache_get(&port_cache, key, &hit);
+	cached = cache_get(&port_cache, &key, &hit);
 	if (hit)
 		return cached;
 	se = getservbyport(htons(port), proto == IPPROTO_UDP ? "udp" : "tcp");
-	cache_put(&port_cache, key, se ? se->s_name : NULL);
-	return cache_get(&port_cache, key, &hit);
+	cache_put(&port_cache, &key, se ? se->s_name : NULL);
+	return cache_get(&port_cache, &key, &hit);
 }
 
-/* "addr:port", with names unless numeric (ipvsadm's -n). */
-void vs_hostport_str(char *buf, size_t len, const union vs_addr *a,
-		     uint16_t port, uint8_t proto, bool numeric)
+/*
+ * "addr:port", with names unless numeric (ipvsadm's -n); an IPv6 address,
+ * or its name, in brackets: "[2001:db8::1]:80", "[www6]:http", as
+ * ipvsadm's addrport_to_anyname() writes them.
+ */
+void vs_hostport_str_af(char *buf, size_t len, uint16_t af,
+			const union vs_addr *a, uint16_t port, uint8_t proto,
+			bool numeric)
 {
-	char abuf[INET_ADDRSTRLEN];
+	const char *open = af == AF_INET6 ? "[" : "";
+	const char *close = af == AF_INET6 ? "]" : "";
+	char abuf[INET6_ADDRSTRLEN];
 	const char *h = NULL, *p = NULL;
 
 	if (!numeric) {
-		h = host_name(a);
+		h = host_name(af, a);
 		p = port_name(port, proto);
 	}
 	if (!h) {
-		vs_addr_str(a, abuf, sizeof(abuf));
+		vs_addr_str_af(af, a, abuf, sizeof(abuf));
 		h = abuf;
 	}
 	if (p)
-		snprintf(buf, len, "%s:%s", h, p);
+		snprintf(buf, len, "%s%s%s:%s", open, h, close, p);
 	else
-		snprintf(buf, len, "%s:%u", h, port);
+		snprintf(buf, len, "%s%s%s:%u", open, h, close, port);
+}
+
+void vs_hostport_str(char *buf, size_t len, const union vs_addr *a,
+		     uint16_t port, uint8_t proto, bool numeric)
+{
+	vs_hostport_str_af(buf, len, AF_INET, a, port, proto, numeric);
 }

@@ -7,8 +7,10 @@
  * never see netlink attributes. Their names (vs_virtual, vs_real,
  * vs_connection, vs_traffic) are not the kernel's (vs_service, vs_dest,
  * vs_conn, vs_stats in kernel/), which hold other things. Ports are in host
- * byte order; addresses are union vs_addr in network byte order (IPv4 in
- * .ip). Functions return 0 or a negative errno (the kernel's, or a local
+ * byte order; addresses are union vs_addr in network byte order, of the
+ * family af of their service or connection (AF_INET: .ip, the other 12
+ * bytes zero; AF_INET6: all 16). A real server has its service's family.
+ * Functions return 0 or a negative errno (the kernel's, or a local
  * one); after a kernel error vs_errmsg() gives the kernel's extended ACK
  * message, if it sent one.
  */
@@ -61,7 +63,7 @@ struct vs_real {
  * protocol + addr + port.
  */
 struct vs_virtual {
-	uint16_t af;
+	uint16_t af;			/* AF_INET, AF_INET6; 0 is AF_INET */
 	uint8_t protocol;		/* IPPROTO_TCP, IPPROTO_UDP; 0 for fwmark */
 	union vs_addr addr;
 	uint16_t port;
@@ -69,7 +71,7 @@ struct vs_virtual {
 	char sched[VS_SCHED_NAME_MAX];
 	uint32_t flags;			/* VS_SVC_F_* */
 	uint32_t timeout;		/* persistence, seconds */
-	uint8_t netmask;		/* persistence prefix length */
+	uint8_t netmask;		/* persistence prefix length (all: 32, 128) */
 	uint32_t num_dests;		/* replies */
 	struct vs_traffic stats;	/* replies */
 	unsigned int set;		/* VS_HAS_* */
@@ -94,7 +96,7 @@ struct vs_info {
 };
 
 struct vs_connection {
-	uint16_t af;
+	uint16_t af;			/* of all three addresses */
 	uint8_t protocol;
 	union vs_addr caddr, vaddr, daddr;
 	uint16_t cport, vport, dport;

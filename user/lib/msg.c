@@ -339,7 +339,8 @@ int vs_msg_get_service(struct nlattr *a, struct vs_virtual *s)
 	s->flags = get_u32(tb, VS_SVC_A_FLAGS);
 	s->timeout = get_u32(tb, VS_SVC_A_TIMEOUT);
 	s->netmask = tb[VS_SVC_A_NETMASK] ?
-		     nla_get_u8(tb[VS_SVC_A_NETMASK]) : 32;
+		     nla_get_u8(tb[VS_SVC_A_NETMASK]) :
+		     s->af == AF_INET6 ? 128 : 32;
 	s->num_dests = get_u32(tb, VS_SVC_A_NUM_DESTS);
 	s->set = VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT | VS_HAS_NETMASK;
 	return parse_stats(tb[VS_SVC_A_STATS], &s->stats);

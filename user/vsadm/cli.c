@@ -24,7 +24,7 @@ enum group {
 	G_CMD, G_SERVICE, G_SCHED, G_PERSIST, G_NETMASK, G_SERVER, G_FWD,
 	G_WEIGHT, G_UTHRESH, G_LTHRESH, G_NUMERIC, G_CONN, G_TIMEOUT,
 	G_STATS, G_RATE, G_THRESH, G_PCONN, G_EXACT, G_SORT, G_JSON,
-	G_SCHED_FLAGS, G_NONE, G_MAX
+	G_SCHED_FLAGS, G_IPV6, G_NONE, G_MAX
 };
 
 #define GB(g) (1UL << (g))
@@ -70,6 +70,7 @@ static const struct opt opts[] = {
 	{ "-p", "--persistent", ARG_OPT, G_PERSIST, 0, NULL },
 	{ "-M", "--netmask", ARG_REQ, G_NETMASK, 0, NULL },
 	{ "-b", "--sched-flags", ARG_REQ, G_SCHED_FLAGS, 0, NULL },
+	{ "-6", "--ipv6", ARG_NONE, G_IPV6, 0, NULL },
 	{ "-r", "--real-server", ARG_REQ, G_SERVER, 0, NULL },
 	{ "-g", "--gatewaying", ARG_NONE, G_FWD, ID_GATE, NULL },
 	{ "-m", "--masquerading", ARG_NONE, G_FWD, ID_MASQ, NULL },
@@ -95,7 +96,6 @@ static const struct opt opts[] = {
 	{ NULL, "--tun-csum", ARG_NONE, G_NONE, 0, no_tunnel },
 	{ NULL, "--tun-remcsum", ARG_NONE, G_NONE, 0, no_tunnel },
 	{ NULL, "--tun-info", ARG_NONE, G_NONE, 0, no_tunnel },
-	{ "-6", "--ipv6", ARG_NONE, G_NONE, 0, "IPv6 is not supported yet" },
 	{ NULL, "--sctp-service", ARG_REQ, G_NONE, 0,
 	  "SCTP services are not supported" },
 	{ "-o", "--ops", ARG_NONE, G_NONE, 0,
@@ -288,27 +288,30 @@ struct cmd_rule {
 	unsigned long allowed, required;
 };
 
+/* A service is -t, -u or -f, the last with -6 for an IPv6 one. */
+#define G_SVC (GB(G_SERVICE) | GB(G_IPV6))
+
 static const struct cmd_rule rules[] = {
 	[CMD_NONE] = { 0, 0 },
-	[CMD_ADD_SVC] = { GB(G_SERVICE) | GB(G_SCHED) | GB(G_PERSIST) |
+	[CMD_ADD_SVC] = { G_SVC | GB(G_SCHED) | GB(G_PERSIST) |
 			  GB(G_NETMASK) | GB(G_SCHED_FLAGS), GB(G_SERVICE) },
-	[CMD_EDIT_SVC] = { GB(G_SERVICE) | GB(G_SCHED) | GB(G_PERSIST) |
+	[CMD_EDIT_SVC] = { G_SVC | GB(G_SCHED) | GB(G_PERSIST) |
 			   GB(G_NETMASK) | GB(G_SCHED_FLAGS), GB(G_SERVICE) },
-	[CMD_DEL_SVC] = { GB(G_SERVICE), GB(G_SERVICE) },
+	[CMD_DEL_SVC] = { G_SVC, GB(G_SERVICE) },
 	[CMD_FLUSH] = { 0, 0 },
 	[CMD_RESTORE] = { 0, 0 },
 	[CMD_SAVE] = { GB(G_NUMERIC) | GB(G_SORT), 0 },
-	[CMD_ADD_DEST] = { GB(G_SERVICE) | GB(G_SERVER) | GB(G_FWD) |
+	[CMD_ADD_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) |
 			   GB(G_WEIGHT) | GB(G_UTHRESH) | GB(G_LTHRESH),
 			   GB(G_SERVICE) | GB(G_SERVER) },
-	[CMD_EDIT_DEST] = { GB(G_SERVICE) | GB(G_SERVER) | GB(G_FWD) |
+	[CMD_EDIT_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) |
 			    GB(G_WEIGHT) | GB(G_UTHRESH) | GB(G_LTHRESH),
 			    GB(G_SERVICE) | GB(G_SERVER) },
-	[CMD_DEL_DEST] = { GB(G_SERVICE) | GB(G_SERVER),
+	[CMD_DEL_DEST] = { G_SVC | GB(G_SERVER),
 			   GB(G_SERVICE) | GB(G_SERVER) },
-	[CMD_LIST] = { GB(G_SERVICE) | GB(G_NUMERIC) | G_DISPLAY |
+	[CMD_LIST] = { G_SVC | GB(G_NUMERIC) | G_DISPLAY |
 		       GB(G_EXACT) | GB(G_SORT) | GB(G_JSON), 0 },
-	[CMD_ZERO] = { GB(G_SERVICE), 0 },
+	[CMD_ZERO] = { G_SVC, 0 },
 	[CMD_SET_TIMEOUTS] = { 0, 0 },
 	[CMD_HELP] = { ~0UL, 0 },
 	[CMD_VERSION] = { ~0UL, 0 },
@@ -375,31 +378,32 @@ bool vsadm_known_sched(const char *name)
 	return false;
 }
 
-static int host_error(struct ctx *c, int ret, const char *host,
-		      const char *whole)
+static int host_error(struct ctx *c, int ret, const char *host)
 {
-	if (ret == VS_PARSE_IPV6)
-		return fail(c, "IPv6 address '%s' is not supported yet", whole);
 	if (ret == VS_PARSE_NOHOST)
 		return fail(c, "unknown host '%s'", host);
 	return fail(c, "bad address '%s'", host);
 }
 
-/* "host[:port]"; *port_given tells whether a port was written. */
+/*
+ * "host[:port]", "[v6]:port" or a bare IPv6 address; a name takes an
+ * address of the family prefer if it has one. *port_given tells whether a
+ * port was written.
+ */
 static int parse_hostport(struct ctx *c, const char *s, uint8_t proto,
-			  union vs_addr *addr, uint16_t *port,
-			  bool *port_given)
+			  uint16_t prefer, uint16_t *af, union vs_addr *addr,
+			  uint16_t *port, bool *port_given)
 {
 	char host[VS_HOSTPORT_MAX];
 	const char *pstr;
 	int ret;
 
-	ret = vs_split_hostport(s, host, sizeof(host), &pstr);
+	ret = vs_split_hostport_af(s, host, sizeof(host), &pstr);
 	if (ret)
-		return host_error(c, ret, s, s);
-	ret = vs_parse_host(host, addr);
+		return host_error(c, ret, s);
+	ret = vs_parse_host_af(host, prefer, af, addr);
 	if (ret)
-		return host_error(c, ret, host, s);
+		return host_error(c, ret, host);
 	*port = 0;
 	*port_given = pstr != NULL;
 	if (pstr && vs_parse_port(pstr, proto, port))
@@ -407,6 +411,11 @@ static int parse_hostport(struct ctx *c, const char *s, uint8_t proto,
 	return 0;
 }
 
+/*
+ * The service's family is its address's; a fwmark service has none, so
+ * -6 says it is IPv6 (ipvsadm takes -6 only after -f; here anywhere, but
+ * only with -f).
+ */
 static int parse_service(struct ctx *c, const struct words *w,
 			 struct vs_virtual *s, bool *port_given)
 {
@@ -417,11 +426,16 @@ static int parse_service(struct ctx *c, const struct words *w,
 	if (id == ID_FWMARK) {
 		if (vs_parse_u32_range(arg, 1, UINT32_MAX, &s->fwmark))
 			return fail(c, "bad fwmark '%s'", arg);
+		if (w->given[G_IPV6])
+			s->af = AF_INET6;
 		return 0;
 	}
+	if (w->given[G_IPV6])
+		return fail(c, "option '%s' is for fwmark services (-f): %s takes the family of its address",
+			    w->typed[G_IPV6], w->typed[G_SERVICE]);
 	s->protocol = id == ID_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-	return parse_hostport(c, arg, s->protocol, &s->addr, &s->port,
-			      port_given);
+	return parse_hostport(c, arg, s->protocol, AF_INET, &s->af, &s->addr,
+			      &s->port, port_given);
 }
 
 static int parse_sched(struct ctx *c, const struct words *w,
@@ -441,7 +455,7 @@ static int parse_persistence(struct ctx *c, const struct words *w,
 	const char *t = w->arg[G_PERSIST], *m = w->arg[G_NETMASK];
 	int ret;
 
-	s->netmask = 32;
+	s->netmask = s->af == AF_INET6 ? 128 : 32;
 	if (!w->given[G_PERSIST]) {
 		if (m)
 			return fail(c, "netmask '%s' needs persistence (-p)", m);
@@ -460,7 +474,12 @@ static int parse_persistence(struct ctx *c, const struct words *w,
 	}
 	if (!m)
 		return 0;
-	ret = vs_parse_netmask(m, &s->netmask);
+	ret = vs_parse_netmask_af(m, s->af, &s->netmask);
+	if (s->af == AF_INET6 && ret == VS_PARSE_RANGE)
+		return fail(c, "IPv6 netmask '%s' out of range 1..128", m);
+	if (s->af == AF_INET6 && ret)
+		return fail(c, "bad IPv6 netmask '%s' (a prefix length 1..128)",
+			    m);
 	if (ret == VS_PARSE_NONCONTIG)
 		return fail(c, "netmask '%s' is not contiguous (vs needs a prefix)",
 			    m);
@@ -566,6 +585,27 @@ static int dest_params(struct ctx *c, const struct words *w, struct vs_real *d)
 	return 0;
 }
 
+static const char *af_name(uint16_t af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * Only tunneling may forward to a server of the other family (IPVS's and
+ * ipvsadm's rule), and vs has no tunneling.
+ */
+static int check_family(struct ctx *c, const struct vs_virtual *s,
+			uint16_t af, const char *server)
+{
+	if (af == s->af)
+		return 0;
+	if (s->fwmark && af == AF_INET6)
+		return fail(c, "real server '%s' is IPv6 but fwmark service %u is IPv4 (-6 makes it IPv6)",
+			    server, s->fwmark);
+	return fail(c, "real server '%s' is %s but the service is %s (only tunneling, which vs lacks, mixes them)",
+		    server, af_name(af), af_name(s->af));
+}
+
 /*
  * The real server: without a port it takes the service's; a
  * direct-routing server always has the service's port, since DR cannot
@@ -578,10 +618,12 @@ static int parse_server(struct ctx *c, const struct words *w,
 	uint8_t proto = s->fwmark ? IPPROTO_TCP : s->protocol;
 	struct vs_real *d = &cmd->dest;
 	bool port_given;
+	uint16_t af;
 	int ret;
 
-	ret = parse_hostport(c, w->arg[G_SERVER], proto, &d->addr, &d->port,
-			     &port_given);
+	ret = parse_hostport(c, w->arg[G_SERVER], proto, s->af, &af, &d->addr,
+			     &d->port, &port_given) ?:
+	      check_family(c, s, af, w->arg[G_SERVER]);
 	if (ret)
 		return ret;
 	if (!port_given)
@@ -653,6 +695,9 @@ static int parse_values(struct ctx *c, const struct words *w,
 	if (w->given[G_SERVICE]) {
 		cmd->has_svc = true;
 		ret = parse_service(c, w, &cmd->svc, &port_given);
+	} else if (w->given[G_IPV6]) {
+		ret = fail(c, "option '%s' needs a fwmark service (-f)",
+			   w->typed[G_IPV6]);
 	}
 	if (ret)
 		return ret;
@@ -719,22 +764,22 @@ int vsadm_parse(int argc, char **argv, bool in_restore,
 
 void vsadm_svc_name(char *buf, size_t len, const struct vs_virtual *s)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[VS_HOSTPORT_MAX];
 
 	if (s->fwmark) {
-		snprintf(buf, len, "FWM %u", s->fwmark);
+		snprintf(buf, len, "FWM %u%s", s->fwmark,
+			 s->af == AF_INET6 ? " IPv6" : "");
 		return;
 	}
-	vs_addr_str(&s->addr, a, sizeof(a));
-	snprintf(buf, len, "%s %s:%u", vs_proto_name(s->protocol), a, s->port);
+	vs_hostport_str_af(a, sizeof(a), s->af, &s->addr, s->port,
+			   s->protocol, true);
+	snprintf(buf, len, "%s %s", vs_proto_name(s->protocol), a);
 }
 
-void vsadm_dest_name(char *buf, size_t len, const struct vs_real *d)
+void vsadm_dest_name(char *buf, size_t len, uint16_t af,
+		     const struct vs_real *d)
 {
-	char a[INET_ADDRSTRLEN];
-
-	vs_addr_str(&d->addr, a, sizeof(a));
-	snprintf(buf, len, "%s:%u", a, d->port);
+	vs_hostport_str_af(buf, len, af, &d->addr, d->port, IPPROTO_TCP, true);
 }
 
 void vsadm_usage(FILE *f)
@@ -775,16 +820,21 @@ void vsadm_usage(FILE *f)
 "  --tcp-service|-t  service-address   service-address is host[:port]\n"
 "  --udp-service|-u  service-address   service-address is host[:port]\n"
 "  --fwmark-service|-f fwmark          fwmark is an integer greater than zero\n"
+"  host is an IPv4 address, a name, an IPv6 address, or [IPv6 address]\n"
+"  when a port follows: [2001:db8::1]:80\n"
 "\n"
 "Options:\n"
+"  --ipv6         -6                   fwmark entry uses IPv6\n"
 "  --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|\n"
 "                                      sed|nq|fo|ovf|mh (default wlc)\n"
 "  --persistent   -p [timeout]         persistent service (default 300 s)\n"
 "  --netmask      -M netmask           persistence granularity mask\n"
+"                                      (IPv6: a prefix length 1..128)\n"
 "  --sched-flags  -b flags             scheduler flags, comma-separated:\n"
 "                                      sh-fallback,sh-port (sh),\n"
 "                                      mh-fallback,mh-port (mh), flag-1..3\n"
-"  --real-server  -r server-address    server-address is host[:port]\n"
+"  --real-server  -r server-address    server-address is host[:port],\n"
+"                                      of the service's address family\n"
 "  --gatewaying   -g                   gatewaying (direct routing) (default)\n"
 "  --masquerading -m                   masquerading (NAT)\n"
 "  --weight       -w weight            capacity of real server (default 1)\n"

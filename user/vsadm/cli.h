@@ -77,8 +77,11 @@ int vsadm_parse(int argc, char **argv, bool in_restore,
 bool vsadm_known_sched(const char *name);
 void vsadm_usage(FILE *f);
 
-/* "TCP 1.2.3.4:80" or "FWM 7", for messages. */
+/* "TCP 1.2.3.4:80", "TCP [2001:db8::1]:80", "FWM 7" or "FWM 7 IPv6", and
+ * "10.0.0.1:80" or "[2001:db8::2]:80" (af: the service's), for messages.
+ */
 void vsadm_svc_name(char *buf, size_t len, const struct vs_virtual *s);
-void vsadm_dest_name(char *buf, size_t len, const struct vs_real *d);
+void vsadm_dest_name(char *buf, size_t len, uint16_t af,
+		     const struct vs_real *d);
 
 #endif /* _VSADM_CLI_H */

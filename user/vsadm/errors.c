@@ -144,7 +144,7 @@ void vsadm_op_errmsg(char *buf, size_t len, const struct vs_op *op, int err,
 		     const char *extack, long bad_dest)
 {
 	const struct vs_real *d = err_dest(op, bad_dest);
-	char svc[64] = "", dest[64] = "", act[192];
+	char svc[96] = "", dest[96] = "", act[256];
 
 	if (common_errmsg(buf, len, err))
 		return;
@@ -152,7 +152,7 @@ void vsadm_op_errmsg(char *buf, size_t len, const struct vs_op *op, int err,
 	    op->kind != VS_OP_SET_TIMEOUTS)
 		vsadm_svc_name(svc, sizeof(svc), &op->svc);
 	if (d)
-		vsadm_dest_name(dest, sizeof(dest), d);
+		vsadm_dest_name(dest, sizeof(dest), op->svc.af, d);
 	if (specific_errmsg(buf, len, op, err, svc, dest, d))
 		return;
 	what(act, sizeof(act), op, svc, dest);

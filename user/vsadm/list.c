@@ -13,9 +13,16 @@
 #include "cli.h"
 #include "list.h"
 
-/* ipvsadm cuts names to fit its columns. */
+/* ipvsadm cuts IPv4 names to fit its columns, IPv6 ones not. */
 #define SVC_NAME_MAX	33
 #define DEST_NAME_MAX	28
+/* ipvsadm's addrport_to_anyname() writes into 60 bytes, of either family. */
+#define ANYNAME_MAX	59
+
+static bool is_v6(uint16_t af)
+{
+	return af == AF_INET6;
+}
 
 void vsadm_largenum(char *buf, size_t len, uint64_t v, bool exact)
 {
@@ -61,6 +68,21 @@ static int wrap_cmp(uint32_t a, uint32_t b)
 	return (d > 0) - (d < 0);
 }
 
+/*
+ * libipvs compares IPv6 addresses the same way one 32-bit word after the
+ * other, and IPv4 ones by their only word. The other three words of an
+ * IPv4 address are zero, so comparing all four orders both families as
+ * libipvs does.
+ */
+static int addr_cmp(const union vs_addr *a, const union vs_addr *b)
+{
+	int i, r = 0;
+
+	for (i = 0; !r && i < 4; i++)
+		r = wrap_cmp(ntohl(a->ip6[i]), ntohl(b->ip6[i]));
+	return r;
+}
+
 int vsadm_cmp_services(const void *pa, const void *pb)
 {
 	const struct vs_virtual *a = pa, *b = pb;
@@ -68,20 +90,21 @@ int vsadm_cmp_services(const void *pa, const void *pb)
 
 	if (r)
 		return r;
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
+	if (is_v6(a->af) != is_v6(b->af))
+		return is_v6(a->af) ? 1 : -1;	/* AF_INET < AF_INET6 */
 	if (a->protocol != b->protocol)
 		return a->protocol < b->protocol ? -1 : 1;
-	r = wrap_cmp(ntohl(a->addr.ip), ntohl(b->addr.ip));
+	r = addr_cmp(&a->addr, &b->addr);
 	if (r)
 		return r;
 	return (a->port > b->port) - (a->port < b->port);
 }
 
+/* A service's servers all have its family. */
 int vsadm_cmp_dests(const void *pa, const void *pb)
 {
 	const struct vs_real *a = pa, *b = pb;
-	int r = wrap_cmp(ntohl(a->addr.ip), ntohl(b->addr.ip));
+	int r = addr_cmp(&a->addr, &b->addr);
 
 	if (r)
 		return r;
@@ -185,35 +208,70 @@ static uint8_t name_proto(const struct vs_virtual *s)
 	return s->fwmark ? IPPROTO_TCP : s->protocol;
 }
 
+/*
+ * "addr:port" or "[v6]:port", as addrport_to_anyname() makes it: cut to
+ * 59 characters in listings; not in -S, whose lines must restore.
+ */
+static void anyname(char *buf, size_t len, uint16_t af,
+		    const union vs_addr *a, uint16_t port, uint8_t proto,
+		    unsigned int fmt)
+{
+	vs_hostport_str_af(buf, len, af, a, port, proto, fmt & FMT_NUMERIC);
+	if (!(fmt & FMT_RULE) && len > ANYNAME_MAX)
+		buf[ANYNAME_MAX] = '\0';
+}
+
+static void fwm_label(char *buf, size_t len, const struct vs_virtual *s,
+		      unsigned int fmt)
+{
+	if (fmt & FMT_RULE)
+		snprintf(buf, len, "-f %u%s", s->fwmark,
+			 is_v6(s->af) ? " -6" : "");
+	else
+		snprintf(buf, len, "FWM  %u%s", s->fwmark,
+			 is_v6(s->af) ? " IPv6" : "");
+}
+
 static void svc_label(char *buf, size_t len, const struct vs_virtual *s,
 		      unsigned int fmt)
 {
 	char hp[VS_HOSTPORT_MAX];
 
 	if (s->fwmark) {
-		snprintf(buf, len, (fmt & FMT_RULE) ? "-f %u" : "FWM  %u",
-			 s->fwmark);
+		fwm_label(buf, len, s, fmt);
 		return;
 	}
-	vs_hostport_str(hp, sizeof(hp), &s->addr, s->port, s->protocol,
-			fmt & FMT_NUMERIC);
+	anyname(hp, sizeof(hp), s->af, &s->addr, s->port, s->protocol, fmt);
 	if (fmt & FMT_RULE) {
 		snprintf(buf, len, "%s %s",
 			 s->protocol == IPPROTO_UDP ? "-u" : "-t", hp);
 		return;
 	}
 	snprintf(buf, len, "%s  %s", vs_proto_name(s->protocol), hp);
-	if (len > SVC_NAME_MAX)
+	if (!is_v6(s->af) && len > SVC_NAME_MAX)
 		buf[SVC_NAME_MAX] = '\0';
 }
 
 static void dest_label(char *buf, size_t len, const struct vs_virtual *s,
 		       const struct vs_real *d, unsigned int fmt)
 {
-	vs_hostport_str(buf, len, &d->addr, d->port, name_proto(s),
-			fmt & FMT_NUMERIC);
-	if (!(fmt & FMT_RULE) && len > DEST_NAME_MAX)
+	anyname(buf, len, s->af, &d->addr, d->port, name_proto(s), fmt);
+	if (!(fmt & FMT_RULE) && !is_v6(s->af) && len > DEST_NAME_MAX)
 		buf[DEST_NAME_MAX] = '\0';
+}
+
+/*
+ * A persistence mask other than the whole address: ipvsadm writes an IPv4
+ * one dotted, an IPv6 one as its prefix length.
+ */
+static bool mask_str(const struct vs_virtual *s, char *buf, size_t len)
+{
+	if (is_v6(s->af)) {
+		snprintf(buf, len, "%u", s->netmask);
+		return s->netmask != 128;
+	}
+	vs_mask_str(s->netmask, buf, len);
+	return s->netmask != 32;
 }
 
 static bool persistent(const struct vs_virtual *s)
@@ -259,10 +317,8 @@ static void print_rule(FILE *f, const struct vs_virtual *s, const char *name,
 	fprintf(f, "-A %s -s %s", name, s->sched);
 	if (persistent(s)) {
 		fprintf(f, " -p %u", s->timeout);
-		if (s->netmask != 32) {
-			vs_mask_str(s->netmask, mask, sizeof(mask));
+		if (mask_str(s, mask, sizeof(mask)))
 			fprintf(f, " -M %s", mask);
-		}
 	}
 	if (has_sched_flags(s)) {
 		vsadm_sched_flags_str(s, flags, sizeof(flags));
@@ -333,10 +389,8 @@ static void print_svc_line(FILE *f, const struct vs_virtual *s,
 	}
 	if (persistent(s)) {
 		fprintf(f, " persistent %u", s->timeout);
-		if (s->netmask != 32) {
-			vs_mask_str(s->netmask, mask, sizeof(mask));
+		if (mask_str(s, mask, sizeof(mask)))
 			fprintf(f, " mask %s", mask);
-		}
 	}
 	fputc('\n', f);
 }
@@ -405,12 +459,17 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_addr(FILE *f, const union vs_addr *a)
+static void json_addr(FILE *f, uint16_t af, const union vs_addr *a)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 
-	vs_addr_str(a, buf, sizeof(buf));
+	vs_addr_str_af(af, a, buf, sizeof(buf));
 	json_str(f, buf);
+}
+
+static const char *json_af(uint16_t af)
+{
+	return is_v6(af) ? "inet6" : "inet";
 }
 
 static void json_stats(FILE *f, const struct vs_traffic *s)
@@ -426,10 +485,10 @@ static void json_stats(FILE *f, const struct vs_traffic *s)
 		(unsigned long long)s->inbps, (unsigned long long)s->outbps);
 }
 
-static void json_dest(FILE *f, const struct vs_real *d)
+static void json_dest(FILE *f, uint16_t af, const struct vs_real *d)
 {
 	fputs("{\"address\": ", f);
-	json_addr(f, &d->addr);
+	json_addr(f, af, &d->addr);
 	fprintf(f, ", \"port\": %u, \"forward\": \"%s\", \"weight\": %u, "
 		"\"upper_threshold\": %u, \"lower_threshold\": %u, "
 		"\"active_conns\": %u, \"inactive_conns\": %u, "
@@ -443,7 +502,8 @@ static void json_dest(FILE *f, const struct vs_real *d)
 
 static void json_service(FILE *f, const struct vs_virtual *s)
 {
-	char mask[INET_ADDRSTRLEN], flags[64], *flag, *save = NULL;
+	char mask[INET6_ADDRSTRLEN], flags[64], *flag, *save = NULL;
+	uint8_t all = is_v6(s->af) ? 128 : 32;
 	size_t i;
 
 	if (s->fwmark) {
@@ -452,7 +512,7 @@ static void json_service(FILE *f, const struct vs_virtual *s)
 	} else {
 		fprintf(f, "    {\"protocol\": \"%s\", \"address\": ",
 			s->protocol == IPPROTO_UDP ? "udp" : "tcp");
-		json_addr(f, &s->addr);
+		json_addr(f, s->af, &s->addr);
 		fprintf(f, ", \"port\": %u, \"fwmark\": null", s->port);
 	}
 	fputs(", \"scheduler\": ", f);
@@ -465,17 +525,18 @@ static void json_service(FILE *f, const struct vs_virtual *s)
 		json_str(f, flag);
 	}
 	fputc(']', f);
-	vs_mask_str(persistent(s) ? s->netmask : 32, mask, sizeof(mask));
+	vs_mask_str_af(s->af, persistent(s) ? s->netmask : all, mask,
+		       sizeof(mask));
 	fprintf(f, ", \"persistent\": %s, \"timeout\": %u, \"netmask\": \"%s\", "
-		"\"prefix_length\": %u,\n     \"stats\": ",
+		"\"prefix_length\": %u, \"af\": \"%s\",\n     \"stats\": ",
 		persistent(s) ? "true" : "false",
 		persistent(s) ? s->timeout : 0, mask,
-		persistent(s) ? s->netmask : 32);
+		persistent(s) ? s->netmask : all, json_af(s->af));
 	json_stats(f, &s->stats);
 	fputs(",\n     \"servers\": [", f);
 	for (i = 0; i < s->n_dests; i++) {
 		fputs(i ? ",\n       " : "\n       ", f);
-		json_dest(f, &s->dests[i]);
+		json_dest(f, s->af, &s->dests[i]);
 	}
 	fputs(s->n_dests ? "\n     ]}" : "]}", f);
 }
@@ -558,14 +619,14 @@ static const char *state_name(uint8_t state)
 
 static void json_conn(FILE *f, const struct vs_connection *c)
 {
-	fprintf(f, "    {\"protocol\": \"%s\", \"client\": ",
+	fprintf(f, "    {\"protocol\": \"%s\", \"af\": \"%s\", \"client\": ",
 		c->protocol == IPPROTO_UDP ? "udp" :
-		c->protocol == IPPROTO_TCP ? "tcp" : "ip");
-	json_addr(f, &c->caddr);
+		c->protocol == IPPROTO_TCP ? "tcp" : "ip", json_af(c->af));
+	json_addr(f, c->af, &c->caddr);
 	fprintf(f, ", \"client_port\": %u, \"virtual\": ", c->cport);
-	json_addr(f, &c->vaddr);
+	json_addr(f, c->af, &c->vaddr);
 	fprintf(f, ", \"virtual_port\": %u, \"server\": ", c->vport);
-	json_addr(f, &c->daddr);
+	json_addr(f, c->af, &c->daddr);
 	fprintf(f, ", \"server_port\": %u, \"fwmark\": %u, \"state\": \"%s\", "
 		"\"expires_ms\": %u, \"template\": %s, \"forward\": \"%s\"}",
 		c->dport, c->fwmark, state_name(c->state), c->expires_ms,
@@ -578,14 +639,11 @@ static void print_conn(FILE *f, const struct vs_connection *c, unsigned int fmt)
 	char cn[VS_HOSTPORT_MAX], vn[VS_HOSTPORT_MAX], dn[VS_HOSTPORT_MAX];
 	char expire[16];
 	unsigned int secs = c->expires_ms / 1000;
-	bool numeric = fmt & FMT_NUMERIC;
 
-	vs_hostport_str(cn, sizeof(cn), &c->caddr, c->cport, c->protocol,
-			numeric);
-	vs_hostport_str(vn, sizeof(vn), &c->vaddr, c->vport, c->protocol,
-			numeric);
-	vs_hostport_str(dn, sizeof(dn), &c->daddr, c->dport, c->protocol,
-			numeric);
+	/* IPv6 names overflow ipvsadm's columns, as they do there. */
+	anyname(cn, sizeof(cn), c->af, &c->caddr, c->cport, c->protocol, fmt);
+	anyname(vn, sizeof(vn), c->af, &c->vaddr, c->vport, c->protocol, fmt);
+	anyname(dn, sizeof(dn), c->af, &c->daddr, c->dport, c->protocol, fmt);
 	snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60, secs % 60);
 	fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
 		vs_proto_name(c->protocol), expire, state_name(c->state), cn,

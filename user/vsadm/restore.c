@@ -12,6 +12,7 @@
  *    scheduler it lacks, memory), the applied ones are undone in reverse.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,11 +139,17 @@ struct model {
 	struct vs_timeouts to;
 };
 
+/*
+ * The family is part of the key: fwmark 7 may be an IPv4 and an IPv6
+ * service, and TCP 1.2.3.4:80 is not TCP [102:304::]:80, whose 16 bytes
+ * are those of 1.2.3.4 with its 12 zeros.
+ */
 static void svc_key(struct kmap_key *k, const struct vs_virtual *s)
 {
 	memset(k, 0, sizeof(*k));
+	k->b[0] = s->af == AF_INET6 ? 2 : 0;
 	if (s->fwmark) {
-		k->b[0] = 1;
+		k->b[0] |= 1;
 		memcpy(k->b + 4, &s->fwmark, sizeof(s->fwmark));
 		return;
 	}
@@ -443,7 +450,7 @@ static int sim_edit_svc(struct sim *s, const struct vsadm_cmd *c)
 	u.svc.set = VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT | VS_HAS_NETMASK;
 	if (!(u.svc.flags & VS_SVC_F_PERSISTENT)) {
 		u.svc.timeout = 0;	/* what the protocol wants then */
-		u.svc.netmask = 32;
+		u.svc.netmask = u.svc.af == AF_INET6 ? 128 : 32;
 	}
 	copy_params(&s->m.v[idx].s, &c->svc);
 	if (key_op(s, VS_OP_EDIT_SERVICE, &c->svc, NULL) ||

@@ -89,7 +89,7 @@ static int list_one(struct vs_handle *h, const struct vsadm_cmd *c)
 {
 	struct vs_table t = { 0 };
 	struct vs_virtual svc;
-	char name[64];
+	char name[96];
 	int ret = vs_get_service(h, &c->svc, &svc);
 
 	if (ret == -ESRCH) {

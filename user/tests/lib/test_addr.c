@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Addresses, ports, masks and numbers: parsing and printing (lib/addr.c). */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include "addr.h"
@@ -146,6 +147,188 @@ static void test_printing(void)
 	vs_name_cache_free();
 }
 
+static bool is_addr6(const union vs_addr *a, const char *s)
+{
+	union vs_addr want;
+
+	memset(&want, 0, sizeof(want));
+	return inet_pton(AF_INET6, s, want.bytes) == 1 &&
+	       !memcmp(a, &want, sizeof(want));
+}
+
+/* The first address getaddrinfo gives name of family, or false. */
+static bool resolves(const char *name, int family, union vs_addr *a)
+{
+	struct addrinfo hints = { .ai_family = family }, *res;
+
+	if (getaddrinfo(name, NULL, &hints, &res))
+		return false;
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET6)
+		memcpy(a->bytes, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	else
+		a->ip = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return true;
+}
+
+static void test_hosts_af(void)
+{
+	union vs_addr a, want;
+	uint16_t af = 0;
+
+	ok(!vs_parse_host_af("2001:db8::1", AF_INET, &af, &a) &&
+	   af == AF_INET6 && is_addr6(&a, "2001:db8::1"),
+	   "IPv6 address: AF_INET6, 16 bytes");
+	ok(!vs_parse_host_af("::", AF_INET, &af, &a) && af == AF_INET6 &&
+	   is_addr6(&a, "::"), ":: is an IPv6 address");
+	ok(!vs_parse_host_af("::ffff:1.2.3.4", AF_INET, &af, &a) &&
+	   af == AF_INET6 && is_addr6(&a, "::ffff:1.2.3.4"),
+	   "a v4-mapped address stays IPv6 (ipvsadm tries IPv6 first)");
+	af = AF_INET6;
+	ok(!vs_parse_host_af("192.168.0.30", AF_INET6, &af, &a) &&
+	   af == AF_INET && a.ip == inet_addr("192.168.0.30") &&
+	   !a.ip6[1] && !a.ip6[2] && !a.ip6[3],
+	   "IPv4 address: AF_INET, whatever was preferred, 12 bytes zero");
+	is_int(vs_parse_host_af("1.2.3.400", AF_INET, &af, &a), VS_PARSE_BAD,
+	       "a mistyped IPv4 address is not looked up");
+	is_int(vs_parse_host_af("2001:db8::1::2", AF_INET, &af, &a),
+	       VS_PARSE_BAD, "a mistyped IPv6 address is not looked up");
+	is_int(vs_parse_host_af("fe80::1%lo", AF_INET6, &af, &a), VS_PARSE_BAD,
+	       "a scoped address is refused");
+	is_int(vs_parse_host_af("", AF_INET, &af, &a), VS_PARSE_BAD, "empty");
+	is_int(vs_parse_host_af("[::1]", AF_INET6, &af, &a), VS_PARSE_BAD,
+	       "brackets are not part of an address");
+	ok(!vs_parse_host_af("localhost", AF_INET, &af, &a) && af == AF_INET &&
+	   a.ip == inet_addr("127.0.0.1"), "localhost as IPv4 when preferred");
+	/* This machine's resolver decides whether localhost has an IPv6
+	 * address; either way the one given is its, or the IPv4 one.
+	 */
+	if (resolves("localhost", AF_INET6, &want))
+		ok(!vs_parse_host_af("localhost", AF_INET6, &af, &a) &&
+		   af == AF_INET6 && !memcmp(&a, &want, sizeof(a)),
+		   "localhost preferring IPv6: its IPv6 address");
+	else
+		ok(!vs_parse_host_af("localhost", AF_INET6, &af, &a) &&
+		   af == AF_INET && a.ip == inet_addr("127.0.0.1"),
+		   "localhost preferring IPv6, which it lacks: its IPv4 address");
+	is_int(vs_parse_host_af("nosuchhost.invalid", AF_INET, &af, &a),
+	       VS_PARSE_NOHOST, "an unknown name");
+}
+
+static void test_split_af(void)
+{
+	char host[64];
+	const char *port = (const char *)1;
+
+	ok(!vs_split_hostport_af("[2001:db8::1]:80", host, sizeof(host), &port) &&
+	   !strcmp(host, "2001:db8::1") && port && !strcmp(port, "80"),
+	   "[v6]:port");
+	ok(!vs_split_hostport_af("[2001:db8::1]", host, sizeof(host), &port) &&
+	   !strcmp(host, "2001:db8::1") && !port, "[v6] without a port");
+	ok(!vs_split_hostport_af("[2001:db8::1]:", host, sizeof(host), &port) &&
+	   port && !*port, "[v6]: gives an empty port, for the caller to refuse");
+	ok(!vs_split_hostport_af("2001:db8::1", host, sizeof(host), &port) &&
+	   !strcmp(host, "2001:db8::1") && !port, "bare v6: no port");
+	ok(!vs_split_hostport_af("2001:db8::1:80", host, sizeof(host), &port) &&
+	   !strcmp(host, "2001:db8::1:80") && !port,
+	   "2001:db8::1:80 is an address (ipvsadm's reading too)");
+	ok(!vs_split_hostport_af("1.2.3.4:80", host, sizeof(host), &port) &&
+	   !strcmp(host, "1.2.3.4") && !strcmp(port, "80"), "IPv4 host:port");
+	ok(!vs_split_hostport_af("web:http", host, sizeof(host), &port) &&
+	   !strcmp(host, "web") && !strcmp(port, "http"), "name:service");
+	ok(!vs_split_hostport_af("web", host, sizeof(host), &port) &&
+	   !strcmp(host, "web") && !port, "a name alone");
+	is_int(vs_split_hostport_af("[1.2.3.4]:80", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "brackets around IPv4 (ipvsadm drops the port)");
+	is_int(vs_split_hostport_af("[web]:80", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "brackets around a name");
+	is_int(vs_split_hostport_af("[::1]x", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "junk after the bracket");
+	is_int(vs_split_hostport_af("[::1", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "no closing bracket");
+	is_int(vs_split_hostport_af("a:b:c", host, sizeof(host), &port),
+	       VS_PARSE_BAD, "two colons but no IPv6");
+	is_int(vs_split_hostport_af("2001:db8::1", host, 6, &port),
+	       VS_PARSE_BAD, "a bare address longer than the buffer");
+	is_int(vs_split_hostport_af("[2001:db8::1]:80", host, 6, &port),
+	       VS_PARSE_BAD, "a bracketed address longer than the buffer");
+}
+
+static void test_masks_af(void)
+{
+	uint8_t n = 0;
+	char buf[INET6_ADDRSTRLEN];
+
+	ok(!vs_parse_netmask_af("64", AF_INET6, &n) && n == 64, "IPv6 /64");
+	ok(!vs_parse_netmask_af("128", AF_INET6, &n) && n == 128, "IPv6 /128");
+	ok(!vs_parse_netmask_af("1", AF_INET6, &n) && n == 1, "IPv6 /1");
+	is_int(vs_parse_netmask_af("0", AF_INET6, &n), VS_PARSE_RANGE,
+	       "IPv6 /0 is out of range (ipvsadm: 1..128)");
+	is_int(vs_parse_netmask_af("129", AF_INET6, &n), VS_PARSE_RANGE,
+	       "IPv6 /129");
+	is_int(vs_parse_netmask_af("255.255.255.0", AF_INET6, &n), VS_PARSE_BAD,
+	       "a dotted mask for IPv6");
+	is_int(vs_parse_netmask_af("ffff:ffff::", AF_INET6, &n), VS_PARSE_BAD,
+	       "an IPv6 mask written as an address");
+	ok(!vs_parse_netmask_af("255.255.255.0", AF_INET, &n) && n == 24,
+	   "AF_INET: a dotted mask, as before");
+	is_int(vs_parse_netmask_af("64", AF_INET, &n), VS_PARSE_RANGE,
+	       "AF_INET: /64 out of range");
+	vs_mask_str_af(AF_INET6, 64, buf, sizeof(buf));
+	is_str(buf, "ffff:ffff:ffff:ffff::", "IPv6 mask /64");
+	vs_mask_str_af(AF_INET6, 65, buf, sizeof(buf));
+	is_str(buf, "ffff:ffff:ffff:ffff:8000::", "IPv6 mask /65");
+	vs_mask_str_af(AF_INET6, 127, buf, sizeof(buf));
+	is_str(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "IPv6 mask /127");
+	vs_mask_str_af(AF_INET6, 128, buf, sizeof(buf));
+	is_str(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "IPv6 mask /128");
+	vs_mask_str_af(AF_INET6, 0, buf, sizeof(buf));
+	is_str(buf, "::", "IPv6 mask /0");
+	vs_mask_str_af(AF_INET, 20, buf, sizeof(buf));
+	is_str(buf, "255.255.240.0", "AF_INET mask /20");
+}
+
+static void test_printing_af(void)
+{
+	union vs_addr a;
+	char buf[VS_HOSTPORT_MAX];
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, "2001:0db8:0000:0000:0001:0000:0000:0010", a.bytes);
+	vs_addr_str_af(AF_INET6, &a, buf, sizeof(buf));
+	is_str(buf, "2001:db8::1:0:0:10",
+	       "IPv6 printed as inet_ntop compresses it (ipvsadm's way)");
+	vs_addr_str_af(AF_INET, &a, buf, sizeof(buf));
+	is_str(buf, "32.1.13.184", "the same bytes as IPv4: the first four");
+	vs_hostport_str_af(buf, sizeof(buf), AF_INET6, &a, 8080, IPPROTO_TCP,
+			   true);
+	is_str(buf, "[2001:db8::1:0:0:10]:8080", "IPv6 numeric [addr]:port");
+	vs_hostport_str_af(buf, sizeof(buf), AF_INET, &a, 8080, IPPROTO_TCP,
+			   true);
+	is_str(buf, "32.1.13.184:8080", "IPv4 numeric without brackets");
+	vs_addr_str_af(AF_INET6, &a, buf, 8);
+	is_str(buf, "?", "too small a buffer");
+
+	/* The name cache must tell the families apart: 7f00:1:: starts with
+	 * the four bytes of 127.0.0.1, which is localhost.
+	 */
+	memset(&a, 0, sizeof(a));
+	a.ip = inet_addr("127.0.0.1");
+	vs_hostport_str_af(buf, sizeof(buf), AF_INET, &a, 80, IPPROTO_TCP,
+			   false);
+	is_str(buf, "localhost:http", "IPv4 127.0.0.1 named");
+	inet_pton(AF_INET6, "7f00:1::", a.bytes);
+	vs_hostport_str_af(buf, sizeof(buf), AF_INET6, &a, 80, IPPROTO_TCP,
+			   false);
+	is_str(buf, "[7f00:1::]:http",
+	       "IPv6 7f00:1:: is not localhost; brackets, port by name");
+	vs_hostport_str_af(buf, sizeof(buf), AF_INET6, &a, 53, IPPROTO_UDP,
+			   false);
+	is_str(buf, "[7f00:1::]:domain", "IPv6 with a UDP port name");
+	vs_name_cache_free();
+}
+
 int main(void)
 {
 	test_numbers();
@@ -154,5 +337,9 @@ int main(void)
 	test_masks();
 	test_split();
 	test_printing();
+	test_hosts_af();
+	test_split_af();
+	test_masks_af();
+	test_printing_af();
 	return tap_done();
 }

@@ -5,12 +5,65 @@
  * and exit status of every kind of bad input.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include "cli.h"
 #include "tap.h"
 
 static char err[VSADM_ERR_MAX];
+
+/*
+ * Linked with --wrap=getaddrinfo,--wrap=freeaddrinfo (Makefile): the
+ * names "dual.test" (192.0.2.1 and 2001:db8::d) and "v6only.test"
+ * (2001:db8::6) resolve here, without DNS; other names as usual.
+ */
+int __real_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res);
+void __real_freeaddrinfo(struct addrinfo *res);
+int __wrap_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res);
+void __wrap_freeaddrinfo(struct addrinfo *res);
+
+static struct sockaddr_in fake4 = { .sin_family = AF_INET };
+static struct sockaddr_in6 fake6 = { .sin6_family = AF_INET6 };
+static struct addrinfo fake_ai4 = {
+	.ai_family = AF_INET, .ai_addrlen = sizeof(fake4),
+	.ai_addr = (struct sockaddr *)&fake4,
+};
+static struct addrinfo fake_ai6 = {
+	.ai_family = AF_INET6, .ai_addrlen = sizeof(fake6),
+	.ai_addr = (struct sockaddr *)&fake6,
+};
+
+int __wrap_getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res)
+{
+	int family = hints ? hints->ai_family : AF_UNSPEC;
+	bool dual = node && !strcmp(node, "dual.test");
+	bool v6only = node && !strcmp(node, "v6only.test");
+
+	if (!dual && !v6only)
+		return __real_getaddrinfo(node, service, hints, res);
+	inet_pton(AF_INET, "192.0.2.1", &fake4.sin_addr);
+	inet_pton(AF_INET6, dual ? "2001:db8::d" : "2001:db8::6",
+		  &fake6.sin6_addr);
+	if (family == AF_INET && dual) {
+		*res = &fake_ai4;
+		return 0;
+	}
+	if (family == AF_INET6) {
+		*res = &fake_ai6;
+		return 0;
+	}
+	return EAI_NONAME;
+}
+
+void __wrap_freeaddrinfo(struct addrinfo *res)
+{
+	if (res != &fake_ai4 && res != &fake_ai6)
+		__real_freeaddrinfo(res);
+}
 
 /* Parse a command line written as one string (words split on spaces). */
 static int parse_in(const char *line, bool restore, struct vsadm_cmd *c)
@@ -302,10 +355,10 @@ static void test_errors(void)
 	    "ipip tunneling is not supported");
 	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 --tun-type gue",
 	    "ipip tunneling is not supported");
-	bad("-A -6 -f 1", "IPv6 is not supported yet");
-	bad("-A -t [::1]:80", "IPv6 address '[::1]:80' is not supported yet");
-	bad("-A -t ::1", "IPv6 address '::1' is not supported yet");
-	bad("-A -t [::1]", "IPv6 address '[::1]' is not supported yet");
+	bad("-A -6 -t [::1]:80",
+	    "option '-6' is for fwmark services (-f): -t takes the family of its address");
+	bad("-A -t ::1", "port 0 requires persistence (-p)");
+	bad("-A -t [::1]", "port 0 requires persistence (-p)");
 	bad("-A -t bad:80:1", "bad address 'bad:80:1'");
 	bad("-A -t [1.2.3.4]:80", "bad address '[1.2.3.4]:80'");
 	bad("--sctp-service 1.2.3.4:80", "SCTP services are not supported");
@@ -370,6 +423,205 @@ static void test_errors(void)
 	bad("-A -t 1.2.3.4:80 300", "unexpected argument '300'");
 }
 
+static bool addr_is(const union vs_addr *a, const char *v6)
+{
+	union vs_addr want;
+
+	memset(&want, 0, sizeof(want));
+	return inet_pton(AF_INET6, v6, want.bytes) == 1 &&
+	       !memcmp(a, &want, sizeof(want));
+}
+
+/* ipvsadm's parse_service(): "[v6]:port", a bare v6 address (no port). */
+static void test_ipv6_services(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-A -t [2001:db8::1]:80", &c), 0, "-A -t [v6]:port parses");
+	ok(c.svc.af == AF_INET6 && c.svc.protocol == IPPROTO_TCP &&
+	   addr_is(&c.svc.addr, "2001:db8::1") && c.svc.port == 80,
+	   "-t [2001:db8::1]:80: an IPv6 TCP service key");
+	ok(c.svc.netmask == 128 && !c.svc.flags,
+	   "an IPv6 service's whole-address mask is /128");
+	parse("-A -u [2001:db8::1]:domain -s rr", &c);
+	ok(c.svc.af == AF_INET6 && c.svc.protocol == IPPROTO_UDP &&
+	   c.svc.port == 53, "-u [v6]:service-name");
+	is_int(parse("-A -t 2001:db8::1 -p", &c), 0, "a bare IPv6 address");
+	ok(c.svc.af == AF_INET6 && addr_is(&c.svc.addr, "2001:db8::1") &&
+	   !c.svc.port, "a bare IPv6 address has no port");
+	is_int(parse("-A -t 2001:db8::1:80 -p", &c), 0,
+	       "2001:db8::1:80 parses");
+	ok(addr_is(&c.svc.addr, "2001:db8::1:80") && !c.svc.port,
+	   "2001:db8::1:80 is an address without a port, as in ipvsadm");
+	is_int(parse("-A -t [2001:db8::1] -p 60", &c), 0, "[v6] without a port");
+	ok(addr_is(&c.svc.addr, "2001:db8::1") && !c.svc.port &&
+	   c.svc.timeout == 60, "[v6] without a port: port 0");
+	parse("-A -t [::ffff:1.2.3.4]:80", &c);
+	ok(c.svc.af == AF_INET6 && addr_is(&c.svc.addr, "::ffff:1.2.3.4"),
+	   "a v4-mapped address stays IPv6, as in ipvsadm");
+	parse("-A -t 1.2.3.4:80", &c);
+	ok(c.svc.af == AF_INET && c.svc.netmask == 32, "IPv4 stays AF_INET, /32");
+	parse("-A -t [2001:db8::1]:80 -p 60 -M 64", &c);
+	ok(c.svc.netmask == 64 && c.svc.timeout == 60, "-M 64 for IPv6");
+	parse("-A -t [2001:db8::1]:80 -M 1 -p", &c);
+	is_int(c.svc.netmask, 1, "-M 1, before -p");
+	parse("-A -M 128 -t [2001:db8::1]:80 -p", &c);
+	is_int(c.svc.netmask, 128,
+	       "-M 128 before -t (ipvsadm would read it as IPv4 and then reset it)");
+	parse("-E -t [2001:db8::1]:80", &c);
+	ok(c.kind == CMD_EDIT_SVC && c.svc.netmask == 128 && !c.svc.timeout,
+	   "-E resets an IPv6 service's mask to /128");
+	parse("-D -t [::1]:80", &c);
+	ok(c.kind == CMD_DEL_SVC && addr_is(&c.svc.addr, "::1"), "-D [::1]:80");
+	ok(!parse("-L -n -t [2001:db8::1]:80", &c) && c.has_svc &&
+	   c.svc.af == AF_INET6, "-L of one IPv6 service");
+	ok(!parse("-Z -u [2001:db8::1]:53", &c) && c.svc.af == AF_INET6,
+	   "-Z of an IPv6 service");
+}
+
+/*
+ * Names: ipvsadm resolves them as IPv4 only; vsadm takes the address of
+ * the preferred family (a service's: IPv4; a server's: its service's)
+ * and else the other one.
+ */
+static void test_ipv6_names(void)
+{
+	struct vsadm_cmd c;
+
+	parse("-A -t dual.test:80", &c);
+	ok(c.svc.af == AF_INET && c.svc.addr.ip == ip("192.0.2.1"),
+	   "a service's name: its IPv4 address, as ipvsadm");
+	is_int(parse("-A -t v6only.test:80", &c), 0,
+	       "a name with only an IPv6 address");
+	ok(c.svc.af == AF_INET6 && addr_is(&c.svc.addr, "2001:db8::6") &&
+	   c.svc.netmask == 128, "makes an IPv6 service");
+	parse("-a -t [2001:db8::1]:80 -r dual.test", &c);
+	ok(addr_is(&c.dest.addr, "2001:db8::d"),
+	   "a server's name in an IPv6 service: its IPv6 address");
+	parse("-a -t 1.2.3.4:80 -r dual.test", &c);
+	ok(c.dest.addr.ip == ip("192.0.2.1"),
+	   "a server's name in an IPv4 service: its IPv4 address");
+	parse("-a -f 7 -6 -r dual.test:8080 -m", &c);
+	ok(addr_is(&c.dest.addr, "2001:db8::d") && c.dest.port == 8080,
+	   "a server's name:port in an IPv6 fwmark service");
+	bad("-a -t 1.2.3.4:80 -r v6only.test",
+	    "real server 'v6only.test' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	bad("-A -t nosuch.test:80", "unknown host 'nosuch.test'");
+}
+
+/* -6: ipvsadm's "fwmark entry uses IPv6". */
+static void test_ipv6_fwmark(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-A -f 7 -6", &c), 0, "-A -f 7 -6 parses");
+	ok(c.svc.fwmark == 7 && c.svc.af == AF_INET6 && c.svc.netmask == 128 &&
+	   !c.svc.protocol, "-f 7 -6: an IPv6 fwmark service");
+	is_int(parse("-A -6 -f 7", &c), 0,
+	       "-6 before -f is fine (ipvsadm: '-6 used before -f')");
+	is_int(c.svc.af, AF_INET6, "-6 before -f: IPv6");
+	parse("--add-service --fwmark-service 7 --ipv6 -p -M 48", &c);
+	ok(c.svc.af == AF_INET6 && c.svc.netmask == 48, "--ipv6 with -M 48");
+	parse("-A -f 7 -p -M 24", &c);
+	ok(c.svc.af == AF_INET && c.svc.netmask == 24,
+	   "without -6 a fwmark service is IPv4");
+	ok(!parse("-D -f 7 -6", &c) && c.svc.af == AF_INET6, "-D -f 7 -6");
+	ok(!parse("-E -f 7 -6 -s rr", &c) && c.svc.af == AF_INET6, "-E -f 7 -6");
+	ok(!parse("-L -f 7 -6", &c) && c.svc.af == AF_INET6, "-L -f 7 -6");
+	ok(!parse("-Z -f 7 -6", &c) && c.svc.af == AF_INET6, "-Z -f 7 -6");
+	ok(!parse("-L -c -f 7 -6", &c) && c.svc.af == AF_INET6 &&
+	   (c.fmt & FMT_CONN), "-L -c -f 7 -6");
+	ok(!parse_in("-A -f 7 -6 -s sh -p 360", true, &c) &&
+	   c.svc.af == AF_INET6, "restore: ipvsadm -S's '-A -f 7 -6' line");
+}
+
+static void test_ipv6_servers(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-a -t [2001:db8::1]:80 -r [2001:db8::2]", &c), 0,
+	       "-a IPv6 server in brackets without a port");
+	ok(addr_is(&c.dest.addr, "2001:db8::2") && c.dest.port == 80 &&
+	   c.dest.fwd == VS_FWD_DR, "the service's port, direct routing");
+	parse("-a -t [2001:db8::1]:80 -r [2001:db8::2]:8080 -m -w 2", &c);
+	ok(c.dest.port == 8080 && c.dest.fwd == VS_FWD_NAT && c.dest.weight == 2,
+	   "-r [v6]:8080 -m");
+	parse("-a -t [2001:db8::1]:80 -r 2001:db8::2 -m", &c);
+	ok(addr_is(&c.dest.addr, "2001:db8::2") && c.dest.port == 80,
+	   "-r bare IPv6: the service's port");
+	parse("-a -t [2001:db8::1]:80 -r [2001:db8::2]:8080 -g", &c);
+	is_int(c.dest.port, 80, "-g forces the service's port on IPv6 too");
+	parse("-a -f 7 -6 -r [2001:db8::2]:80 -m", &c);
+	ok(c.svc.af == AF_INET6 && c.dest.port == 80 &&
+	   addr_is(&c.dest.addr, "2001:db8::2"), "-a -f 7 -6 -r [v6]:80 -m");
+	parse("-a -f 7 -6 -r 2001:db8::2", &c);
+	is_int(c.dest.port, 0, "IPv6 fwmark DR server: port 0");
+	parse("-e -t [2001:db8::1]:80 -r [2001:db8::2]:80 -w 5", &c);
+	ok(c.kind == CMD_EDIT_DEST && c.dest.weight == 5, "-e IPv6");
+	parse("-d -t [2001:db8::1]:80 -r [2001:db8::2]:8080", &c);
+	ok(c.kind == CMD_DEL_DEST && c.dest.port == 8080, "-d IPv6 keeps the port");
+	parse("-a -u [2001:db8::1]:53 -r [2001:db8::53]:domain -m", &c);
+	is_int(c.dest.port, 53, "IPv6 server port by name");
+}
+
+static void test_ipv6_errors(void)
+{
+	bad("-A -t [2001:db8::1]:80 -p -M 129",
+	    "IPv6 netmask '129' out of range 1..128");
+	bad("-A -t [2001:db8::1]:80 -p -M 0",
+	    "IPv6 netmask '0' out of range 1..128");
+	bad("-A -t [2001:db8::1]:80 -p -M 255.255.255.0",
+	    "bad IPv6 netmask '255.255.255.0' (a prefix length 1..128)");
+	bad("-A -f 7 -6 -p -M 64x",
+	    "bad IPv6 netmask '64x' (a prefix length 1..128)");
+	bad("-A -f 7 -6 -p -M ffff:ffff::",
+	    "bad IPv6 netmask 'ffff:ffff::' (a prefix length 1..128)");
+	bad("-A -t [2001:db8::1]:80 -M 64",
+	    "netmask '64' needs persistence (-p)");
+	bad("-A -t 1.2.3.4:80 -p -M 64", "bad netmask '64'");
+	bad("-A -f 7 -p -M 64", "bad netmask '64'");
+	bad("-A -t [2001:db8::1]", "port 0 requires persistence (-p)");
+	bad("-A -t 2001:db8::1:80", "port 0 requires persistence (-p)");
+	bad("-A -t [2001:db8::1]:", "bad port ''");
+	bad("-A -t [2001:db8::1]:99999", "bad port '99999'");
+	bad("-A -t [2001:db8::1]:nosuchservice", "bad port 'nosuchservice'");
+	bad("-A -t [2001:db8::1", "bad address '[2001:db8::1'");
+	bad("-A -t [2001:db8::1]80", "bad address '[2001:db8::1]80'");
+	bad("-A -t [2001:db8::g]:80", "bad address '[2001:db8::g]:80'");
+	bad("-A -t [localhost]:80", "bad address '[localhost]:80'");
+	bad("-A -t 2001:db8::1::2", "bad address '2001:db8::1::2'");
+	bad("-A -t fe80::1%eth0", "bad address 'fe80::1%eth0'");
+	bad("-A -t [fe80::1%eth0]:80", "bad address '[fe80::1%eth0]:80'");
+	bad("-A -t [2001:db8::1]:80 -6",
+	    "option '-6' is for fwmark services (-f): -t takes the family of its address");
+	bad("-A -u 1.2.3.4:53 --ipv6",
+	    "option '--ipv6' is for fwmark services (-f): -u takes the family of its address");
+	bad("-L -6", "option '-6' needs a fwmark service (-f)");
+	bad("-Z --ipv6", "option '--ipv6' needs a fwmark service (-f)");
+	bad("-S -6", "option '-6' cannot be used with -S");
+	bad("-C -6", "option '-6' cannot be used with -C");
+	bad("-A -f 7 -6 -6", "option '-6' given twice");
+	bad("-A -f 7 -6 --ipv6", "option '--ipv6' given twice");
+	bad("-A -f 7 --ipv6=yes", "option '--ipv6' takes no argument");
+	bad("-a -t [2001:db8::1]:80 -r 10.0.0.1",
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	bad("-a -t 1.2.3.4:80 -r [2001:db8::2]:80 -m",
+	    "real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	bad("-e -u 1.2.3.4:53 -r 2001:db8::2",
+	    "real server '2001:db8::2' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	bad("-d -t [2001:db8::1]:80 -r 10.0.0.1:80",
+	    "real server '10.0.0.1:80' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	bad("-a -f 7 -r 2001:db8::2",
+	    "real server '2001:db8::2' is IPv6 but fwmark service 7 is IPv4 (-6 makes it IPv6)");
+	bad("-a -f 7 -6 -r 10.0.0.1",
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	bad("-a -t [2001:db8::1]:80 -r [2001:db8::2]:0 -m",
+	    "masquerading server '[2001:db8::2]:0' needs a port");
+	bad("-a -t [2001:db8::1]:80 -r [2001:db8::2]:x -m", "bad port 'x'");
+	bad("-a -t [2001:db8::1]:80 -r [10.0.0.1]:80",
+	    "bad address '[10.0.0.1]:80'");
+}
+
 static void test_restore_lines(void)
 {
 	struct vsadm_cmd c;
@@ -403,8 +655,27 @@ static void test_names(void)
 	vsadm_svc_name(buf, sizeof(buf), &s);
 	is_str(buf, "FWM 7", "fwmark service name in messages");
 	d.addr.ip = ip("192.168.1.2");
-	vsadm_dest_name(buf, sizeof(buf), &d);
+	vsadm_dest_name(buf, sizeof(buf), AF_INET, &d);
 	is_str(buf, "192.168.1.2:8080", "server name in messages");
+	s.fwmark = 0;
+	s.af = AF_INET6;
+	s.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET6, "2001:db8::1", s.addr.bytes);
+	vsadm_svc_name(buf, sizeof(buf), &s);
+	is_str(buf, "TCP [2001:db8::1]:53", "IPv6 service name in messages");
+	s.fwmark = 7;
+	vsadm_svc_name(buf, sizeof(buf), &s);
+	is_str(buf, "FWM 7 IPv6", "IPv6 fwmark service name in messages");
+	inet_pton(AF_INET6, "2001:db8::2", d.addr.bytes);
+	vsadm_dest_name(buf, sizeof(buf), AF_INET6, &d);
+	is_str(buf, "[2001:db8::2]:8080", "IPv6 server name in messages");
+	inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+		  s.addr.bytes);
+	s.fwmark = 0;
+	s.port = 65535;
+	vsadm_svc_name(buf, sizeof(buf), &s);
+	is_str(buf, "TCP [ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535",
+	       "the longest IPv6 service name fits");
 	ok(vsadm_known_sched("wlc") && vsadm_known_sched("mh") &&
 	   !vsadm_known_sched("WLC") && !vsadm_known_sched(""),
 	   "known schedulers");
@@ -419,6 +690,11 @@ int main(void)
 	test_servers();
 	test_other_commands();
 	test_errors();
+	test_ipv6_services();
+	test_ipv6_fwmark();
+	test_ipv6_servers();
+	test_ipv6_names();
+	test_ipv6_errors();
 	test_restore_lines();
 	test_names();
 	return tap_done();

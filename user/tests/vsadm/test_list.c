@@ -7,6 +7,7 @@
  * JSON, connections.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include "cli.h"
@@ -504,6 +505,508 @@ static void test_timeouts_and_conns(void)
 	free(buf);
 }
 
+/* ------------------------------------------------------------------ */
+/* IPv6                                                                 */
+
+/*
+ * Linked with --wrap=getnameinfo (Makefile): IPv6 addresses get names from
+ * this table and never from DNS, so the listings with names are the same
+ * everywhere; IPv4 ones go to the real lookup, as in the tests above.
+ */
+int __real_getnameinfo(const struct sockaddr *sa, socklen_t salen,
+		       char *host, socklen_t hostlen, char *serv,
+		       socklen_t servlen, int flags);
+int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen,
+		       char *host, socklen_t hostlen, char *serv,
+		       socklen_t servlen, int flags);
+
+int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen,
+		       char *host, socklen_t hostlen, char *serv,
+		       socklen_t servlen, int flags)
+{
+	static const char *const names[][2] = {
+		{ "2001:db8::1", "a-long-name-for-the-vip.example.com" },
+		{ "2001:db8::2", "real-server-two.example.com" },
+		{ "2001:db8::53",
+		  "a-very-long-host-name-for-the-dns-server.subdomain.example.com" },
+	};
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	if (sa->sa_family != AF_INET6)
+		return __real_getnameinfo(sa, salen, host, hostlen, serv,
+					  servlen, flags);
+	inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(a, names[i][0])) {
+			snprintf(host, hostlen, "%s", names[i][1]);
+			return 0;
+		}
+	}
+	return EAI_NONAME;
+}
+
+static union vs_addr addr6(const char *s)
+{
+	union vs_addr a;
+
+	inet_pton(AF_INET6, s, a.bytes);
+	return a;
+}
+
+static struct vs_real dest6(const char *a, uint16_t port, uint8_t fwd,
+			    uint32_t weight, uint32_t u, uint32_t l)
+{
+	struct vs_real d = dest("0.0.0.0", port, fwd, weight, u, l);
+
+	d.addr = addr6(a);
+	return d;
+}
+
+static struct vs_virtual service6(uint8_t proto, const char *a,
+				  uint16_t port, uint32_t fwmark,
+				  const char *sched, uint32_t timeout,
+				  uint8_t netmask)
+{
+	struct vs_virtual s = service(proto, NULL, port, fwmark, sched,
+				      timeout, netmask);
+
+	s.af = AF_INET6;
+	if (a)
+		s.addr = addr6(a);
+	return s;
+}
+
+/*
+ * A table of both families, in the order it was created: every expected
+ * listing below follows ipvsadm 1.31's print_service_entry() and
+ * list_all(), with libipvs's ipvs_cmp_services() and ipvs_cmp_dests()
+ * order, worked out from their sources and not from vsadm's.
+ */
+static struct vs_real v6_d80[3], v6_d53[1], v6_d7[1], v6_d443[1], v4_d80[1];
+static struct vs_virtual v6_svcs[6];
+
+static void build_v6_table(void)
+{
+	v6_d80[0] = dest6("2001:db8:0:0:1::10", 8080, VS_FWD_NAT, 3, 100, 50);
+	v6_d80[1] = dest6("2001:db8::2", 80, VS_FWD_DR, 1, 0, 0);
+	v6_d80[2] = dest6("2001:db8:9000::3", 80, VS_FWD_DR, 1, 0, 0);
+	v6_d53[0] = dest6("2001:db8::53", 5353, VS_FWD_NAT, 0, 0, 0);
+	v4_d80[0] = dest("192.168.0.121", 80, VS_FWD_DR, 1, 0, 0);
+	v6_d7[0] = dest6("2001:db8::7", 0, VS_FWD_DR, 1, 0, 0);
+	v6_d443[0] = dest6("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 65535,
+			   VS_FWD_NAT, 1, 0, 0);
+	v6_svcs[0] = service6(IPPROTO_TCP, "2001:db8::1", 80, 0, "wlc", 300, 64);
+	v6_svcs[0].dests = v6_d80;
+	v6_svcs[0].n_dests = 3;
+	v6_svcs[1] = service6(IPPROTO_UDP, "2001:db8::1", 53, 0, "rr", 0, 128);
+	v6_svcs[1].dests = v6_d53;
+	v6_svcs[1].n_dests = 1;
+	v6_svcs[2] = service(IPPROTO_TCP, "192.168.0.30", 80, 0, "wlc", 0, 32);
+	v6_svcs[2].dests = v4_d80;
+	v6_svcs[2].n_dests = 1;
+	v6_svcs[3] = service6(0, NULL, 0, 7, "sh", 360, 128);
+	v6_svcs[3].dests = v6_d7;
+	v6_svcs[3].n_dests = 1;
+	v6_svcs[4] = service(0, NULL, 0, 7, "rr", 0, 32);
+	v6_svcs[5] = service6(IPPROTO_TCP, "2001:db8:ffff:ffff:ffff:ffff:ffff:fffe",
+			      443, 0, "lc", 0, 128);
+	v6_svcs[5].dests = v6_d443;
+	v6_svcs[5].n_dests = 1;
+}
+
+static void check6(unsigned int fmt, const char *want, const char *name)
+{
+	struct vs_virtual copy[6];
+	struct vs_real d80[3], d53[1], d7[1], d443[1], d4[1];
+	struct vs_table t = { copy, 6 };
+	char *got;
+
+	/* sorting works on copies: the next check starts from creation order */
+	memcpy(copy, v6_svcs, sizeof(copy));
+	memcpy(d80, v6_d80, sizeof(d80));
+	memcpy(d53, v6_d53, sizeof(d53));
+	memcpy(d7, v6_d7, sizeof(d7));
+	memcpy(d443, v6_d443, sizeof(d443));
+	memcpy(d4, v4_d80, sizeof(d4));
+	copy[0].dests = d80;
+	copy[1].dests = d53;
+	copy[2].dests = d4;
+	copy[3].dests = d7;
+	copy[5].dests = d443;
+	if (!(fmt & FMT_NOSORT))
+		vsadm_sort_table(&t);
+	got = render((fmt & FMT_RULE) ? NULL : &info, &t, fmt);
+	is_str(got, want, name);
+	free(got);
+}
+
+/*
+ * ipvsadm: an IPv6 address in brackets (addrport_to_anyname), IPv6 names
+ * not cut to the 33 and 28 columns (print_service_entry cuts only
+ * "se->af != AF_INET6" ones), "mask N" as a prefix length, "FWM  7 IPv6";
+ * IPv4 services before IPv6 ones, and IPv6 addresses compared word by
+ * word with ipvsadm's signed wrap-around: 2001:db8:ffff:... sorts before
+ * 2001:db8::1, and 2001:db8:9000::3 before 2001:db8::2.
+ */
+static void test_v6_listings(void)
+{
+	check6(FMT_NUMERIC, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.30:80 wlc\n"
+	"  -> 192.168.0.121:80             Route   1      0          0         \n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 lc\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 Masq    1      0          0         \n"
+	"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+	"  -> [2001:db8:9000::3]:80        Route   1      0          0         \n"
+	"  -> [2001:db8::2]:80             Route   1      0          0         \n"
+	"  -> [2001:db8::1:0:0:10]:8080    Masq    3      0          0         \n"
+	"UDP  [2001:db8::1]:53 rr\n"
+	"  -> [2001:db8::53]:5353          Masq    0      0          0         \n"
+	"FWM  7 rr\n"
+	"FWM  7 IPv6 sh persistent 360\n"
+	"  -> [2001:db8::7]:0              Route   1      0          0         \n",
+	"IPv6: -L -n as ipvsadm prints it");
+	/* Names in brackets too; the last server's is cut at 59 characters
+	 * (addrport_to_anyname's 60-byte buffer), not at 28.
+	 */
+	check6(0, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.30:http wlc\n"
+	"  -> 192.168.0.121:http           Route   1      0          0         \n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:https lc\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 Masq    1      0          0         \n"
+	"TCP  [a-long-name-for-the-vip.example.com]:http wlc persistent 300 mask 64\n"
+	"  -> [2001:db8:9000::3]:http      Route   1      0          0         \n"
+	"  -> [real-server-two.example.com]:http Route   1      0          0         \n"
+	"  -> [2001:db8::1:0:0:10]:http-alt Masq    3      0          0         \n"
+	"UDP  [a-long-name-for-the-vip.example.com]:domain rr\n"
+	"  -> [a-very-long-host-name-for-the-dns-server.subdomain.example Masq    0      0          0         \n"
+	"FWM  7 rr\n"
+	"FWM  7 IPv6 sh persistent 360\n"
+	"  -> [2001:db8::7]:0              Route   1      0          0         \n",
+	"IPv6: -L with names as ipvsadm prints them");
+	/* "%-33s" and "  -> %-28s" pad short names and let long ones run on */
+	check6(FMT_NUMERIC | FMT_STATS, VERSION_LINE
+	"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80                     0        0        0        0        0\n"
+	"  -> 192.168.0.121:80                    0        0        0        0        0\n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443        0        0        0        0        0\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535        0        0        0        0        0\n"
+	"TCP  [2001:db8::1]:80                    0        0        0        0        0\n"
+	"  -> [2001:db8:9000::3]:80               0        0        0        0        0\n"
+	"  -> [2001:db8::2]:80                    0        0        0        0        0\n"
+	"  -> [2001:db8::1:0:0:10]:8080           0        0        0        0        0\n"
+	"UDP  [2001:db8::1]:53                    0        0        0        0        0\n"
+	"  -> [2001:db8::53]:5353                 0        0        0        0        0\n"
+	"FWM  7                                   0        0        0        0        0\n"
+	"FWM  7 IPv6                              0        0        0        0        0\n"
+	"  -> [2001:db8::7]:0                     0        0        0        0        0\n",
+	"IPv6: --stats as ipvsadm prints it");
+	check6(FMT_NUMERIC | FMT_RATE, VERSION_LINE
+	"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80                     0        0        0        0        0\n"
+	"  -> 192.168.0.121:80                    0        0        0        0        0\n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443        0        0        0        0        0\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535        0        0        0        0        0\n"
+	"TCP  [2001:db8::1]:80                    0        0        0        0        0\n"
+	"  -> [2001:db8:9000::3]:80               0        0        0        0        0\n"
+	"  -> [2001:db8::2]:80                    0        0        0        0        0\n"
+	"  -> [2001:db8::1:0:0:10]:8080           0        0        0        0        0\n"
+	"UDP  [2001:db8::1]:53                    0        0        0        0        0\n"
+	"  -> [2001:db8::53]:5353                 0        0        0        0        0\n"
+	"FWM  7                                   0        0        0        0        0\n"
+	"FWM  7 IPv6                              0        0        0        0        0\n"
+	"  -> [2001:db8::7]:0                     0        0        0        0        0\n",
+	"IPv6: --rate as ipvsadm prints it");
+	check6(FMT_NUMERIC | FMT_THRESHOLDS, VERSION_LINE
+	"Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80 wlc\n"
+	"  -> 192.168.0.121:80             0          0          0          0         \n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 lc\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 0          0          0          0         \n"
+	"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+	"  -> [2001:db8:9000::3]:80        0          0          0          0         \n"
+	"  -> [2001:db8::2]:80             0          0          0          0         \n"
+	"  -> [2001:db8::1:0:0:10]:8080    100        50         0          0         \n"
+	"UDP  [2001:db8::1]:53 rr\n"
+	"  -> [2001:db8::53]:5353          0          0          0          0         \n"
+	"FWM  7 rr\n"
+	"FWM  7 IPv6 sh persistent 360\n"
+	"  -> [2001:db8::7]:0              0          0          0          0         \n",
+	"IPv6: --thresholds as ipvsadm prints it");
+	check6(FMT_NUMERIC | FMT_PCONN, VERSION_LINE
+	"Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+	"  -> RemoteAddress:Port\n"
+	"TCP  192.168.0.30:80 wlc\n"
+	"  -> 192.168.0.121:80             1         0           0          0         \n"
+	"TCP  [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 lc\n"
+	"  -> [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 1         0           0          0         \n"
+	"TCP  [2001:db8::1]:80 wlc persistent 300 mask 64\n"
+	"  -> [2001:db8:9000::3]:80        1         0           0          0         \n"
+	"  -> [2001:db8::2]:80             1         0           0          0         \n"
+	"  -> [2001:db8::1:0:0:10]:8080    3         0           0          0         \n"
+	"UDP  [2001:db8::1]:53 rr\n"
+	"  -> [2001:db8::53]:5353          0         0           0          0         \n"
+	"FWM  7 rr\n"
+	"FWM  7 IPv6 sh persistent 360\n"
+	"  -> [2001:db8::7]:0              1         0           0          0         \n",
+	"IPv6: --persistent-conn as ipvsadm prints it");
+}
+
+/* ipvsadm's -S: "-M 64", "-f 7 -6" (print_service_entry's FMT_RULE). */
+static void test_v6_save(void)
+{
+	check6(FMT_RULE | FMT_NUMERIC,
+	"-A -t 192.168.0.30:80 -s wlc\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.121:80 -g -w 1\n"
+	"-A -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 -s lc\n"
+	"-a -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 -r [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 -m -w 1\n"
+	"-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8:9000::3]:80 -g -w 1\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::2]:80 -g -w 1\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::1:0:0:10]:8080 -m -w 3 -x 100 -y 50\n"
+	"-A -u [2001:db8::1]:53 -s rr\n"
+	"-a -u [2001:db8::1]:53 -r [2001:db8::53]:5353 -m -w 0\n"
+	"-A -f 7 -s rr\n"
+	"-A -f 7 -6 -s sh -p 360\n"
+	"-a -f 7 -6 -r [2001:db8::7]:0 -g -w 1\n",
+	"IPv6: -S -n as ipvsadm writes it (and thresholds)");
+	/* ipvsadm would cut the mdns server's name at 59 characters here
+	 * too, making a line that restores nothing; vsadm -S does not cut.
+	 */
+	check6(FMT_RULE,
+	"-A -t 192.168.0.30:http -s wlc\n"
+	"-a -t 192.168.0.30:http -r 192.168.0.121:http -g -w 1\n"
+	"-A -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:https -s lc\n"
+	"-a -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:https -r [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 -m -w 1\n"
+	"-A -t [a-long-name-for-the-vip.example.com]:http -s wlc -p 300 -M 64\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:http -r [2001:db8:9000::3]:http -g -w 1\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:http -r [real-server-two.example.com]:http -g -w 1\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:http -r [2001:db8::1:0:0:10]:http-alt -m -w 3 -x 100 -y 50\n"
+	"-A -u [a-long-name-for-the-vip.example.com]:domain -s rr\n"
+	"-a -u [a-long-name-for-the-vip.example.com]:domain -r [a-very-long-host-name-for-the-dns-server.subdomain.example.com]:mdns -m -w 0\n"
+	"-A -f 7 -s rr\n"
+	"-A -f 7 -6 -s sh -p 360\n"
+	"-a -f 7 -6 -r [2001:db8::7]:0 -g -w 1\n",
+	"IPv6: -S with names, none cut");
+	check6(FMT_RULE | FMT_NUMERIC | FMT_NOSORT,
+	"-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::1:0:0:10]:8080 -m -w 3 -x 100 -y 50\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::2]:80 -g -w 1\n"
+	"-a -t [2001:db8::1]:80 -r [2001:db8:9000::3]:80 -g -w 1\n"
+	"-A -u [2001:db8::1]:53 -s rr\n"
+	"-a -u [2001:db8::1]:53 -r [2001:db8::53]:5353 -m -w 0\n"
+	"-A -t 192.168.0.30:80 -s wlc\n"
+	"-a -t 192.168.0.30:80 -r 192.168.0.121:80 -g -w 1\n"
+	"-A -f 7 -6 -s sh -p 360\n"
+	"-a -f 7 -6 -r [2001:db8::7]:0 -g -w 1\n"
+	"-A -f 7 -s rr\n"
+	"-A -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 -s lc\n"
+	"-a -t [2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:443 -r [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 -m -w 1\n",
+	"IPv6: --nosort keeps the creation order");
+}
+
+/* -L -t [2001:db8::1]:80: list_service() prints no version line. */
+static void test_v6_one_service(void)
+{
+	struct vs_virtual s = v6_svcs[3];
+	struct vs_table t = { &s, 1 };
+	char *got;
+
+	s.netmask = 48;
+	got = render(NULL, &t, FMT_NUMERIC);
+	is_str(got,
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"FWM  7 IPv6 sh persistent 360 mask 48\n"
+	"  -> [2001:db8::7]:0              Route   1      0          0         \n",
+	"IPv6 fwmark service with a mask: 'mask 48'");
+	free(got);
+	got = render(NULL, &t, FMT_NUMERIC | FMT_RULE);
+	is_str(got,
+	"-A -f 7 -6 -s sh -p 360 -M 48\n"
+	"-a -f 7 -6 -r [2001:db8::7]:0 -g -w 1\n",
+	"IPv6 fwmark service with a mask: '-M 48'");
+	free(got);
+}
+
+static void test_v6_sort(void)
+{
+	struct vs_virtual a, b;
+	struct vs_real ds[4];
+	struct vs_virtual s = { .af = AF_INET6 };
+
+	a = service6(IPPROTO_TCP, "::1", 80, 0, "rr", 0, 128);
+	b = key(IPPROTO_UDP, "9.9.9.9", 80, 0);
+	ok(cmp_svc(&a, &b) > 0, "IPv4 services, UDP too, before IPv6 ones");
+	a = service6(0, NULL, 0, 7, "rr", 0, 128);
+	b = key(0, NULL, 0, 7);
+	ok(cmp_svc(&a, &b) > 0 && cmp_svc(&b, &a) < 0,
+	   "fwmark 7 IPv4 before fwmark 7 IPv6");
+	b = key(0, NULL, 0, 8);
+	ok(cmp_svc(&a, &b) < 0, "fwmark 7 IPv6 before fwmark 8 IPv4");
+	a = service6(IPPROTO_TCP, "2001:db8::1", 80, 0, "rr", 0, 128);
+	b = service6(IPPROTO_TCP, "2001:db8::10", 80, 0, "rr", 0, 128);
+	ok(cmp_svc(&a, &b) < 0, "IPv6: the last word decides");
+	b = service6(IPPROTO_TCP, "2001:db8:ffff::", 80, 0, "rr", 0, 128);
+	ok(cmp_svc(&a, &b) > 0,
+	   "IPv6: 2001:db8:ffff:: before 2001:db8::1 (a word's wrap-around)");
+	b = service6(IPPROTO_TCP, "2001:db8::1", 79, 0, "rr", 0, 128);
+	ok(cmp_svc(&a, &b) > 0, "IPv6: then the port");
+	a = service6(IPPROTO_TCP, "102:304::", 80, 0, "rr", 0, 128);
+	b = key(IPPROTO_TCP, "1.2.3.4", 80, 0);
+	ok(cmp_svc(&a, &b) > 0 && cmp_svc(&b, &a) < 0,
+	   "TCP 1.2.3.4:80 and TCP [102:304::]:80 differ: the family first");
+
+	ds[0] = dest6("2001:db8::10", 80, VS_FWD_DR, 1, 0, 0);
+	ds[1] = dest6("fe80::1", 80, VS_FWD_DR, 1, 0, 0);
+	ds[2] = dest6("2001:db8::10", 79, VS_FWD_NAT, 1, 0, 0);
+	ds[3] = dest6("2001:db8::9", 8080, VS_FWD_NAT, 1, 0, 0);
+	s.dests = ds;
+	s.n_dests = 4;
+	vsadm_sort_dests(&s);
+	ok(ds[0].addr.bytes[0] == 0xfe && ds[1].port == 8080 &&
+	   ds[2].port == 79 && ds[3].port == 80,
+	   "IPv6 servers: fe80::1 (more than 2^31 above 2001:...) first, then by address and port");
+}
+
+static void test_v6_json(void)
+{
+	struct vs_table t = { v6_svcs, 6 };
+	char *got = render(&info, &t, FMT_JSON | FMT_NOSORT);
+
+	ok(got && strstr(got, "{\"protocol\": \"tcp\", \"address\": \"2001:db8::1\", "
+			      "\"port\": 80, \"fwmark\": null") != NULL,
+	   "JSON: an IPv6 address is a string, without brackets");
+	ok(got && strstr(got, "\"persistent\": true, \"timeout\": 300, "
+			      "\"netmask\": \"ffff:ffff:ffff:ffff::\", "
+			      "\"prefix_length\": 64, \"af\": \"inet6\"") != NULL,
+	   "JSON: an IPv6 netmask, its prefix length and the family");
+	ok(got && strstr(got, "\"address\": \"2001:db8::1\", \"port\": 53, "
+			      "\"fwmark\": null, \"scheduler\": \"rr\", "
+			      "\"scheduler_flags\": [], \"persistent\": false, "
+			      "\"timeout\": 0, \"netmask\": "
+			      "\"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\", "
+			      "\"prefix_length\": 128, \"af\": \"inet6\"") != NULL,
+	   "JSON: a non-persistent IPv6 service has the whole /128");
+	ok(got && strstr(got, "{\"address\": \"2001:db8::1:0:0:10\", \"port\": 8080, "
+			      "\"forward\": \"masq\"") != NULL,
+	   "JSON: an IPv6 server");
+	ok(got && strstr(got, "\"address\": \"192.168.0.30\", \"port\": 80, "
+			      "\"fwmark\": null, \"scheduler\": \"wlc\", "
+			      "\"scheduler_flags\": [], \"persistent\": false, "
+			      "\"timeout\": 0, \"netmask\": \"255.255.255.255\", "
+			      "\"prefix_length\": 32, \"af\": \"inet\"") != NULL,
+	   "JSON: an IPv4 service says inet");
+	ok(got && strstr(got, "\"fwmark\": 7, \"scheduler\": \"sh\", "
+			      "\"scheduler_flags\": [], \"persistent\": true, "
+			      "\"timeout\": 360, \"netmask\": "
+			      "\"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\", "
+			      "\"prefix_length\": 128, \"af\": \"inet6\"") != NULL &&
+	   strstr(got, "\"fwmark\": 7, \"scheduler\": \"rr\", "
+		       "\"scheduler_flags\": [], \"persistent\": false, "
+		       "\"timeout\": 0, \"netmask\": \"255.255.255.255\", "
+		       "\"prefix_length\": 32, \"af\": \"inet\"") != NULL,
+	   "JSON: fwmark 7 of both families told apart by af");
+	free(got);
+}
+
+static struct vs_connection conn6(uint8_t proto, const char *c, uint16_t cp,
+				  const char *v, uint16_t vp, const char *d,
+				  uint16_t dp, uint8_t state, uint32_t ms)
+{
+	struct vs_connection x = {
+		.af = AF_INET6, .protocol = proto, .cport = cp, .vport = vp,
+		.dport = dp, .state = state, .expires_ms = ms,
+	};
+
+	x.caddr = addr6(c);
+	x.vaddr = addr6(v);
+	x.daddr = addr6(d);
+	return x;
+}
+
+static char *render_conns(const struct vs_connection *c, size_t n,
+			  unsigned int fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	vsadm_print_conns(f, c, n, fmt);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * ipvsadm's print_conn(): "%-3s %-6s %-11s %-18s %-18s %s" over
+ * addrport_to_anyname() names, which IPv6 ones overflow.
+ */
+static void test_v6_conns(void)
+{
+	struct vs_connection c[4];
+	char *got;
+
+	c[0] = conn6(IPPROTO_TCP, "2001:db8::99", 40000, "2001:db8::1", 80,
+		     "2001:db8::2", 80, VS_TCP_S_ESTABLISHED, 899500);
+	c[1] = conn6(IPPROTO_UDP, "2001:db8::99", 40000, "2001:db8::1", 53,
+		     "2001:db8::53", 5353, VS_UDP_S_NORMAL, 5000);
+	c[2] = conn6(0, "2001:db8::99", 0, "::", 0, "2001:db8::7", 0,
+		     VS_TCP_S_NONE, 300000);
+	c[2].fwmark = 7;
+	c[2].flags = VS_CONN_F_TEMPLATE;
+	memset(&c[3], 0, sizeof(c[3]));
+	c[3].af = AF_INET;
+	c[3].protocol = IPPROTO_TCP;
+	c[3].caddr.ip = inet_addr("10.0.0.99");
+	c[3].cport = 40000;
+	c[3].vaddr.ip = inet_addr("192.168.0.30");
+	c[3].vport = 80;
+	c[3].daddr.ip = inet_addr("192.168.0.121");
+	c[3].dport = 80;
+	c[3].state = VS_TCP_S_ESTABLISHED;
+	c[3].expires_ms = 899500;
+	got = render_conns(c, 4, FMT_NUMERIC);
+	is_str(got, "IPVS connection entries\n"
+	"pro expire state       source             virtual            destination\n"
+	"TCP 14:59  ESTABLISHED [2001:db8::99]:40000 [2001:db8::1]:80   [2001:db8::2]:80\n"
+	"UDP 00:05  UDP         [2001:db8::99]:40000 [2001:db8::1]:53   [2001:db8::53]:5353\n"
+	"IP  05:00  NONE        [2001:db8::99]:0   [::]:0             [2001:db8::7]:0\n"
+	"TCP 14:59  ESTABLISHED 10.0.0.99:40000    192.168.0.30:80    192.168.0.121:80\n",
+	"IPv6: -L -c -n as ipvsadm prints it");
+	free(got);
+	got = render_conns(c, 4, 0);
+	is_str(got, "IPVS connection entries\n"
+	"pro expire state       source             virtual            destination\n"
+	"TCP 14:59  ESTABLISHED [2001:db8::99]:40000 [a-long-name-for-the-vip.example.com]:http [real-server-two.example.com]:http\n"
+	"UDP 00:05  UDP         [2001:db8::99]:40000 [a-long-name-for-the-vip.example.com]:domain [a-very-long-host-name-for-the-dns-server.subdomain.example\n"
+	"IP  05:00  NONE        [2001:db8::99]:0   [::]:0             [2001:db8::7]:0\n"
+	"TCP 14:59  ESTABLISHED 10.0.0.99:40000    192.168.0.30:http  192.168.0.121:http\n",
+	"IPv6: -L -c with names, cut at 59 characters as ipvsadm cuts them");
+	free(got);
+	got = render_conns(c, 1, FMT_JSON);
+	is_str(got, "{\n  \"connections\": [\n"
+	"    {\"protocol\": \"tcp\", \"af\": \"inet6\", \"client\": \"2001:db8::99\", "
+	"\"client_port\": 40000, \"virtual\": \"2001:db8::1\", \"virtual_port\": 80, "
+	"\"server\": \"2001:db8::2\", \"server_port\": 80, \"fwmark\": 0, "
+	"\"state\": \"ESTABLISHED\", \"expires_ms\": 899500, \"template\": false, "
+	"\"forward\": \"route\"}\n  ]\n}\n",
+	"IPv6: -L -c --json");
+	free(got);
+	got = render_conns(&c[3], 1, FMT_JSON);
+	ok(got && strstr(got, "{\"protocol\": \"tcp\", \"af\": \"inet\", "
+			      "\"client\": \"10.0.0.99\"") != NULL,
+	   "IPv4: -L -c --json says inet");
+	free(got);
+}
+
 int main(void)
 {
 	build_probe_table();
@@ -517,5 +1020,12 @@ int main(void)
 	test_json();
 	test_sched_flags();
 	test_timeouts_and_conns();
+	build_v6_table();
+	test_v6_listings();
+	test_v6_save();
+	test_v6_one_service();
+	test_v6_sort();
+	test_v6_json();
+	test_v6_conns();
 	return tap_done();
 }

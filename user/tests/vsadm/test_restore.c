@@ -277,11 +277,139 @@ static void test_conflicts(void)
 	vsadm_plan_free(&p);
 }
 
+/* The current table of test_v6(): TCP [2001:db8::1]:80 (not persistent,
+ * /128) with server [2001:db8::2]:80, and IPv4 fwmark 5.
+ */
+static struct vs_table current6(struct vs_virtual *s, struct vs_real *d)
+{
+	struct vs_table t = { s, 2 };
+
+	memset(s, 0, 2 * sizeof(*s));
+	memset(d, 0, sizeof(*d));
+	s[0].af = AF_INET6;
+	s[0].protocol = IPPROTO_TCP;
+	inet_pton(AF_INET6, "2001:db8::1", s[0].addr.bytes);
+	s[0].port = 80;
+	strcpy(s[0].sched, "wlc");
+	s[0].netmask = 128;
+	inet_pton(AF_INET6, "2001:db8::2", d->addr.bytes);
+	d->port = 80;
+	d->fwd = VS_FWD_DR;
+	d->weight = 1;
+	s[0].dests = d;
+	s[0].n_dests = 1;
+	s[1].af = AF_INET;
+	s[1].fwmark = 5;
+	strcpy(s[1].sched, "rr");
+	s[1].netmask = 32;
+	return t;
+}
+
+static void conflict6(const char *text, const char *msg, const char *name)
+{
+	struct vs_virtual s[2];
+	struct vs_real d;
+	struct vs_table t = current6(s, &d);
+	struct plan p;
+	int ret = plan_text(text, &t, &p);
+
+	if (!ok(ret == EXIT_RUNTIME && !strcmp(err, msg), "%s", name))
+		printf("#   ret %d, '%s', want '%s'\n", ret, err, msg);
+	vsadm_plan_free(&p);
+}
+
+static void test_v6(void)
+{
+	struct vs_virtual s[2];
+	struct vs_real d;
+	struct vs_table t = current6(s, &d);
+	struct plan p;
+	size_t bad;
+	char *out;
+	int ret;
+
+	out = check_text("-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64\n"
+			 "-A -f 7 -6 -s sh -p 360 -M 129\n"
+			 "-a -t [2001:db8::1]:80 -r 10.0.0.1\n"
+			 "-A -t 2001:db8::1::1\n", &bad);
+	is_int(bad, 3, "IPv6: the bad lines are found");
+	is_str(out,
+	       "vsadm: line 2: IPv6 netmask '129' out of range 1..128\n"
+	       "vsadm: line 3: real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)\n"
+	       "vsadm: line 4: bad address '2001:db8::1::1'\n",
+	       "IPv6: each bad line named");
+	free(out);
+
+	/* What ipvsadm -S -n writes for IPv6 services reads back. */
+	ret = plan_text("-A -t [2001:db8::10]:80 -s wlc -p 300 -M 64\n"
+			"-a -t [2001:db8::10]:80 -r [2001:db8::2]:80 -g -w 1\n"
+			"-a -t [2001:db8::10]:80 -r [2001:db8::1:0:0:10]:8080 -m -w 3\n"
+			"-A -f 7 -6 -s sh -p 360\n"
+			"-a -f 7 -6 -r [2001:db8::7]:0 -g -w 1\n", NULL, &p);
+	is_int(ret, 0, "IPv6: ipvsadm -S lines plan");
+	ok(p.n == 2 && p.ops[0].kind == VS_OP_ADD_SERVICE &&
+	   p.ops[0].svc.af == AF_INET6 && p.ops[0].svc.netmask == 64 &&
+	   p.ops[0].svc.n_dests == 2 && p.ops[0].svc.dests[1].port == 8080 &&
+	   p.ops[0].svc.dests[1].addr.bytes[9] == 1,
+	   "IPv6: a service with its servers in one NEW_SERVICE");
+	ok(p.ops[1].svc.af == AF_INET6 && p.ops[1].svc.fwmark == 7 &&
+	   p.ops[1].svc.netmask == 128 && p.ops[1].svc.n_dests == 1,
+	   "IPv6: fwmark 7 -6 with its server");
+	vsadm_plan_free(&p);
+
+	/* The family is part of a service's key. */
+	ret = plan_text("-A -f 5 -6\n"
+			"-A -t [102:304::]:80\n"
+			"-A -t 1.2.3.4:80\n"
+			"-a -t [102:304::]:80 -r [2001:db8::9]\n"
+			"-a -t 1.2.3.4:80 -r 10.0.0.9\n", &t, &p);
+	ok(!ret && p.n == 5 && p.ops[0].svc.af == AF_INET6 &&
+	   p.ops[1].svc.af == AF_INET6 && p.ops[2].svc.af == AF_INET &&
+	   p.ops[3].kind == VS_OP_ADD_DEST && p.ops[3].svc.af == AF_INET6 &&
+	   p.ops[4].kind == VS_OP_ADD_DEST && p.ops[4].svc.af == AF_INET,
+	   "fwmark 5 IPv6 beside fwmark 5 IPv4; TCP [102:304::]:80 beside 1.2.3.4:80");
+	vsadm_plan_free(&p);
+	conflict6("-A -f 5\n", "line 1: service FWM 5 already exists",
+		  "IPv4 fwmark 5 exists");
+	conflict6("-A -f 5 -6\n-A -f 5 -6\n",
+		  "line 2: service FWM 5 IPv6 already exists",
+		  "IPv6 fwmark 5 twice");
+	conflict6("-A -t [2001:db8::1]:80 -p\n",
+		  "line 1: service TCP [2001:db8::1]:80 already exists",
+		  "an existing IPv6 service");
+	conflict6("-a -t [2001:db8::1]:80 -r [2001:db8::2]\n",
+		  "line 1: server [2001:db8::2]:80 already exists in service TCP [2001:db8::1]:80",
+		  "an existing IPv6 server");
+	conflict6("-d -t [2001:db8::1]:80 -r [2001:db8::3]\n",
+		  "line 1: no such server [2001:db8::3]:80 in service TCP [2001:db8::1]:80",
+		  "a missing IPv6 server");
+	conflict6("-a -f 6 -6 -r 2001:db8::2\n",
+		  "line 1: no such service FWM 6 IPv6", "a missing IPv6 fwmark service");
+	conflict6("-D -t [2001:db8::1]:81\n",
+		  "line 1: no such service TCP [2001:db8::1]:81",
+		  "a missing IPv6 service");
+
+	ret = plan_text("-E -t [2001:db8::1]:80 -s rr -p 30 -M 56\n"
+			"-D -t [2001:db8::1]:80\n", &t, &p);
+	ok(!ret && p.n == 2 && p.ops[0].svc.netmask == 56 &&
+	   p.ops[0].svc.af == AF_INET6, "-E of an IPv6 service plans");
+	ok(p.undo[0].u.kind == VS_OP_EDIT_SERVICE &&
+	   p.undo[0].u.svc.af == AF_INET6 && p.undo[0].u.svc.netmask == 128 &&
+	   !p.undo[0].u.svc.timeout,
+	   "undo of -E gives back the IPv6 service's /128");
+	ok(p.undo[1].u.kind == VS_OP_ADD_SERVICE &&
+	   p.undo[1].u.svc.af == AF_INET6 && p.undo[1].u.svc.netmask == 56 &&
+	   p.undo[1].u.svc.n_dests == 1,
+	   "undo of -D recreates the IPv6 service and its server");
+	vsadm_plan_free(&p);
+}
+
 int main(void)
 {
 	test_check();
 	test_batching();
 	test_merge_limit();
 	test_conflicts();
+	test_v6();
 	return tap_done();
 }
