@@ -60,9 +60,11 @@ refused "persistence timeout 0" 2 \
 	vsadm -A -t 1.2.3.4:80 -p 0
 refused "ipip" 2 "ipip tunneling is not supported" \
 	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i
-refused "IPv6" 2 "IPv6 address '[2001:db8::1]:80' is not supported yet" \
-	vsadm -A -t '[2001:db8::1]:80'
-refused "-6" 2 "IPv6 is not supported yet" vsadm -A -f 1 -6
+refused "IPv6 server behind an IPv4 service" 2 \
+	"real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)" \
+	vsadm -a -t 192.168.0.30:80 -r '[2001:db8::2]:80' -m
+refused "IPv6 -M 129" 2 "IPv6 netmask '129' out of range 1..128" \
+	vsadm -A -t '[2001:db8::1]:80' -p -M 129
 refused "two commands" 2 "only one command at a time: '-A' and '-D'" \
 	vsadm -A -D -t 1.2.3.4:80
 refused "an option the command does not take" 2 \
