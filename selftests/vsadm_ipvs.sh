@@ -38,6 +38,13 @@ table=(
 	"-A -u 10.0.0.4:53 -s mh -p 60 -b mh-port"
 	"-A -t 10.0.0.5:80 -b flag-2,flag-3"
 	"-A -f 8 -s sh -b sh-fallback,flag-3"
+	"-A -t [2001:db8::1]:80 -s wlc -p 300 -M 64"
+	"-a -t [2001:db8::1]:80 -r [2001:db8::2]:80 -g"
+	"-a -t [2001:db8::1]:80 -r [2001:db8:1::3]:8080 -m -w 2"
+	"-A -u [2001:db8::1]:53 -s rr"
+	"-a -u [2001:db8::1]:53 -r [2001:db8:ffff::4]:5353 -m"
+	"-A -f 9 -6 -s sh"
+	"-a -f 9 -6 -r [2001:db8::7] -g"
 )
 for line in "${table[@]}"; do
 	# shellcheck disable=SC2086
