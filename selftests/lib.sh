@@ -175,8 +175,9 @@ vs_loaded() {
 	[ -d /sys/module/vs ]
 }
 
+# vs needs nf_defrag_ipv6 (IPv6 fragments), which insmod does not load.
 load_vs() {
-	vs_loaded || insmod "$VS_KO"
+	vs_loaded || { modprobe -q nf_defrag_ipv6; insmod "$VS_KO"; }
 }
 
 unload_vs() {

@@ -10,6 +10,7 @@
 # states, the dh/sh and mh tables) must pass, or it refuses to load.
 . "$(dirname "$0")/lib.sh"
 require_vm
+modprobe -q nf_defrag_ipv6	# what vs.ko needs; insmod loads nothing else
 
 selftest_ko=$VS_TOP/build/$(uname -r)-selftest/vs.ko
 if [ -e "$selftest_ko" ]; then
