@@ -29,8 +29,12 @@ n ip addr add 10.77.0.1/32 dev lo
 n vsadm -A -u 10.77.0.1:53 -s rr
 n vsadm -a -u 10.77.0.1:53 -r 10.77.0.1:5353 -m
 check_eq "a service: the three hooks" 3 "$(hooks)"
+check_eq "and the same three for IPv6" 3 \
+	"$(n nft list hooks ip6 2>/dev/null | grep -c 'vs_.*_hook')"
 n vsadm -D -u 10.77.0.1:53
 check "its deletion: the hooks go within a few seconds" busywait 5000 no_hooks
+check_eq "the IPv6 ones too" 0 \
+	"$(n nft list hooks ip6 2>/dev/null | grep -c 'vs_.*_hook')"
 
 # A connection outliving its service keeps the hooks until it ends.
 n sysctl -qw net.vs.expire_nodest_conn=0
