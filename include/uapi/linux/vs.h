@@ -90,8 +90,14 @@
  * VS_CMD_NEW_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT, FWD
  *   (default VS_FWD_DR), WEIGHT (0..VS_WEIGHT_MAX, default 1), U_THRESH,
  *   L_THRESH (connections; 0 = no threshold; L_THRESH must not exceed a
- *   non-zero U_THRESH: ERANGE) }. A direct-routing server keeps the
- *   service's port (its PORT must equal the service port or be absent).
+ *   non-zero U_THRESH: ERANGE), AF, TUN_TYPE, TUN_PORT, TUN_FLAGS }. A
+ *   direct-routing or tunneled server keeps the service's port (its PORT
+ *   must equal the service port or be absent). AF (default: the
+ *   service's) may differ from the service's family only for VS_FWD_TUNNEL
+ *   (IPv4 in IPv6 and IPv6 in IPv4). The tunnel attributes need
+ *   VS_FWD_TUNNEL: TUN_TYPE (default VS_TUN_IPIP), TUN_PORT (GUE's UDP
+ *   port, needed by and only for GUE), TUN_FLAGS (VS_TUN_F_*: CSUM for
+ *   GUE and GRE, REMCSUM for GUE; none means no checksum).
  *   ESRCH if no such service, EEXIST if the server exists.
  * VS_CMD_SET_DEST: the same; only the attributes given change. Weight 0
  *   quiesces the server: no new connections, existing ones continue. ENOENT
@@ -101,8 +107,9 @@
  *   expiry policy (see Documentation/sysctl.rst).
  * VS_CMD_GET_DEST: dump only, VS_A_SERVICE { key } required: one message
  *   per real server, VS_A_DEST { ADDR, PORT, FWD, WEIGHT, U_THRESH,
- *   L_THRESH, ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS, STATS }, in the
- *   order they were added.
+ *   L_THRESH, ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS, STATS, AF, and
+ *   for VS_FWD_TUNNEL TUN_TYPE, TUN_PORT, TUN_FLAGS }, in the order they
+ *   were added.
  *
  * VS_CMD_FLUSH: no attributes. Deletes every service of the netns.
  * VS_CMD_ZERO: optional VS_A_SERVICE { key }: zero the counters of that
@@ -292,9 +299,25 @@ enum vs_service_flag {
 enum vs_fwd_method {
 	VS_FWD_DR = 1,		/* direct routing ("Route") */
 	VS_FWD_NAT = 2,		/* masquerading ("Masq") */
+	VS_FWD_TUNNEL = 3,	/* encapsulation ("Tunnel") */
 	__VS_FWD_LAST
 };
 #define VS_FWD_MAX (__VS_FWD_LAST - 1)
+
+/* Encapsulations of VS_FWD_TUNNEL (the values are IPVS's). */
+enum vs_tun_type {
+	VS_TUN_IPIP = 0,	/* IPv4 or IPv6 in IPv4 or IPv6 */
+	VS_TUN_GUE = 1,		/* in UDP (Generic UDP Encapsulation) */
+	VS_TUN_GRE = 2,		/* in GRE */
+	__VS_TUN_LAST
+};
+#define VS_TUN_MAX (__VS_TUN_LAST - 1)
+
+enum vs_tun_flag {
+	VS_TUN_F_CSUM = 1U << 0,	/* GUE's UDP checksum, GRE's checksum */
+	VS_TUN_F_REMCSUM = 1U << 1,	/* GUE: remote checksum offload */
+	__VS_TUN_F_ALL = VS_TUN_F_CSUM | VS_TUN_F_REMCSUM
+};
 
 enum vs_dest_attr {
 	VS_DEST_A_UNSPEC,
@@ -308,6 +331,10 @@ enum vs_dest_attr {
 	VS_DEST_A_INACT_CONNS,	/* NLA_U32 (replies) */
 	VS_DEST_A_PERSIST_CONNS, /* NLA_U32 (replies) */
 	VS_DEST_A_STATS,	/* NLA_NESTED: VS_STATS_A_* (replies) */
+	VS_DEST_A_AF,		/* NLA_U16: AF_INET, AF_INET6 */
+	VS_DEST_A_TUN_TYPE,	/* NLA_U8: VS_TUN_* */
+	VS_DEST_A_TUN_PORT,	/* NLA_BE16: GUE's UDP destination port */
+	VS_DEST_A_TUN_FLAGS,	/* NLA_U16: VS_TUN_F_* */
 	__VS_DEST_A_LAST
 };
 #define VS_DEST_A_MAX (__VS_DEST_A_LAST - 1)
