@@ -395,6 +395,7 @@ enum vs_conn_attr {
 	VS_CONN_A_FLAGS,	/* NLA_U32: VS_CONN_F_* */
 	VS_CONN_A_FWD,		/* NLA_U8: VS_FWD_* */
 	VS_CONN_A_AF,		/* NLA_U16 */
+	VS_CONN_A_DEST_AF,	/* NLA_U16: DADDR's, if not AF's (tunnels) */
 	__VS_CONN_A_LAST
 };
 #define VS_CONN_A_MAX (__VS_CONN_A_LAST - 1)
