@@ -785,10 +785,10 @@ void vs_conn_net_exit(struct vs_net *vn)
 static struct vs_dest *sync_dest(struct vs_net *vn, const struct vs_service *svc,
 				 const struct vs_conn_sync *s)
 {
-	struct vs_dest *dest = vs_dest_find(vn, svc, &s->daddr, s->dport);
+	struct vs_dest *dest = vs_dest_find(vn, svc, s->daf, &s->daddr, s->dport);
 
 	/* A port-0 server is listed with the port the client used. */
-	return dest ?: vs_dest_find(vn, svc, &s->daddr, 0);
+	return dest ?: vs_dest_find(vn, svc, s->daf, &s->daddr, 0);
 }
 
 /*
@@ -826,7 +826,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 		goto out;
 	}
 	flags = s->tmpl ? VS_CONN_F_TMPL :
-		dest->fwd == VS_FWD_NAT ? VS_CONN_F_NAT : 0;
+		vs_conn_fwd_flags(dest->fwd);
 	if (!s->tmpl && (svc->flags & VS_SVC_F_PERSISTENT)) {
 		struct vs_conn_key tkey;
 

@@ -59,7 +59,15 @@ enum {
 	VS_CONN_F_TMPL = BIT(1),	/* a persistence entry */
 	VS_CONN_F_OUTPUT = BIT(2),	/* a reply was seen (NAT) */
 	VS_CONN_F_SYNC_DUE = BIT(3),	/* traffic moved the deadline */
+	VS_CONN_F_TUNNEL = BIT(4),	/* forwarded in a tunnel */
 };
+
+/* The connection flags of a server's forwarding method. */
+static inline u8 vs_conn_fwd_flags(u8 fwd)
+{
+	return fwd == VS_FWD_NAT ? VS_CONN_F_NAT :
+	       fwd == VS_FWD_TUNNEL ? VS_CONN_F_TUNNEL : 0;
+}
 
 #define VS_CONN_DEAD 0xff		/* state of an unhashed connection */
 
@@ -165,6 +173,7 @@ static inline void vs_conn_key_addrs(const struct vs_conn_key *key,
 /* A connection as another director sent it (VS_CMD_NEW_CONN). */
 struct vs_conn_sync {
 	u8 af;
+	u8 daf;				/* the real server's */
 	u8 protocol;
 	bool tmpl;
 	u8 state;
@@ -182,6 +191,13 @@ static inline struct vs_conn *vs_tuple_conn(struct vs_tuple *t)
 	if (t->key.dir == VS_DIR_OUT)
 		t = (void *)t - vs_tuple_size(t->key.af);
 	return container_of(t, struct vs_conn, in);
+}
+
+/* The forwarding method (VS_FWD_*) a connection was made with. */
+static inline u8 vs_conn_fwd(const struct vs_conn *cp)
+{
+	return cp->flags & VS_CONN_F_NAT ? VS_FWD_NAT :
+	       cp->flags & VS_CONN_F_TUNNEL ? VS_FWD_TUNNEL : VS_FWD_DR;
 }
 
 static inline bool vs_conn_active_state(u8 state)

@@ -220,7 +220,7 @@ static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
 		return NULL;
 	state = key->protocol == IPPROTO_TCP ? VS_TCP_S_NONE : VS_UDP_S_NORMAL;
 	cp = vs_conn_new(vn, key, dest, tmpl,
-			 READ_ONCE(dest->fwd) == VS_FWD_NAT ? VS_CONN_F_NAT : 0,
+			 vs_conn_fwd_flags(READ_ONCE(dest->fwd)),
 			 state, 0);
 	if (tmpl)
 		vs_tmpl_put(tmpl);

@@ -43,6 +43,10 @@ static const struct nla_policy dest_policy[VS_DEST_A_MAX + 1] = {
 	[VS_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &weight_range),
 	[VS_DEST_A_U_THRESH]	= { .type = NLA_U32 },
 	[VS_DEST_A_L_THRESH]	= { .type = NLA_U32 },
+	[VS_DEST_A_AF]		= { .type = NLA_U16 },
+	[VS_DEST_A_TUN_TYPE]	= NLA_POLICY_MAX(NLA_U8, VS_TUN_MAX),
+	[VS_DEST_A_TUN_PORT]	= { .type = NLA_BE16 },
+	[VS_DEST_A_TUN_FLAGS]	= NLA_POLICY_MASK(NLA_U16, __VS_TUN_F_ALL),
 };
 
 static const struct nla_policy service_policy[VS_SVC_A_MAX + 1] = {
@@ -79,6 +83,7 @@ static const struct nla_policy conn_policy[VS_CONN_A_MAX + 1] = {
 	[VS_CONN_A_EXPIRES]	= { .type = NLA_U32 },
 	[VS_CONN_A_FLAGS]	= { .type = NLA_U32 },
 	[VS_CONN_A_FWD]		= NLA_POLICY_RANGE(NLA_U8, VS_FWD_DR, VS_FWD_MAX),
+	[VS_CONN_A_DEST_AF]	= { .type = NLA_U16 },
 };
 
 /* What SET_INFO takes; the other members are read-only. */
@@ -115,10 +120,12 @@ static int only_attrs(struct nlattr **tb, int max, unsigned long allowed,
 		   BIT(VS_SVC_A_ADDR) | BIT(VS_SVC_A_PORT) | BIT(VS_SVC_A_FWMARK))
 #define CONF_ATTRS (KEY_ATTRS | BIT(VS_SVC_A_SCHED) | BIT(VS_SVC_A_FLAGS) | \
 		    BIT(VS_SVC_A_TIMEOUT) | BIT(VS_SVC_A_NETMASK))
-#define DEST_KEY_ATTRS (BIT(VS_DEST_A_ADDR) | BIT(VS_DEST_A_PORT))
+#define DEST_KEY_ATTRS (BIT(VS_DEST_A_ADDR) | BIT(VS_DEST_A_PORT) | \
+			BIT(VS_DEST_A_AF))
 #define DEST_ATTRS (DEST_KEY_ATTRS | BIT(VS_DEST_A_FWD) | \
 		    BIT(VS_DEST_A_WEIGHT) | BIT(VS_DEST_A_U_THRESH) | \
-		    BIT(VS_DEST_A_L_THRESH))
+		    BIT(VS_DEST_A_L_THRESH) | BIT(VS_DEST_A_TUN_TYPE) | \
+		    BIT(VS_DEST_A_TUN_PORT) | BIT(VS_DEST_A_TUN_FLAGS))
 
 /* A family attribute: AF_INET (also when absent) or AF_INET6. */
 static int parse_af(const struct nlattr *attr, u8 *af,
@@ -224,7 +231,7 @@ static int parse_service(struct genl_info *info, unsigned long allowed,
 	return 0;
 }
 
-/* A real server of a service of family @af (the same: no tunnels yet). */
+/* A real server of a service of family @af (its own if VS_DEST_A_AF). */
 static int parse_dest(const struct nlattr *attr, u8 af, unsigned long allowed,
 		      struct vs_dest_conf *c, struct netlink_ext_ack *extack)
 {
@@ -243,9 +250,24 @@ static int parse_dest(const struct nlattr *attr, u8 af, unsigned long allowed,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "a real server needs VS_DEST_A_ADDR");
 		return -EINVAL;
 	}
-	ret = check_addr(tb[VS_DEST_A_ADDR], af, &c->addr, extack);
+	c->af = af;
+	ret = tb[VS_DEST_A_AF] ? parse_af(tb[VS_DEST_A_AF], &c->af, extack) : 0;
+	if (!ret)
+		ret = check_addr(tb[VS_DEST_A_ADDR], c->af, &c->addr, extack);
 	if (ret)
 		return ret;
+	if (tb[VS_DEST_A_TUN_TYPE]) {
+		c->tun.type = nla_get_u8(tb[VS_DEST_A_TUN_TYPE]);
+		c->has_tun_type = true;
+	}
+	if (tb[VS_DEST_A_TUN_PORT]) {
+		c->tun.port = nla_get_be16(tb[VS_DEST_A_TUN_PORT]);
+		c->has_tun_port = true;
+	}
+	if (tb[VS_DEST_A_TUN_FLAGS]) {
+		c->tun.flags = nla_get_u16(tb[VS_DEST_A_TUN_FLAGS]);
+		c->has_tun_flags = true;
+	}
 	if (tb[VS_DEST_A_PORT]) {
 		c->port = nla_get_be16(tb[VS_DEST_A_PORT]);
 		c->has_port = true;
@@ -503,7 +525,7 @@ static int begin_dest(struct genl_info *info, unsigned long dest_allowed,
 		return end(r, -ESRCH);
 	if (!dc->has_port)
 		dc->port = (*svc)->key.port;
-	*dest = vs_dest_find(r->vn, *svc, &dc->addr, dc->port);
+	*dest = vs_dest_find(r->vn, *svc, dc->af, &dc->addr, dc->port);
 	return 0;
 }
 
@@ -663,6 +685,18 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int put_tun(struct sk_buff *skb, const struct vs_dest *dest)
+{
+	union vs_tun t = { .word = READ_ONCE(dest->tun.word) };
+
+	if (READ_ONCE(dest->fwd) != VS_FWD_TUNNEL)
+		return 0;
+	if (nla_put_u8(skb, VS_DEST_A_TUN_TYPE, t.type) ||
+	    nla_put_u16(skb, VS_DEST_A_TUN_FLAGS, t.flags))
+		return -EMSGSIZE;
+	return t.port ? nla_put_be16(skb, VS_DEST_A_TUN_PORT, t.port) : 0;
+}
+
 static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)
 {
 	struct nlattr *nest;
@@ -679,12 +713,16 @@ static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)
 	    nla_put_u32(skb, VS_DEST_A_ACTIVE_CONNS, atomic_read(&dest->active_conns)) ||
 	    nla_put_u32(skb, VS_DEST_A_INACT_CONNS, atomic_read(&dest->inact_conns)) ||
 	    nla_put_u32(skb, VS_DEST_A_PERSIST_CONNS, atomic_read(&dest->persist_conns)) ||
-	    put_stats(skb, VS_DEST_A_STATS, &dest->stats)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	    put_stats(skb, VS_DEST_A_STATS, &dest->stats) ||
+	    nla_put_u16(skb, VS_DEST_A_AF, dest->af) ||
+	    put_tun(skb, dest))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* A connection as a VS_A_CONN nest: for dumps and sync events. */
@@ -725,8 +763,8 @@ static int put_conn(struct sk_buff *skb, const struct vs_conn *cp)
 			jiffies_to_msecs(expires - jiffies) : 0) ||
 	    nla_put_u32(skb, VS_CONN_A_FLAGS, cp->flags & VS_CONN_F_TMPL ?
 			VS_CONN_F_TEMPLATE : 0) ||
-	    nla_put_u8(skb, VS_CONN_A_FWD, cp->flags & VS_CONN_F_NAT ?
-		       VS_FWD_NAT : VS_FWD_DR)) {
+	    nla_put_u8(skb, VS_CONN_A_FWD, vs_conn_fwd(cp)) ||
+	    (dest->af != k->af && nla_put_u16(skb, VS_CONN_A_DEST_AF, dest->af))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -739,7 +777,7 @@ static size_t put_conn_size(void)
 {
 	return nla_total_size(0) +			/* VS_A_CONN */
 	       3 * nla_total_size(sizeof(union vs_addr)) +
-	       4 * nla_total_size(sizeof(u16)) +	/* af, ports */
+	       5 * nla_total_size(sizeof(u16)) +	/* af, ports, dest af */
 	       3 * nla_total_size(sizeof(u8)) +		/* protocol, state, fwd */
 	       3 * nla_total_size(sizeof(u32));		/* fwmark, expires, flags */
 }
@@ -1095,6 +1133,10 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 	ret = parse_af(tb[VS_CONN_A_AF], &c->af, extack);
 	if (ret)
 		return ret;
+	c->daf = c->af;
+	ret = tb[VS_CONN_A_DEST_AF] ? parse_af(tb[VS_CONN_A_DEST_AF], &c->daf, extack) : 0;
+	if (ret)
+		return ret;
 	c->tmpl = flags & VS_CONN_F_TEMPLATE;
 	c->protocol = nla_get_u8(tb[VS_CONN_A_PROTOCOL]);
 	c->state = nla_get_u8(tb[VS_CONN_A_STATE]);
@@ -1109,7 +1151,7 @@ static int parse_conn(const struct nlattr *attr, struct vs_conn_sync *c,
 	c->dport = nla_get_be16(tb[VS_CONN_A_DPORT]);
 	if (check_addr(tb[VS_CONN_A_CADDR], c->af, &c->caddr, extack) ||
 	    check_addr(tb[VS_CONN_A_VADDR], c->af, &c->vaddr, extack) ||
-	    check_addr(tb[VS_CONN_A_DADDR], c->af, &c->daddr, extack))
+	    check_addr(tb[VS_CONN_A_DADDR], c->daf, &c->daddr, extack))
 		return -EINVAL;
 	return 0;
 }

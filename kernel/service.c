@@ -246,20 +246,64 @@ static const struct vs_sched_ops *find_sched(const struct vs_service_conf *c,
 	return ops;
 }
 
+/*
+ * A tunneled server's encapsulation: GUE needs a port, IPIP takes no flag,
+ * GRE no remote checksum offload (IPVS's rules).
+ */
+static int check_tun_conf(const struct vs_dest_conf *c,
+			  struct netlink_ext_ack *extack)
+{
+	const union vs_tun *t = &c->tun;
+
+	if (c->fwd != VS_FWD_TUNNEL) {
+		if (!c->has_tun_type && !c->has_tun_port && !c->has_tun_flags)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "tunnel attributes on a server that is not tunneled");
+		return -EINVAL;
+	}
+	if (t->type > VS_TUN_MAX || (t->flags & ~__VS_TUN_F_ALL)) {
+		NL_SET_ERR_MSG_ATTR(extack, c->attr, "unknown tunnel type or flag");
+		return -EOPNOTSUPP;
+	}
+	if ((t->type == VS_TUN_GUE) != !!t->port) {
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "a GUE tunnel needs a port, and only GUE takes one");
+		return -EINVAL;
+	}
+	if ((t->type == VS_TUN_IPIP && t->flags) ||
+	    (t->type == VS_TUN_GRE && (t->flags & VS_TUN_F_REMCSUM))) {
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "checksum flag not taken by this tunnel type");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Fill in a server's defaults and check it against its service. */
 static int check_dest_conf(const struct vs_service_key *svc,
 			   struct vs_dest_conf *c,
 			   struct netlink_ext_ack *extack)
 {
+	int ret;
+
 	if (!c->has_fwd)
 		c->fwd = VS_FWD_DR;
 	if (!c->has_weight)
 		c->weight = 1;
 	if (!c->has_port)
 		c->port = svc->port;
-	if (c->fwd == VS_FWD_DR && c->port != svc->port) {
+	if (c->af != svc->af && c->fwd != VS_FWD_TUNNEL) {
 		NL_SET_ERR_MSG_ATTR(extack, c->attr,
-				    "a direct-routing real server keeps the service's port");
+				    "only a tunneled real server may be of another family than its service");
+		return -EINVAL;
+	}
+	ret = check_tun_conf(c, extack);
+	if (ret)
+		return ret;
+	if (c->fwd != VS_FWD_NAT && c->port != svc->port) {
+		NL_SET_ERR_MSG_ATTR(extack, c->attr,
+				    "a direct-routing or tunneled real server keeps the service's port");
 		return -EINVAL;
 	}
 	if (c->fwd == VS_FWD_NAT && !c->port && svc->port) {
@@ -276,20 +320,21 @@ static int check_dest_conf(const struct vs_service_key *svc,
 }
 
 static void dest_key(struct vs_dest_key *key, const struct vs_service *svc,
-		     const union vs_addr *addr, __be16 port)
+		     u8 af, const union vs_addr *addr, __be16 port)
 {
 	memset(key, 0, sizeof(*key));
 	key->svc = svc;
 	key->addr = *addr;
 	key->port = port;
+	key->af = af;
 }
 
 struct vs_dest *vs_dest_find(struct vs_net *vn, const struct vs_service *svc,
-			     const union vs_addr *addr, __be16 port)
+			     u8 af, const union vs_addr *addr, __be16 port)
 {
 	struct vs_dest_key key;
 
-	dest_key(&key, svc, addr, port);
+	dest_key(&key, svc, af, addr, port);
 	return rhashtable_lookup_fast(&vn->dests, &key, dest_params);
 }
 
@@ -315,10 +360,11 @@ static int link_dest(struct vs_net *vn, struct vs_service *svc,
 	ret = vs_stats_init(&dest->stats);
 	if (ret)
 		goto err_free;
-	dest_key(&dest->key, svc, &c->addr, c->port);
+	dest_key(&dest->key, svc, c->af, &c->addr, c->port);
 	dest->svc = svc;
-	dest->af = svc->key.af;
+	dest->af = c->af;
 	dest->fwd = c->fwd;
+	dest->tun = c->tun;
 	WRITE_ONCE(dest->weight, c->weight);
 	apply_thresholds(dest, c);
 	refcount_set(&dest->refcnt, 1);
@@ -570,7 +616,7 @@ int vs_dest_add(struct vs_net *vn, struct vs_service *svc,
 	ret = check_dest_conf(&svc->key, &c, extack);
 	if (ret)
 		return ret;
-	if (vs_dest_find(vn, svc, &c.addr, c.port)) {
+	if (vs_dest_find(vn, svc, c.af, &c.addr, c.port)) {
 		NL_SET_ERR_MSG_MOD(extack, "real server already exists");
 		return -EEXIST;
 	}
@@ -596,6 +642,15 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 	c.has_port = true;
 	if (!c.has_fwd)
 		c.fwd = dest->fwd;
+	/* The encapsulation stays unless changed, while the server is tunneled. */
+	if (c.fwd == VS_FWD_TUNNEL && dest->fwd == VS_FWD_TUNNEL) {
+		if (!c.has_tun_type)
+			c.tun.type = dest->tun.type;
+		if (!c.has_tun_port)
+			c.tun.port = dest->tun.port;
+		if (!c.has_tun_flags)
+			c.tun.flags = dest->tun.flags;
+	}
 	if (!c.has_weight)
 		c.weight = dest->weight;
 	if (!c.has_u_thresh)
@@ -607,6 +662,7 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 	if (ret)
 		return ret;
 	WRITE_ONCE(dest->fwd, c.fwd);
+	WRITE_ONCE(dest->tun.word, c.fwd == VS_FWD_TUNNEL ? c.tun.word : 0);
 	WRITE_ONCE(dest->weight, c.weight);
 	apply_thresholds(dest, &c);
 	vs_sched_servers_changed(svc);

@@ -32,8 +32,22 @@ struct vs_dest_key {
 	const struct vs_service *svc;
 	union vs_addr addr;
 	__be16 port;
-	u16 zero16;
+	u8 af;			/* the server's; its service's but for tunnels */
+	u8 zero8;
 	u32 zero32;
+};
+
+/*
+ * A tunneled server's encapsulation, one word: the data path reads it
+ * whole (READ_ONCE) while an edit may change it.
+ */
+union vs_tun {
+	struct {
+		u8 type;	/* VS_TUN_* */
+		u8 flags;	/* VS_TUN_F_* */
+		__be16 port;	/* GUE's UDP port */
+	};
+	u32 word;
 };
 
 /*
@@ -48,6 +62,7 @@ struct vs_dest {
 	struct vs_service *svc;
 	u8 af;
 	u8 fwd;				/* VS_FWD_* */
+	union vs_tun tun;		/* VS_FWD_TUNNEL's */
 	u32 weight;			/* READ_ONCE: schedulers read it */
 	u32 sched_weight;		/* sched.c: the weight last seen */
 	unsigned long ramp_start;	/* sched.c: slow start (jiffies) or 0 */
@@ -92,13 +107,16 @@ struct vs_service_conf {
 
 struct vs_dest_conf {
 	const struct nlattr *attr;	/* where it came from, for errors */
+	u8 af;				/* given, or the service's */
 	union vs_addr addr;
 	__be16 port;
 	u8 fwd;
 	u32 weight;
 	u32 u_thresh;
 	u32 l_thresh;
+	union vs_tun tun;
 	bool has_port, has_fwd, has_weight, has_u_thresh, has_l_thresh;
+	bool has_tun_type, has_tun_port, has_tun_flags;
 };
 
 int vs_service_net_init(struct vs_net *vn);
@@ -122,7 +140,7 @@ void vs_service_zero(struct vs_service *svc);
 struct vs_service *vs_service_next(struct vs_net *vn, unsigned long *id);
 
 struct vs_dest *vs_dest_find(struct vs_net *vn, const struct vs_service *svc,
-			     const union vs_addr *addr, __be16 port);
+			     u8 af, const union vs_addr *addr, __be16 port);
 int vs_dest_add(struct vs_net *vn, struct vs_service *svc,
 		const struct vs_dest_conf *conf, struct netlink_ext_ack *extack);
 int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,

@@ -20,12 +20,14 @@
 #include <net/route.h>
 
 #include "compat.h"
+#include "tunnel.h"
 #include "xmit.h"
 
 struct vs_route {
 	struct dst_entry *dst;
 	u32 cookie;		/* IPv6's dst_check wants it */
 	bool local;
+	union vs_addr saddr;	/* ours toward the server: tunnels' source */
 	struct rcu_head rcu;
 };
 
@@ -55,57 +57,62 @@ void vs_route_release(struct vs_dest *dest)
  * IPv6 the route comes back as a private clone with the server as its
  * destination, which neighbour discovery then resolves).
  */
-static struct dst_entry *route_lookup(struct net *net, const struct vs_dest *dest,
-				      u32 *cookie, bool *local)
+static struct dst_entry *route_lookup6(struct net *net,
+				       const struct vs_dest *dest,
+				       struct vs_route *r)
 {
-	if (dest->af == AF_INET6) {
-		struct flowi6 fl6 = { .flowi6_flags = FLOWI_FLAG_KNOWN_NH };
-		struct dst_entry *dst;
+	struct flowi6 fl6 = { .flowi6_flags = FLOWI_FLAG_KNOWN_NH };
+	struct dst_entry *dst;
 
-		memcpy(&fl6.daddr, &dest->key.addr, sizeof(fl6.daddr));
-		dst = ip6_route_output(net, NULL, &fl6);
-		if (dst->error) {
-			dst_release(dst);
-			return NULL;
-		}
-		*cookie = rt6_get_cookie((struct rt6_info *)dst);
-		*local = ((struct rt6_info *)dst)->rt6i_flags & RTF_LOCAL;
-		return dst;
-	} else {
-		struct flowi4 fl4 = { .flowi4_flags = FLOWI_FLAG_KNOWN_NH };
-		struct rtable *rt;
+	memcpy(&fl6.daddr, &dest->key.addr, sizeof(fl6.daddr));
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error)
+		goto fail;
+	if (ipv6_dev_get_saddr(net, ip6_dst_idev(dst)->dev, &fl6.daddr, 0,
+			       (struct in6_addr *)&r->saddr))
+		goto fail;
+	r->cookie = rt6_get_cookie((struct rt6_info *)dst);
+	r->local = ((struct rt6_info *)dst)->rt6i_flags & RTF_LOCAL;
+	return dst;
 
-		fl4.daddr = dest->key.addr.ip;
-		rt = ip_route_output_key(net, &fl4);
-		if (IS_ERR(rt))
-			return NULL;
-		*cookie = 0;
-		*local = rt->rt_flags & RTCF_LOCAL;
-		return &rt->dst;
-	}
+fail:
+	dst_release(dst);
+	return NULL;
+}
+
+static struct dst_entry *route_lookup(struct net *net,
+				      const struct vs_dest *dest,
+				      struct vs_route *r)
+{
+	struct flowi4 fl4 = { .flowi4_flags = FLOWI_FLAG_KNOWN_NH };
+	struct rtable *rt;
+
+	if (dest->af == AF_INET6)
+		return route_lookup6(net, dest, r);
+	fl4.daddr = dest->key.addr.ip;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	r->saddr.ip = fl4.saddr;
+	r->local = rt->rt_flags & RTCF_LOCAL;
+	return &rt->dst;
 }
 
 /* The route to a real server, looked up once and kept until it is stale. */
 static struct vs_route *route_get(struct net *net, struct vs_dest *dest)
 {
 	struct vs_route *r = rcu_dereference(dest->route), *old;
-	struct dst_entry *dst;
-	bool local;
-	u32 cookie;
 
 	if (r && dst_check(r->dst, r->cookie))
 		return r;
-	dst = route_lookup(net, dest, &cookie, &local);
-	if (!dst)
+	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
+	if (!r)
 		return NULL;
-	r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
-	if (!r) {
-		dst_release(dst);
+	r->dst = route_lookup(net, dest, r);
+	if (!r->dst) {
+		kfree(r);
 		return NULL;
 	}
-	r->dst = dst;
-	r->cookie = cookie;
-	r->local = local;
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, route_free_rcu);
@@ -260,7 +267,8 @@ static int decrease_ttl(struct sk_buff *skb, u8 af)
 /*
  * Send a packet of connection @cp on to its real server: rewritten for NAT
  * (a TCP/UDP packet whose header is at @thoff; @thoff 0 for an ICMP error
- * the caller translated), untouched for direct routing. Consumes the
+ * the caller translated), untouched for direct routing, encapsulated for a
+ * tunnel (tunnel.c), its MTU then the path's less the tunnel's. Consumes the
  * packet unless the server is the director itself, in which case local
  * delivery goes on (NF_ACCEPT).
  */
@@ -271,7 +279,10 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	struct vs_dest *dest = cp->dest;
 	__be16 dport = dest->key.port ? dest->key.port : cp->in.key.dport;
 	u8 af = cp->in.key.af;
+	union vs_tun tun = { .word = READ_ONCE(dest->tun.word) };
+	bool tunnel = cp->flags & VS_CONN_F_TUNNEL;
 	struct vs_route *r;
+	unsigned int mtu;
 
 	r = route_get(vn->net, dest);
 	if (!r) {
@@ -285,7 +296,10 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 			goto drop;
 		return NF_ACCEPT;
 	}
-	if (!forwardable(skb, af, dst_mtu(r->dst)))
+	mtu = dst_mtu(r->dst);
+	if (tunnel)
+		mtu -= min(mtu, vs_tunnel_overhead(dest, tun));
+	if (!forwardable(skb, af, mtu))
 		goto drop;
 	if (nat && vs_mangle(skb, cp, thoff, false, &dest->key.addr, dport))
 		goto drop;
@@ -299,6 +313,10 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	skb->ignore_df = 1;
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, r->dst);
+	if (tunnel) {
+		vs_tunnel_xmit(vn->net, skb, cp, tun, r->dst, &r->saddr);
+		return NF_STOLEN;
+	}
 	NF_HOOK(af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_LOCAL_OUT,
 		vn->net, NULL, skb, NULL, r->dst->dev, dst_output);
 	return NF_STOLEN;

@@ -29,7 +29,8 @@
  * service's VS_SVC_A_AF (AF_INET or AF_INET6; any other is refused with
  * EAFNOSUPPORT). An IPv4 address takes the first 4 bytes and the other 12
  * must be zero. Ports are big-endian 16-bit (NLA_BE16). A real server has
- * its service's family.
+ * its service's family unless VS_DEST_A_AF says otherwise (tunnels only);
+ * the family is part of its identity.
  *
  * Identifying a service
  * ---------------------
@@ -102,7 +103,7 @@
  * VS_CMD_SET_DEST: the same; only the attributes given change. Weight 0
  *   quiesces the server: no new connections, existing ones continue. ENOENT
  *   if no such server.
- * VS_CMD_DEL_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT }. ENOENT
+ * VS_CMD_DEL_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT, AF }. ENOENT
  *   if no such server. Its connections are handled by the data path's
  *   expiry policy (see Documentation/sysctl.rst).
  * VS_CMD_GET_DEST: dump only, VS_A_SERVICE { key } required: one message

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tunnel forwarding end to end, each encapsulation taken out by the
+# servers' own kernel devices, as an LVS-TUN site runs it: the DR
+# topology of topo.sh (client, director and three servers on one
+# segment), each server holding the VIP on lo and on its decapsulating
+# device with reverse-path filtering off.
+#
+#   ipip  tunl0 (the ipip module's fallback device)
+#   gue   ip fou add port 6080 gue, then tunl0
+#   gre   gre0 (ip_gre's fallback device)
+#
+# For each: curl spreads round robin over the servers, the replies go
+# straight from the servers to the client (the director counts packets in
+# only), a 1 MB TCP echo comes back byte for byte although the tunnel's
+# overhead leaves less than the path's 1500 bytes for the client's
+# segments (the director answers the first too big with "fragmentation
+# needed" for the tunnel's MTU and the client's PMTU follows), and the
+# connection table lists the connections as Tunnel. GUE's outer UDP
+# source port follows the inner flow: two flows, two ports.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topo.sh"
+require_vm
+require_cmd socat curl nginx tcpdump
+
+d() { in_ns "$dir" "$@"; }
+c() { in_ns "$client" "$@"; }
+
+load_vs || die "insmod"
+modprobe -q ipip && modprobe -q fou && modprobe -q ip_gre ||
+	{ echo "# SKIP: no ipip, fou or ip_gre module"; exit $KSFT_SKIP; }
+topo_dr 3 || die "topology"
+for i in 1 2 3; do
+	ns=$(rs_ns $i)
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	for dev in tunl0 gre0; do
+		ip -n "$ns" link set $dev up || die "$dev on rs$i"
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.$dev.rp_filter=0
+		ip -n "$ns" addr add $VIP/32 dev $dev || die "VIP on $dev of rs$i"
+	done
+	ip -n "$ns" fou add port 6080 gue || die "fou on rs$i"
+	http_server "$ns" "rs$i" 80 || die "nginx on rs$i"
+	echo_server "$ns" tcp 7
+done
+for i in 1 2 3; do
+	wait_port "$(rs_ns $i)" tcp 80 && wait_port "$(rs_ns $i)" tcp 7 ||
+		die "servers on rs$i"
+done
+
+tmp=$(mktemp -d)
+defer rm -rf "$tmp"
+head -c 1000000 /dev/urandom > "$tmp/in"
+
+spread() {
+	local out="" i
+	for i in $(seq 9); do
+		out+="$(c curl -s --max-time 5 http://$VIP/) "
+	done
+	tr ' ' '\n' <<< "$out" | grep . | sort | uniq -c |
+		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+for type in ipip gue gre; do
+	opts="-i --tun-type $type"
+	[ $type = gue ] && opts+=" --tun-port 6080"
+	d vsadm -A -t $VIP:80 -s rr
+	d vsadm -A -t $VIP:7 -s rr
+	for i in 1 2 3; do
+		# shellcheck disable=SC2086
+		d vsadm -a -t $VIP:80 -r 192.168.26.$i $opts &&
+			d vsadm -a -t $VIP:7 -r 192.168.26.$i $opts ||
+			fail "$type: vsadm -a rs$i"
+	done
+	check "$type: -L -n shows Tunnel" \
+		grep -qE "^  -> 192\.168\.26\.1:80 +Tunnel +1 " <<< "$(d vsadm -L -n)"
+	check_eq "$type: curl, nine requests, three per server" \
+		"rs1:3 rs2:3 rs3:3" "$(spread)"
+	# A fresh PMTU each round: the client learns the tunnel's.
+	c ip route flush cache
+	c socat -t 10 -T 20 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out"
+	check "$type: 1 MB TCP echo through the tunnel is byte-identical" \
+		cmp -s "$tmp/in" "$tmp/out"
+	stats=$(d vsadm -L -n --stats --exact -t $VIP:7)
+	check "$type: the director forwarded the client's packets" \
+		test "$(awk '$1 == "TCP" { print $3 }' <<< "$stats")" -gt 0
+	check_eq "$type: and saw none of the replies" 0 \
+		"$(awk '$1 == "TCP" { print $4 }' <<< "$stats")"
+	d vsadm -C
+done
+
+# GUE's source port: a hash of the inner flow.
+d vsadm -A -t $VIP:80 -s rr
+d vsadm -a -t $VIP:80 -r 192.168.26.1 -i --tun-type gue --tun-port 6080
+# The SYN of each flow: UDP 8 + GUE 4 + inner IPv4 20, TCP flags at 13.
+in_ns "$(rs_ns 1)" timeout 15 tcpdump -c 2 -n -i eth0 \
+	"udp dst port 6080 and udp[45] & 2 != 0" > "$tmp/gue" 2> "$tmp/gue.err" &
+cap=$!
+busywait 5000 grep -q "listening on" "$tmp/gue.err"
+c curl -s --max-time 5 --local-port 41001 http://$VIP/ > /dev/null
+c curl -s --max-time 5 --local-port 41002 http://$VIP/ > /dev/null
+wait $cap
+check_eq "GUE: two client flows, two outer source ports" 2 \
+	"$(awk '{ split($3, a, "."); print a[5] }' "$tmp/gue" | sort -u | wc -l)"
+finish
