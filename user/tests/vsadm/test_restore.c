@@ -335,7 +335,7 @@ static void test_v6(void)
 	is_int(bad, 3, "IPv6: the bad lines are found");
 	is_str(out,
 	       "vsadm: line 2: IPv6 netmask '129' out of range 1..128\n"
-	       "vsadm: line 3: real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)\n"
+	       "vsadm: line 3: real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)\n"
 	       "vsadm: line 4: bad address '2001:db8::1::1'\n",
 	       "IPv6: each bad line named");
 	free(out);
