@@ -698,6 +698,7 @@ static void *grow(void *arr, size_t n, size_t size)
 	return realloc(arr, 2 * n * size);
 }
 
+/* A dumped server joins its service, with its family made explicit. */
 static int add_dest(struct vs_virtual *s, const struct vs_real *d)
 {
 	struct vs_real *p = grow(s->dests, s->n_dests, sizeof(*d));
@@ -705,7 +706,9 @@ static int add_dest(struct vs_virtual *s, const struct vs_real *d)
 	if (!p)
 		return -ENOMEM;
 	s->dests = p;
-	s->dests[s->n_dests++] = *d;
+	s->dests[s->n_dests] = *d;
+	s->dests[s->n_dests].af = vs_real_af(s, d);
+	s->n_dests++;
 	return 0;
 }
 
@@ -927,6 +930,13 @@ bool vs_service_same(const struct vs_virtual *a, const struct vs_virtual *b)
 bool vs_dest_same(const struct vs_real *a, const struct vs_real *b)
 {
 	return a->port == b->port && !memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+uint16_t vs_real_af(const struct vs_virtual *s, const struct vs_real *d)
+{
+	if (d->af)
+		return d->af;
+	return s->af ? s->af : AF_INET;
 }
 
 int vs_service_copy(struct vs_virtual *dst, const struct vs_virtual *src)

@@ -9,7 +9,9 @@
  * vs_conn, vs_stats in kernel/), which hold other things. Ports are in host
  * byte order; addresses are union vs_addr in network byte order, of the
  * family af of their service or connection (AF_INET: .ip, the other 12
- * bytes zero; AF_INET6: all 16). A real server has its service's family.
+ * bytes zero; AF_INET6: all 16). A real server has its service's family,
+ * unless it is tunneled (VS_FWD_TUNNEL), which may cross families: its af
+ * says so, and a connection's daf likewise.
  * Functions return 0 or a negative errno (the kernel's, or a local
  * one); after a kernel error vs_errmsg() gives the kernel's extended ACK
  * message, if it sent one.
@@ -34,7 +36,8 @@ struct vs_traffic {
 /*
  * Which optional parameters a request carries (vs_virtual.set,
  * vs_real.set). Requests send only these; absent ones take the kernel's
- * default on creation and stay unchanged on edits. Replies set all.
+ * default on creation and stay unchanged on edits. Replies set all that
+ * apply: VS_HAS_TUNNEL only for a tunneled server.
  */
 enum {
 	VS_HAS_SCHED	= 1U << 0,
@@ -45,12 +48,19 @@ enum {
 	VS_HAS_WEIGHT	= 1U << 5,
 	VS_HAS_U_THRESH	= 1U << 6,
 	VS_HAS_L_THRESH	= 1U << 7,
+	/* tun_type, tun_port and tun_flags, all three (VS_FWD_TUNNEL) */
+	VS_HAS_TUNNEL	= 1U << 8,
 };
 
 struct vs_real {
-	union vs_addr addr;
+	/* The server's family; 0 is its service's. Replies always set it. */
+	uint16_t af;
+	union vs_addr addr;		/* of family af */
 	uint16_t port;
 	uint8_t fwd;			/* VS_FWD_* */
+	uint8_t tun_type;		/* VS_TUN_*, for VS_FWD_TUNNEL */
+	uint16_t tun_port;		/* GUE's UDP port, 0 for the others */
+	uint16_t tun_flags;		/* VS_TUN_F_* */
 	uint32_t weight;
 	uint32_t u_thresh, l_thresh;
 	uint32_t active_conns, inact_conns, persist_conns;	/* replies */
@@ -96,7 +106,8 @@ struct vs_info {
 };
 
 struct vs_connection {
-	uint16_t af;			/* of all three addresses */
+	uint16_t af;			/* of the client's and the VIP's */
+	uint16_t daf;			/* of daddr: af's but for tunnels */
 	uint8_t protocol;
 	union vs_addr caddr, vaddr, daddr;
 	uint16_t cport, vport, dport;
@@ -185,6 +196,8 @@ int vs_dump_conns(struct vs_handle *h, const struct vs_virtual *key_or_null,
 /* Helpers on the model. */
 bool vs_service_same(const struct vs_virtual *a, const struct vs_virtual *b);
 bool vs_dest_same(const struct vs_real *a, const struct vs_real *b);
+/* A server's family: its own, or its service's when its af is 0. */
+uint16_t vs_real_af(const struct vs_virtual *s, const struct vs_real *d);
 int vs_service_copy(struct vs_virtual *dst, const struct vs_virtual *src);
 
 #endif /* _LIBVS_H */

@@ -65,12 +65,41 @@ int vs_msg_put_service(struct nl_msg *msg, const struct vs_virtual *s,
 	return 0;
 }
 
-static int put_dest_attrs(struct nl_msg *msg, const struct vs_real *d,
-			  bool params)
+/*
+ * A server's key: its address and port, and its family only when that is
+ * not its service's (a tunnel across families). A module older than
+ * tunneling refuses VS_DEST_A_AF as unknown, so sending it always would
+ * break every server there, vsd's included; and when present it belongs
+ * to the key, since 10.0.0.1 and [a00:1::] have the same 16 bytes.
+ */
+static int put_dest_key(struct nl_msg *msg, const struct vs_virtual *s,
+			const struct vs_real *d)
 {
+	uint16_t af = vs_real_af(s, d);
 	int ret = nla_put(msg, VS_DEST_A_ADDR, sizeof(d->addr), &d->addr);
 
 	ret = ret ?: nla_put_u16(msg, VS_DEST_A_PORT, htons(d->port));
+	if (!ret && af != (s->af ? s->af : AF_INET))
+		ret = nla_put_u16(msg, VS_DEST_A_AF, af);
+	return ret;
+}
+
+/*
+ * The encapsulation goes as a whole, port and flags even when 0, as
+ * ipvsadm sends it: an edit from GUE to IPIP must clear the old port.
+ */
+static int put_tunnel(struct nl_msg *msg, const struct vs_real *d)
+{
+	return nla_put_u8(msg, VS_DEST_A_TUN_TYPE, d->tun_type) ?:
+	       nla_put_u16(msg, VS_DEST_A_TUN_PORT, htons(d->tun_port)) ?:
+	       nla_put_u16(msg, VS_DEST_A_TUN_FLAGS, d->tun_flags);
+}
+
+static int put_dest_attrs(struct nl_msg *msg, const struct vs_virtual *s,
+			  const struct vs_real *d, bool params)
+{
+	int ret = put_dest_key(msg, s, d);
+
 	if (!params || ret)
 		return ret;
 	if (d->set & VS_HAS_FWD)
@@ -81,17 +110,20 @@ static int put_dest_attrs(struct nl_msg *msg, const struct vs_real *d,
 		ret = nla_put_u32(msg, VS_DEST_A_U_THRESH, d->u_thresh);
 	if (!ret && (d->set & VS_HAS_L_THRESH))
 		ret = nla_put_u32(msg, VS_DEST_A_L_THRESH, d->l_thresh);
+	if (!ret && (d->set & VS_HAS_TUNNEL))
+		ret = put_tunnel(msg, d);
 	return ret;
 }
 
-static int put_dest(struct nl_msg *msg, const struct vs_real *d, bool params)
+static int put_dest(struct nl_msg *msg, const struct vs_virtual *s,
+		    const struct vs_real *d, bool params)
 {
 	struct nlattr *nest = vs_msg_nest_start(msg, VS_A_DEST);
 	int ret;
 
 	if (!nest)
 		return -NLE_NOMEM;
-	ret = put_dest_attrs(msg, d, params);
+	ret = put_dest_attrs(msg, s, d, params);
 	if (ret)
 		return ret;
 	nla_nest_end(msg, nest);
@@ -125,7 +157,7 @@ static int put_new_service(struct nl_msg *msg, const struct vs_virtual *s,
 			return -NLE_NOMEM;
 		for (i = 0; i < s->n_dests; i++) {
 			d = vs_msg_nest_start(msg, VS_A_DEST);
-			if (!d || put_dest_attrs(msg, &s->dests[i], true))
+			if (!d || put_dest_attrs(msg, s, &s->dests[i], true))
 				return -NLE_NOMEM;
 			nla_nest_end(msg, d);
 			sent->spans[i].start = (uint32_t)((char *)d - base);
@@ -183,10 +215,10 @@ int vs_msg_put_op(struct nl_msg *msg, const struct vs_op *op,
 	case VS_OP_ADD_DEST:
 	case VS_OP_EDIT_DEST:
 		return vs_msg_put_service(msg, &op->svc, false) ?:
-		       put_dest(msg, &op->dest, true);
+		       put_dest(msg, &op->svc, &op->dest, true);
 	case VS_OP_DEL_DEST:
 		return vs_msg_put_service(msg, &op->svc, false) ?:
-		       put_dest(msg, &op->dest, false);
+		       put_dest(msg, &op->svc, &op->dest, false);
 	case VS_OP_SET_TIMEOUTS:
 		return put_timeouts(msg, &op->timeouts);
 	case VS_OP_FLUSH:
@@ -196,12 +228,17 @@ int vs_msg_put_op(struct nl_msg *msg, const struct vs_op *op,
 	return -NLE_INVAL;
 }
 
-/* Room for the op's attributes: generous, nlmsg_alloc_size is a bound. */
+/*
+ * Room for the op's attributes: generous, nlmsg_alloc_size is a bound. A
+ * server's nest takes at most 96 bytes (the nest 4, the address 20, then
+ * nine attributes of 8: port, family, four parameters and the tunnel's
+ * three), so 128 each leaves room.
+ */
 size_t vs_msg_op_size(const struct vs_op *op)
 {
 	size_t n = op->kind == VS_OP_ADD_SERVICE ? op->svc.n_dests : 0;
 
-	return 512 + n * 96;
+	return 512 + n * 128;
 }
 
 int vs_msg_op_cmd(enum vs_op_kind kind)
@@ -357,8 +394,26 @@ static struct nla_policy dest_policy[VS_DEST_A_MAX + 1] = {
 	[VS_DEST_A_INACT_CONNS] = { .type = NLA_U32 },
 	[VS_DEST_A_PERSIST_CONNS] = { .type = NLA_U32 },
 	[VS_DEST_A_STATS] = { .type = NLA_NESTED },
+	[VS_DEST_A_AF] = { .type = NLA_U16 },
+	[VS_DEST_A_TUN_TYPE] = { .type = NLA_U8 },
+	[VS_DEST_A_TUN_PORT] = { .type = NLA_U16 },
+	[VS_DEST_A_TUN_FLAGS] = { .type = NLA_U16 },
 };
 
+/* The kernel sends the encapsulation of a tunneled server only. */
+static void get_tunnel(struct nlattr **tb, struct vs_real *d)
+{
+	if (!tb[VS_DEST_A_TUN_TYPE])
+		return;
+	d->tun_type = nla_get_u8(tb[VS_DEST_A_TUN_TYPE]);
+	if (tb[VS_DEST_A_TUN_PORT])
+		d->tun_port = ntohs(nla_get_u16(tb[VS_DEST_A_TUN_PORT]));
+	if (tb[VS_DEST_A_TUN_FLAGS])
+		d->tun_flags = nla_get_u16(tb[VS_DEST_A_TUN_FLAGS]);
+	d->set |= VS_HAS_TUNNEL;
+}
+
+/* Without VS_DEST_A_AF, af stays 0: the service's, which libvs.c fills in. */
 int vs_msg_get_dest(struct nlattr *a, struct vs_real *d)
 {
 	struct nlattr *tb[VS_DEST_A_MAX + 1];
@@ -377,7 +432,10 @@ int vs_msg_get_dest(struct nlattr *a, struct vs_real *d)
 	d->active_conns = get_u32(tb, VS_DEST_A_ACTIVE_CONNS);
 	d->inact_conns = get_u32(tb, VS_DEST_A_INACT_CONNS);
 	d->persist_conns = get_u32(tb, VS_DEST_A_PERSIST_CONNS);
+	if (tb[VS_DEST_A_AF])
+		d->af = nla_get_u16(tb[VS_DEST_A_AF]);
 	d->set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH | VS_HAS_L_THRESH;
+	get_tunnel(tb, d);
 	return parse_stats(tb[VS_DEST_A_STATS], &d->stats);
 }
 
@@ -395,6 +453,7 @@ static struct nla_policy conn_policy[VS_CONN_A_MAX + 1] = {
 	[VS_CONN_A_FLAGS] = { .type = NLA_U32 },
 	[VS_CONN_A_FWD] = { .type = NLA_U8 },
 	[VS_CONN_A_AF] = { .type = NLA_U16 },
+	[VS_CONN_A_DEST_AF] = { .type = NLA_U16 },
 };
 
 static void get_addr(struct nlattr **tb, int type, union vs_addr *a)
@@ -421,6 +480,9 @@ int vs_msg_get_conn(struct nlattr *a, struct vs_connection *c)
 	if (!a || nla_parse_nested(tb, VS_CONN_A_MAX, a, conn_policy) < 0)
 		return -EPROTO;
 	c->af = tb[VS_CONN_A_AF] ? nla_get_u16(tb[VS_CONN_A_AF]) : AF_INET;
+	/* Absent unless the real server is of the other family (a tunnel). */
+	c->daf = tb[VS_CONN_A_DEST_AF] ? nla_get_u16(tb[VS_CONN_A_DEST_AF]) :
+		 c->af;
 	c->protocol = get_u8(tb, VS_CONN_A_PROTOCOL);
 	get_addr(tb, VS_CONN_A_CADDR, &c->caddr);
 	get_addr(tb, VS_CONN_A_VADDR, &c->vaddr);

@@ -23,13 +23,17 @@ enum arg_kind { ARG_NONE, ARG_REQ, ARG_OPT };
 enum group {
 	G_CMD, G_SERVICE, G_SCHED, G_PERSIST, G_NETMASK, G_SERVER, G_FWD,
 	G_WEIGHT, G_UTHRESH, G_LTHRESH, G_NUMERIC, G_CONN, G_TIMEOUT,
-	G_STATS, G_RATE, G_THRESH, G_PCONN, G_EXACT, G_SORT, G_JSON,
-	G_SCHED_FLAGS, G_IPV6, G_NONE, G_MAX
+	G_STATS, G_RATE, G_THRESH, G_PCONN, G_TUN_INFO, G_EXACT, G_SORT,
+	G_JSON, G_SCHED_FLAGS, G_IPV6, G_TUN_TYPE, G_TUN_PORT, G_TUN_CSUM,
+	G_NONE, G_MAX
 };
 
 #define GB(g) (1UL << (g))
+/* The listings, G_CONN to G_TUN_INFO: one at a time (check_display). */
 #define G_DISPLAY (GB(G_CONN) | GB(G_TIMEOUT) | GB(G_STATS) | GB(G_RATE) | \
-		   GB(G_THRESH) | GB(G_PCONN))
+		   GB(G_THRESH) | GB(G_PCONN) | GB(G_TUN_INFO))
+/* A tunneled server's encapsulation (-i). */
+#define G_TUN (GB(G_TUN_TYPE) | GB(G_TUN_PORT) | GB(G_TUN_CSUM))
 
 struct opt {
 	const char *sname;	/* "-A" or NULL */
@@ -41,10 +45,10 @@ struct opt {
 };
 
 enum {
-	ID_TCP = 1, ID_UDP, ID_FWMARK, ID_GATE, ID_MASQ, ID_SORT, ID_NOSORT,
+	ID_TCP = 1, ID_UDP, ID_FWMARK, ID_GATE, ID_MASQ, ID_TUNNEL, ID_SORT,
+	ID_NOSORT, ID_NOCSUM, ID_CSUM, ID_REMCSUM,
 };
 
-static const char no_tunnel[] = "ipip tunneling is not supported";
 static const char no_sync[] = "the connection sync daemon is not supported";
 
 static const struct opt opts[] = {
@@ -74,6 +78,12 @@ static const struct opt opts[] = {
 	{ "-r", "--real-server", ARG_REQ, G_SERVER, 0, NULL },
 	{ "-g", "--gatewaying", ARG_NONE, G_FWD, ID_GATE, NULL },
 	{ "-m", "--masquerading", ARG_NONE, G_FWD, ID_MASQ, NULL },
+	{ "-i", "--ipip", ARG_NONE, G_FWD, ID_TUNNEL, NULL },
+	{ NULL, "--tun-type", ARG_REQ, G_TUN_TYPE, 0, NULL },
+	{ NULL, "--tun-port", ARG_REQ, G_TUN_PORT, 0, NULL },
+	{ NULL, "--tun-nocsum", ARG_NONE, G_TUN_CSUM, ID_NOCSUM, NULL },
+	{ NULL, "--tun-csum", ARG_NONE, G_TUN_CSUM, ID_CSUM, NULL },
+	{ NULL, "--tun-remcsum", ARG_NONE, G_TUN_CSUM, ID_REMCSUM, NULL },
 	{ "-w", "--weight", ARG_REQ, G_WEIGHT, 0, NULL },
 	{ "-x", "--u-threshold", ARG_REQ, G_UTHRESH, 0, NULL },
 	{ "-y", "--l-threshold", ARG_REQ, G_LTHRESH, 0, NULL },
@@ -84,18 +94,12 @@ static const struct opt opts[] = {
 	{ NULL, "--rate", ARG_NONE, G_RATE, 0, NULL },
 	{ NULL, "--thresholds", ARG_NONE, G_THRESH, 0, NULL },
 	{ NULL, "--persistent-conn", ARG_NONE, G_PCONN, 0, NULL },
+	{ NULL, "--tun-info", ARG_NONE, G_TUN_INFO, 0, NULL },
 	{ NULL, "--exact", ARG_NONE, G_EXACT, 0, NULL },
 	{ NULL, "--sort", ARG_NONE, G_SORT, ID_SORT, NULL },
 	{ NULL, "--nosort", ARG_NONE, G_SORT, ID_NOSORT, NULL },
 	{ NULL, "--json", ARG_NONE, G_JSON, 0, NULL },
 	/* ipvsadm options for features vs does not have */
-	{ "-i", "--ipip", ARG_NONE, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-type", ARG_REQ, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-port", ARG_REQ, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-nocsum", ARG_NONE, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-csum", ARG_NONE, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-remcsum", ARG_NONE, G_NONE, 0, no_tunnel },
-	{ NULL, "--tun-info", ARG_NONE, G_NONE, 0, no_tunnel },
 	{ NULL, "--sctp-service", ARG_REQ, G_NONE, 0,
 	  "SCTP services are not supported" },
 	{ "-o", "--ops", ARG_NONE, G_NONE, 0,
@@ -301,10 +305,10 @@ static const struct cmd_rule rules[] = {
 	[CMD_FLUSH] = { 0, 0 },
 	[CMD_RESTORE] = { 0, 0 },
 	[CMD_SAVE] = { GB(G_NUMERIC) | GB(G_SORT), 0 },
-	[CMD_ADD_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) |
+	[CMD_ADD_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) | G_TUN |
 			   GB(G_WEIGHT) | GB(G_UTHRESH) | GB(G_LTHRESH),
 			   GB(G_SERVICE) | GB(G_SERVER) },
-	[CMD_EDIT_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) |
+	[CMD_EDIT_DEST] = { G_SVC | GB(G_SERVER) | GB(G_FWD) | G_TUN |
 			    GB(G_WEIGHT) | GB(G_UTHRESH) | GB(G_LTHRESH),
 			    GB(G_SERVICE) | GB(G_SERVER) },
 	[CMD_DEL_DEST] = { G_SVC | GB(G_SERVER),
@@ -329,7 +333,7 @@ static int check_display(struct ctx *c, const struct words *w)
 	enum group first = G_MAX;
 	int g;
 
-	for (g = G_CONN; g <= G_PCONN; g++) {
+	for (g = G_CONN; g <= G_TUN_INFO; g++) {
 		if (!w->given[g])
 			continue;
 		if (first == G_CONN && g == G_PCONN)
@@ -559,13 +563,113 @@ static int parse_count(struct ctx *c, const char *s, uint32_t max,
 	return 0;
 }
 
+static const char *const tun_names[] = {
+	[VS_TUN_IPIP] = "ipip", [VS_TUN_GUE] = "gue", [VS_TUN_GRE] = "gre",
+};
+
+static int parse_tun_type(struct ctx *c, const char *name, uint8_t *type)
+{
+	uint8_t t;
+
+	for (t = 0; t <= VS_TUN_MAX; t++) {
+		if (!strcmp(name, tun_names[t])) {
+			*type = t;
+			return 0;
+		}
+	}
+	return fail(c, "unknown tunnel type '%s'", name);
+}
+
+/* ipvsadm reads --tun-port as a number only, 1 to 65535. */
+static int parse_tun_port(struct ctx *c, const char *s, uint16_t *port)
+{
+	uint32_t v;
+	int ret = vs_parse_u32_range(s, 1, 65535, &v);
+
+	if (ret == VS_PARSE_RANGE)
+		return fail(c, "tunnel port '%s' out of range 1..65535", s);
+	if (ret)
+		return fail(c, "bad tunnel port '%s'", s);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int tun_refuses(struct ctx *c, const struct words *w, enum group g,
+		       uint8_t type)
+{
+	return fail(c, "option '%s' cannot be used with tunnel type %s",
+		    w->typed[g], tun_names[type]);
+}
+
+/*
+ * -i's encapsulation, by ipvsadm's table (tunnel_types_v_options): ipip
+ * unless --tun-type says otherwise, taking no option; gue needs
+ * --tun-port and takes one of --tun-nocsum, --tun-csum, --tun-remcsum;
+ * gre takes --tun-nocsum or --tun-csum. No checksum option is no
+ * checksum. Without -i the tunnel options are refused.
+ */
+static int parse_tunnel(struct ctx *c, const struct words *w,
+			struct vs_real *d)
+{
+	static const enum group tun_groups[] = {
+		G_TUN_TYPE, G_TUN_PORT, G_TUN_CSUM,
+	};
+	const struct opt *csum = w->given[G_TUN_CSUM];
+	size_t i;
+	int ret;
+
+	if (d->fwd != VS_FWD_TUNNEL) {
+		for (i = 0; i < sizeof(tun_groups) / sizeof(tun_groups[0]); i++)
+			if (w->given[tun_groups[i]])
+				return fail(c, "option '%s' needs tunneling (-i)",
+					    w->typed[tun_groups[i]]);
+		return 0;
+	}
+	d->tun_type = VS_TUN_IPIP;
+	if (w->given[G_TUN_TYPE]) {
+		ret = parse_tun_type(c, w->arg[G_TUN_TYPE], &d->tun_type);
+		if (ret)
+			return ret;
+	}
+	if (w->given[G_TUN_PORT] && d->tun_type != VS_TUN_GUE)
+		return tun_refuses(c, w, G_TUN_PORT, d->tun_type);
+	if (!w->given[G_TUN_PORT] && d->tun_type == VS_TUN_GUE)
+		return fail(c, "tunnel type gue needs a port (--tun-port)");
+	if (csum && (d->tun_type == VS_TUN_IPIP ||
+		     (d->tun_type == VS_TUN_GRE && csum->id == ID_REMCSUM)))
+		return tun_refuses(c, w, G_TUN_CSUM, d->tun_type);
+	if (w->given[G_TUN_PORT]) {
+		ret = parse_tun_port(c, w->arg[G_TUN_PORT], &d->tun_port);
+		if (ret)
+			return ret;
+	}
+	if (csum)
+		d->tun_flags = csum->id == ID_CSUM ? VS_TUN_F_CSUM :
+			       csum->id == ID_REMCSUM ? VS_TUN_F_REMCSUM : 0;
+	d->set |= VS_HAS_TUNNEL;
+	return 0;
+}
+
+static uint8_t fwd_of(const struct words *w)
+{
+	if (!w->given[G_FWD])
+		return VS_FWD_DR;
+	switch (w->given[G_FWD]->id) {
+	case ID_MASQ:
+		return VS_FWD_NAT;
+	case ID_TUNNEL:
+		return VS_FWD_TUNNEL;
+	default:
+		return VS_FWD_DR;
+	}
+}
+
 /* -a and -e: every parameter is set, defaults for those not given. */
 static int dest_params(struct ctx *c, const struct words *w, struct vs_real *d)
 {
 	int ret = 0;
 
-	d->fwd = w->given[G_FWD] && w->given[G_FWD]->id == ID_MASQ ?
-		 VS_FWD_NAT : VS_FWD_DR;
+	d->fwd = fwd_of(w);
 	d->weight = 1;
 	if (w->arg[G_WEIGHT])
 		ret = parse_count(c, w->arg[G_WEIGHT], VS_WEIGHT_MAX, "weight",
@@ -592,24 +696,25 @@ static const char *af_name(uint16_t af)
 
 /*
  * Only tunneling may forward to a server of the other family (IPVS's and
- * ipvsadm's rule), and vs has no tunneling.
+ * ipvsadm's rule, which ipvsadm checks with -a and -e; -d takes any).
  */
 static int check_family(struct ctx *c, const struct vs_virtual *s,
-			uint16_t af, const char *server)
+			const struct vs_real *d, const char *server)
 {
-	if (af == s->af)
+	if (d->af == s->af || d->fwd == VS_FWD_TUNNEL)
 		return 0;
-	if (s->fwmark && af == AF_INET6)
-		return fail(c, "real server '%s' is IPv6 but fwmark service %u is IPv4 (-6 makes it IPv6)",
+	if (s->fwmark && d->af == AF_INET6)
+		return fail(c, "real server '%s' is IPv6 but fwmark service %u is IPv4 (-6 makes it IPv6; only tunneling, -i, mixes them)",
 			    server, s->fwmark);
-	return fail(c, "real server '%s' is %s but the service is %s (only tunneling, which vs lacks, mixes them)",
-		    server, af_name(af), af_name(s->af));
+	return fail(c, "real server '%s' is %s but the service is %s (only tunneling, -i, mixes them)",
+		    server, af_name(d->af), af_name(s->af));
 }
 
 /*
  * The real server: without a port it takes the service's; a
- * direct-routing server always has the service's port, since DR cannot
- * change ports (ipvsadm's rule; a fwmark service has none, so 0).
+ * direct-routing or tunneled server always has the service's port, since
+ * neither can change ports (ipvsadm's rule; a fwmark service has none,
+ * so 0).
  */
 static int parse_server(struct ctx *c, const struct words *w,
 			struct vsadm_cmd *cmd)
@@ -618,22 +723,23 @@ static int parse_server(struct ctx *c, const struct words *w,
 	uint8_t proto = s->fwmark ? IPPROTO_TCP : s->protocol;
 	struct vs_real *d = &cmd->dest;
 	bool port_given;
-	uint16_t af;
 	int ret;
 
-	ret = parse_hostport(c, w->arg[G_SERVER], proto, s->af, &af, &d->addr,
-			     &d->port, &port_given) ?:
-	      check_family(c, s, af, w->arg[G_SERVER]);
+	ret = parse_hostport(c, w->arg[G_SERVER], proto, s->af, &d->af,
+			     &d->addr, &d->port, &port_given);
 	if (ret)
 		return ret;
 	if (!port_given)
 		d->port = s->port;
 	if (cmd->kind == CMD_DEL_DEST)
 		return 0;
-	ret = dest_params(c, w, d);
+	/* ipvsadm's order: the family, then the tunnel options */
+	ret = dest_params(c, w, d) ?:
+	      check_family(c, s, d, w->arg[G_SERVER]) ?:
+	      parse_tunnel(c, w, d);
 	if (ret)
 		return ret;
-	if (d->fwd == VS_FWD_DR)
+	if (d->fwd != VS_FWD_NAT)
 		d->port = s->port;
 	/* NAT to port 0 only makes sense behind an all-ports service. */
 	if (d->fwd == VS_FWD_NAT && !d->port && s->port)
@@ -668,7 +774,7 @@ static unsigned int display_format(const struct words *w)
 		{ G_RATE, FMT_RATE }, { G_THRESH, FMT_THRESHOLDS },
 		{ G_PCONN, FMT_PCONN }, { G_EXACT, FMT_EXACT },
 		{ G_JSON, FMT_JSON }, { G_CONN, FMT_CONN },
-		{ G_TIMEOUT, FMT_TIMEOUT },
+		{ G_TIMEOUT, FMT_TIMEOUT }, { G_TUN_INFO, FMT_TUN_INFO },
 	};
 	unsigned int fmt = 0;
 	size_t i;
@@ -792,8 +898,10 @@ void vsadm_usage(FILE *f)
 "  vsadm -C\n"
 "  vsadm -R\n"
 "  vsadm -S [-n]\n"
-"  vsadm -a|e virtual-service -r server-address [-g|m] [-w weight]\n"
+"  vsadm -a|e virtual-service -r server-address [-g|m|i] [-w weight]\n"
 "                                 [-x upper-threshold] [-y lower-threshold]\n"
+"                                 [--tun-type type] [--tun-port port]\n"
+"                                 [--tun-nocsum|--tun-csum|--tun-remcsum]\n"
 "  vsadm -d virtual-service -r server-address\n"
 "  vsadm -L|l [virtual-service] [options]\n"
 "  vsadm -Z [virtual-service]\n"
@@ -833,10 +941,17 @@ void vsadm_usage(FILE *f)
 "  --sched-flags  -b flags             scheduler flags, comma-separated:\n"
 "                                      sh-fallback,sh-port (sh),\n"
 "                                      mh-fallback,mh-port (mh), flag-1..3\n"
-"  --real-server  -r server-address    server-address is host[:port],\n"
-"                                      of the service's address family\n"
+"  --real-server  -r server-address    server-address is host[:port], of\n"
+"                                      the service's address family unless -i\n"
 "  --gatewaying   -g                   gatewaying (direct routing) (default)\n"
+"  --ipip         -i                   ipip encapsulation (tunneling)\n"
 "  --masquerading -m                   masquerading (NAT)\n"
+"  --tun-type      type                one of ipip|gue|gre (default ipip)\n"
+"  --tun-port      port                tunnel destination port (gue only)\n"
+"  --tun-nocsum                        tunnel encapsulation without checksum\n"
+"  --tun-csum                          tunnel encapsulation with checksum\n"
+"  --tun-remcsum                       tunnel encapsulation with remote\n"
+"                                      checksum (gue only)\n"
 "  --weight       -w weight            capacity of real server (default 1)\n"
 "  --u-threshold  -x uthreshold        upper threshold of connections\n"
 "  --l-threshold  -y lthreshold        lower threshold of connections\n"
@@ -847,6 +962,7 @@ void vsadm_usage(FILE *f)
 "  --exact                             expand numbers (display exact values)\n"
 "  --thresholds                        output of thresholds\n"
 "  --persistent-conn                   output of persistent connections\n"
+"  --tun-info                          output of tunnel information\n"
 "  --nosort                            keep the kernel's order\n"
 "  --sort                              sort the output (default)\n"
 "  --numeric      -n                   numeric output of addresses and ports\n"

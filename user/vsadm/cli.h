@@ -54,6 +54,7 @@ enum {
 	FMT_CONN	= 1U << 8,
 	FMT_TIMEOUT	= 1U << 9,
 	FMT_RULE	= 1U << 10,	/* -S */
+	FMT_TUN_INFO	= 1U << 11,	/* --tun-info */
 };
 
 struct vsadm_cmd {
@@ -78,7 +79,7 @@ bool vsadm_known_sched(const char *name);
 void vsadm_usage(FILE *f);
 
 /* "TCP 1.2.3.4:80", "TCP [2001:db8::1]:80", "FWM 7" or "FWM 7 IPv6", and
- * "10.0.0.1:80" or "[2001:db8::2]:80" (af: the service's), for messages.
+ * "10.0.0.1:80" or "[2001:db8::2]:80" (af: the server's), for messages.
  */
 void vsadm_svc_name(char *buf, size_t len, const struct vs_virtual *s);
 void vsadm_dest_name(char *buf, size_t len, uint16_t af,

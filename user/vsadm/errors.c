@@ -152,7 +152,7 @@ void vsadm_op_errmsg(char *buf, size_t len, const struct vs_op *op, int err,
 	    op->kind != VS_OP_SET_TIMEOUTS)
 		vsadm_svc_name(svc, sizeof(svc), &op->svc);
 	if (d)
-		vsadm_dest_name(dest, sizeof(dest), op->svc.af, d);
+		vsadm_dest_name(dest, sizeof(dest), vs_real_af(&op->svc, d), d);
 	if (specific_errmsg(buf, len, op, err, svc, dest, d))
 		return;
 	what(act, sizeof(act), op, svc, dest);

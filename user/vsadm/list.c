@@ -70,15 +70,16 @@ static int wrap_cmp(uint32_t a, uint32_t b)
 
 /*
  * libipvs compares IPv6 addresses the same way one 32-bit word after the
- * other, and IPv4 ones by their only word. The other three words of an
- * IPv4 address are zero, so comparing all four orders both families as
- * libipvs does.
+ * other, and IPv4 ones by their only word: words is 4 or 1. The other
+ * three words of an IPv4 address are zero, so all four order addresses of
+ * one family as libipvs does.
  */
-static int addr_cmp(const union vs_addr *a, const union vs_addr *b)
+static int addr_cmp(const union vs_addr *a, const union vs_addr *b,
+		    int words)
 {
 	int i, r = 0;
 
-	for (i = 0; !r && i < 4; i++)
+	for (i = 0; !r && i < words; i++)
 		r = wrap_cmp(ntohl(a->ip6[i]), ntohl(b->ip6[i]));
 	return r;
 }
@@ -94,17 +95,25 @@ int vsadm_cmp_services(const void *pa, const void *pb)
 		return is_v6(a->af) ? 1 : -1;	/* AF_INET < AF_INET6 */
 	if (a->protocol != b->protocol)
 		return a->protocol < b->protocol ? -1 : 1;
-	r = addr_cmp(&a->addr, &b->addr);
+	r = addr_cmp(&a->addr, &b->addr, 4);
 	if (r)
 		return r;
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-/* A service's servers all have its family. */
+/*
+ * ipvs_cmp_dests() goes by the first server's family alone: an IPv4 one
+ * compares the first word of both addresses, an IPv6 one all four. So a
+ * tunneled server of the other family compares unlike its neighbours
+ * (32.1.13.184 and [2001:db8::1] are equal one way round, not the other),
+ * and the order then depends on the sort's steps, which vsadm_msort()
+ * takes as glibc's qsort does. A server whose af is 0 (its service's)
+ * compares all four words, right for one family.
+ */
 int vsadm_cmp_dests(const void *pa, const void *pb)
 {
 	const struct vs_real *a = pa, *b = pb;
-	int r = addr_cmp(&a->addr, &b->addr);
+	int r = addr_cmp(&a->addr, &b->addr, a->af == AF_INET ? 1 : 4);
 
 	if (r)
 		return r;
@@ -112,9 +121,14 @@ int vsadm_cmp_dests(const void *pa, const void *pb)
 }
 
 /*
- * A merge sort: stable, and well defined even though the comparison above
- * is not transitive for addresses spread over the whole space (glibc's
- * qsort has had memory-safety bugs with such comparisons).
+ * A merge sort: stable, and well defined even though the comparisons above
+ * are not transitive for addresses spread over the whole space, nor
+ * symmetric across families (glibc's qsort has had memory-safety bugs
+ * with such comparisons). Its steps are those of glibc's merge sort
+ * (msort_with_tmp, which glibc's qsort, ipvsadm's sort, runs on any
+ * table that fits in memory): the same halves, and the left element first
+ * unless it compares above the right one, so that even such comparisons
+ * give ipvsadm's order.
  */
 static void msort_rec(char *a, char *tmp, size_t n, size_t size,
 		      int (*cmp)(const void *, const void *))
@@ -126,10 +140,10 @@ static void msort_rec(char *a, char *tmp, size_t n, size_t size,
 	msort_rec(a, tmp, mid, size, cmp);
 	msort_rec(a + mid * size, tmp, n - mid, size, cmp);
 	while (i < mid && j < n) {
-		if (cmp(a + j * size, a + i * size) < 0)
-			memcpy(tmp + k++ * size, a + j++ * size, size);
-		else
+		if (cmp(a + i * size, a + j * size) <= 0)
 			memcpy(tmp + k++ * size, a + i++ * size, size);
+		else
+			memcpy(tmp + k++ * size, a + j++ * size, size);
 	}
 	memcpy(tmp + k * size, a + i * size, (mid - i) * size);
 	k += mid - i;
@@ -194,6 +208,10 @@ void vsadm_print_title(FILE *f, unsigned int fmt)
 		fprintf(f, "%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
 			local, "Weight", "PersistConn", "ActiveConn",
 			"InActConn");
+	else if (fmt & FMT_TUN_INFO)
+		fputs("Prot LocalAddress:Port Scheduler Flags\n"
+		      "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n",
+		      f);
 	else
 		fputs("Prot LocalAddress:Port Scheduler Flags\n"
 		      "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n",
@@ -252,12 +270,92 @@ static void svc_label(char *buf, size_t len, const struct vs_virtual *s,
 		buf[SVC_NAME_MAX] = '\0';
 }
 
+/* In the server's own family, which a tunnel may have of its own. */
 static void dest_label(char *buf, size_t len, const struct vs_virtual *s,
 		       const struct vs_real *d, unsigned int fmt)
 {
-	anyname(buf, len, s->af, &d->addr, d->port, name_proto(s), fmt);
-	if (!(fmt & FMT_RULE) && !is_v6(s->af) && len > DEST_NAME_MAX)
+	uint16_t af = vs_real_af(s, d);
+
+	anyname(buf, len, af, &d->addr, d->port, name_proto(s), fmt);
+	if (!(fmt & FMT_RULE) && !is_v6(af) && len > DEST_NAME_MAX)
 		buf[DEST_NAME_MAX] = '\0';
+}
+
+/* ipvsadm's fwd_name() and fwd_switch(). */
+static const char *fwd_name(uint8_t fwd)
+{
+	return fwd == VS_FWD_NAT ? "Masq" : fwd == VS_FWD_TUNNEL ? "Tunnel" :
+	       "Route";
+}
+
+static const char *fwd_switch(uint8_t fwd)
+{
+	return fwd == VS_FWD_NAT ? "-m" : fwd == VS_FWD_TUNNEL ? "-i" : "-g";
+}
+
+/* ipvsadm's tunnames[], and NULL for a type it does not know. */
+static const char *tun_name(uint8_t type)
+{
+	static const char *const names[] = {
+		[VS_TUN_IPIP] = "ipip", [VS_TUN_GUE] = "gue",
+		[VS_TUN_GRE] = "gre",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;
+}
+
+/*
+ * Which of ipvsadm's three checksum settings (its tunflags[] and
+ * tun_flags_opts[] index the flags as 0, 1, 2); both bits, which ipvsadm
+ * cannot set, count as remote checksum offload, which implies a checksum.
+ */
+static int csum_index(uint16_t flags)
+{
+	if (flags & VS_TUN_F_REMCSUM)
+		return 2;
+	return flags & VS_TUN_F_CSUM ? 1 : 0;
+}
+
+/*
+ * --tun-info's column, as ipvsadm's fwd_tun_info() writes it: "ipip",
+ * "gue:6080:+c", "gre:-c"; "n/a" for a server that is not tunneled or a
+ * type ipvsadm does not know.
+ */
+static void tun_info(char *buf, size_t len, const struct vs_real *d)
+{
+	static const char *const flags[] = { "-c", "+c", "r+c" };
+	const char *name = tun_name(d->tun_type);
+
+	if (d->fwd != VS_FWD_TUNNEL || !name)
+		snprintf(buf, len, "n/a");
+	else if (d->tun_type == VS_TUN_GUE)
+		snprintf(buf, len, "%s:%u:%s", name, d->tun_port,
+			 flags[csum_index(d->tun_flags)]);
+	else if (d->tun_type == VS_TUN_GRE)
+		snprintf(buf, len, "%s:%s", name,
+			 flags[csum_index(d->tun_flags)]);
+	else
+		snprintf(buf, len, "%s", name);
+}
+
+/*
+ * ipvsadm's print_tunnel_rule(): the type always, gue's port, and for
+ * gue and gre the checksum option, --tun-nocsum included.
+ */
+static void print_tunnel_rule(FILE *f, const struct vs_real *d)
+{
+	static const char *const opts[] = {
+		"--tun-nocsum", "--tun-csum", "--tun-remcsum",
+	};
+	const char *name = tun_name(d->tun_type);
+
+	if (!name)
+		return;
+	fprintf(f, " --tun-type %s", name);
+	if (d->tun_type == VS_TUN_GUE)
+		fprintf(f, " --tun-port %u", d->tun_port);
+	if (d->tun_type != VS_TUN_IPIP)
+		fprintf(f, " %s", opts[csum_index(d->tun_flags)]);
 }
 
 /*
@@ -330,7 +428,9 @@ static void print_rule(FILE *f, const struct vs_virtual *s, const char *name,
 
 		dest_label(dname, sizeof(dname), s, d, fmt);
 		fprintf(f, "-a %s -r %s %s -w %u", name, dname,
-			d->fwd == VS_FWD_NAT ? "-m" : "-g", d->weight);
+			fwd_switch(d->fwd), d->weight);
+		if (d->fwd == VS_FWD_TUNNEL)
+			print_tunnel_rule(f, d);
 		/* ipvsadm -S drops thresholds; restoring must not. */
 		if (d->u_thresh || d->l_thresh)
 			fprintf(f, " -x %u -y %u", d->u_thresh, d->l_thresh);
@@ -398,7 +498,7 @@ static void print_svc_line(FILE *f, const struct vs_virtual *s,
 static void print_dest(FILE *f, const struct vs_virtual *s,
 		       const struct vs_real *d, unsigned int fmt)
 {
-	char name[VS_HOSTPORT_MAX];
+	char name[VS_HOSTPORT_MAX], info[16];
 
 	dest_label(name, sizeof(name), s, d, fmt);
 	if (fmt & FMT_STATS)
@@ -413,10 +513,16 @@ static void print_dest(FILE *f, const struct vs_virtual *s,
 		fprintf(f, "  -> %-28s %-9u %-11u %-10u %-10u\n", name,
 			d->weight, d->persist_conns, d->active_conns,
 			d->inact_conns);
-	else
+	else if (fmt & FMT_TUN_INFO) {
+		tun_info(info, sizeof(info), d);
+		fprintf(f, "  -> %-28s %-7s %-13s %-6u %-10u %-10u\n", name,
+			fwd_name(d->fwd), info, d->weight, d->active_conns,
+			d->inact_conns);
+	} else {
 		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", name,
-			d->fwd == VS_FWD_NAT ? "Masq" : "Route", d->weight,
-			d->active_conns, d->inact_conns);
+			fwd_name(d->fwd), d->weight, d->active_conns,
+			d->inact_conns);
+	}
 }
 
 void vsadm_print_service(FILE *f, const struct vs_virtual *s,
@@ -485,17 +591,57 @@ static void json_stats(FILE *f, const struct vs_traffic *s)
 		(unsigned long long)s->inbps, (unsigned long long)s->outbps);
 }
 
-static void json_dest(FILE *f, uint16_t af, const struct vs_real *d)
+static const char *json_fwd(uint8_t fwd)
 {
+	return fwd == VS_FWD_NAT ? "masq" : fwd == VS_FWD_TUNNEL ? "tunnel" :
+	       "route";
+}
+
+/*
+ * A tunneled server's encapsulation, null for the others: its type, gue's
+ * port (null for the others) and the checksum option without "--tun-"
+ * ("nocsum", "csum", "remcsum"; null for ipip, which has none).
+ */
+static void json_tunnel(FILE *f, const struct vs_real *d)
+{
+	static const char *const csum[] = { "nocsum", "csum", "remcsum" };
+	const char *name = tun_name(d->tun_type);
+
+	if (d->fwd != VS_FWD_TUNNEL) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"type\": ", f);
+	if (name)
+		json_str(f, name);
+	else
+		fprintf(f, "%u", d->tun_type);
+	if (d->tun_type == VS_TUN_GUE)
+		fprintf(f, ", \"port\": %u", d->tun_port);
+	else
+		fputs(", \"port\": null", f);
+	if (d->tun_type == VS_TUN_IPIP)
+		fputs(", \"csum\": null}", f);
+	else
+		fprintf(f, ", \"csum\": \"%s\"}", csum[csum_index(d->tun_flags)]);
+}
+
+static void json_dest(FILE *f, const struct vs_virtual *s,
+		      const struct vs_real *d)
+{
+	uint16_t af = vs_real_af(s, d);
+
 	fputs("{\"address\": ", f);
 	json_addr(f, af, &d->addr);
 	fprintf(f, ", \"port\": %u, \"forward\": \"%s\", \"weight\": %u, "
 		"\"upper_threshold\": %u, \"lower_threshold\": %u, "
 		"\"active_conns\": %u, \"inactive_conns\": %u, "
-		"\"persistent_conns\": %u, \"stats\": ",
-		d->port, d->fwd == VS_FWD_NAT ? "masq" : "route", d->weight,
-		d->u_thresh, d->l_thresh, d->active_conns, d->inact_conns,
-		d->persist_conns);
+		"\"persistent_conns\": %u, \"af\": \"%s\", \"tunnel\": ",
+		d->port, json_fwd(d->fwd), d->weight, d->u_thresh, d->l_thresh,
+		d->active_conns, d->inact_conns, d->persist_conns,
+		json_af(af));
+	json_tunnel(f, d);
+	fputs(", \"stats\": ", f);
 	json_stats(f, &d->stats);
 	fputc('}', f);
 }
@@ -536,7 +682,7 @@ static void json_service(FILE *f, const struct vs_virtual *s)
 	fputs(",\n     \"servers\": [", f);
 	for (i = 0; i < s->n_dests; i++) {
 		fputs(i ? ",\n       " : "\n       ", f);
-		json_dest(f, s->af, &s->dests[i]);
+		json_dest(f, s, &s->dests[i]);
 	}
 	fputs(s->n_dests ? "\n     ]}" : "]}", f);
 }
@@ -617,6 +763,12 @@ static const char *state_name(uint8_t state)
 	return "UNKNOWN";
 }
 
+/* The real server's family: daf, or af when daf is 0 (not decoded). */
+static uint16_t conn_daf(const struct vs_connection *c)
+{
+	return c->daf ? c->daf : c->af;
+}
+
 static void json_conn(FILE *f, const struct vs_connection *c)
 {
 	fprintf(f, "    {\"protocol\": \"%s\", \"af\": \"%s\", \"client\": ",
@@ -626,12 +778,13 @@ static void json_conn(FILE *f, const struct vs_connection *c)
 	fprintf(f, ", \"client_port\": %u, \"virtual\": ", c->cport);
 	json_addr(f, c->af, &c->vaddr);
 	fprintf(f, ", \"virtual_port\": %u, \"server\": ", c->vport);
-	json_addr(f, c->af, &c->daddr);
+	json_addr(f, conn_daf(c), &c->daddr);
 	fprintf(f, ", \"server_port\": %u, \"fwmark\": %u, \"state\": \"%s\", "
-		"\"expires_ms\": %u, \"template\": %s, \"forward\": \"%s\"}",
+		"\"expires_ms\": %u, \"template\": %s, \"forward\": \"%s\", "
+		"\"server_af\": \"%s\"}",
 		c->dport, c->fwmark, state_name(c->state), c->expires_ms,
 		(c->flags & VS_CONN_F_TEMPLATE) ? "true" : "false",
-		c->fwd == VS_FWD_NAT ? "masq" : "route");
+		json_fwd(c->fwd), json_af(conn_daf(c)));
 }
 
 static void print_conn(FILE *f, const struct vs_connection *c, unsigned int fmt)
@@ -643,7 +796,8 @@ static void print_conn(FILE *f, const struct vs_connection *c, unsigned int fmt)
 	/* IPv6 names overflow ipvsadm's columns, as they do there. */
 	anyname(cn, sizeof(cn), c->af, &c->caddr, c->cport, c->protocol, fmt);
 	anyname(vn, sizeof(vn), c->af, &c->vaddr, c->vport, c->protocol, fmt);
-	anyname(dn, sizeof(dn), c->af, &c->daddr, c->dport, c->protocol, fmt);
+	anyname(dn, sizeof(dn), conn_daf(c), &c->daddr, c->dport, c->protocol,
+		fmt);
 	snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60, secs % 60);
 	fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
 		vs_proto_name(c->protocol), expire, state_name(c->state), cn,

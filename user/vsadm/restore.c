@@ -158,14 +158,29 @@ static void svc_key(struct kmap_key *k, const struct vs_virtual *s)
 	memcpy(k->b + 8, &s->addr, sizeof(s->addr));
 }
 
-static void dest_key(struct kmap_key *k, size_t svc, const struct vs_real *d)
+/*
+ * A server's family is part of its key too: a tunnel's IPv4 10.0.0.1 and
+ * a direct-routing [a00:1::] of the same IPv6 service differ.
+ */
+static void dest_key(struct kmap_key *k, const struct model *m, size_t svc,
+		     const struct vs_real *d)
 {
 	uint32_t idx = (uint32_t)svc;
 
 	memset(k, 0, sizeof(*k));
 	memcpy(k->b, &idx, sizeof(idx));
 	memcpy(k->b + 4, &d->port, sizeof(d->port));
+	k->b[6] = vs_real_af(&m->v[svc].s, d) == AF_INET6 ? 6 : 4;
 	memcpy(k->b + 8, &d->addr, sizeof(d->addr));
+}
+
+/* Every parameter of a server, its encapsulation if it is tunneled. */
+static unsigned int dest_set(const struct vs_real *d)
+{
+	unsigned int set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH |
+			   VS_HAS_L_THRESH;
+
+	return d->fwd == VS_FWD_TUNNEL ? set | VS_HAS_TUNNEL : set;
 }
 
 static bool find_svc(const struct model *m, const struct vs_virtual *s,
@@ -182,7 +197,7 @@ static bool find_dest(const struct model *m, size_t svc,
 {
 	struct kmap_key k;
 
-	dest_key(&k, svc, d);
+	dest_key(&k, m, svc, d);
 	return kmap_get(&m->dests, &k, idx);
 }
 
@@ -229,9 +244,8 @@ static int model_add_dest(struct model *m, size_t svc, const struct vs_real *d)
 		v->s.dests = p;
 	}
 	v->s.dests[v->s.n_dests] = *d;
-	v->s.dests[v->s.n_dests].set = VS_HAS_FWD | VS_HAS_WEIGHT |
-				       VS_HAS_U_THRESH | VS_HAS_L_THRESH;
-	dest_key(&k, svc, d);
+	v->s.dests[v->s.n_dests].set = dest_set(d);
+	dest_key(&k, m, svc, d);
 	if (kmap_put(&m->dests, &k, v->s.n_dests))
 		return -ENOMEM;
 	v->s.n_dests++;
@@ -244,11 +258,11 @@ static void model_del_dest(struct model *m, size_t svc, size_t di)
 	struct vs_virtual *s = &m->v[svc].s;
 	struct kmap_key k;
 
-	dest_key(&k, svc, &s->dests[di]);
+	dest_key(&k, m, svc, &s->dests[di]);
 	kmap_del(&m->dests, &k);
 	if (di != s->n_dests - 1) {
 		s->dests[di] = s->dests[s->n_dests - 1];
-		dest_key(&k, svc, &s->dests[di]);
+		dest_key(&k, m, svc, &s->dests[di]);
 		kmap_put(&m->dests, &k, di);	/* the key exists: no allocation */
 	}
 	s->n_dests--;
@@ -471,8 +485,7 @@ static int undo_recreate(struct sim *s, size_t idx)
 	if (u.svc.flags & VS_SVC_F_PERSISTENT)
 		u.svc.set |= VS_HAS_TIMEOUT | VS_HAS_NETMASK;
 	for (i = 0; i < u.svc.n_dests; i++)
-		u.svc.dests[i].set = VS_HAS_FWD | VS_HAS_WEIGHT |
-				     VS_HAS_U_THRESH | VS_HAS_L_THRESH;
+		u.svc.dests[i].set = dest_set(&u.svc.dests[i]);
 	if (undo_push(s->p, &u)) {
 		free(u.svc.dests);
 		return -ENOMEM;

@@ -350,11 +350,6 @@ static void test_errors(void)
 	bad("-A -t 1.2.3.4:80 -p 2592001",
 	    "persistence timeout '2592001' out of range 1..2592000");
 	bad("-A -t 1.2.3.4:80 -p foo", "bad persistence timeout 'foo'");
-	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 -i", "ipip tunneling is not supported");
-	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 --ipip",
-	    "ipip tunneling is not supported");
-	bad("-a -t 1.2.3.4:80 -r 1.1.1.1 --tun-type gue",
-	    "ipip tunneling is not supported");
 	bad("-A -6 -t [::1]:80",
 	    "option '-6' is for fwmark services (-f): -t takes the family of its address");
 	bad("-A -t ::1", "port 0 requires persistence (-p)");
@@ -505,7 +500,7 @@ static void test_ipv6_names(void)
 	ok(addr_is(&c.dest.addr, "2001:db8::d") && c.dest.port == 8080,
 	   "a server's name:port in an IPv6 fwmark service");
 	bad("-a -t 1.2.3.4:80 -r v6only.test",
-	    "real server 'v6only.test' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	    "real server 'v6only.test' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)");
 	bad("-A -t nosuch.test:80", "unknown host 'nosuch.test'");
 }
 
@@ -604,22 +599,218 @@ static void test_ipv6_errors(void)
 	bad("-A -f 7 -6 --ipv6", "option '--ipv6' given twice");
 	bad("-A -f 7 --ipv6=yes", "option '--ipv6' takes no argument");
 	bad("-a -t [2001:db8::1]:80 -r 10.0.0.1",
-	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)");
 	bad("-a -t 1.2.3.4:80 -r [2001:db8::2]:80 -m",
-	    "real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
+	    "real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)");
 	bad("-e -u 1.2.3.4:53 -r 2001:db8::2",
-	    "real server '2001:db8::2' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)");
-	bad("-d -t [2001:db8::1]:80 -r 10.0.0.1:80",
-	    "real server '10.0.0.1:80' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	    "real server '2001:db8::2' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)");
 	bad("-a -f 7 -r 2001:db8::2",
-	    "real server '2001:db8::2' is IPv6 but fwmark service 7 is IPv4 (-6 makes it IPv6)");
+	    "real server '2001:db8::2' is IPv6 but fwmark service 7 is IPv4 (-6 makes it IPv6; only tunneling, -i, mixes them)");
 	bad("-a -f 7 -6 -r 10.0.0.1",
-	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)");
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)");
 	bad("-a -t [2001:db8::1]:80 -r [2001:db8::2]:0 -m",
 	    "masquerading server '[2001:db8::2]:0' needs a port");
 	bad("-a -t [2001:db8::1]:80 -r [2001:db8::2]:x -m", "bad port 'x'");
 	bad("-a -t [2001:db8::1]:80 -r [10.0.0.1]:80",
 	    "bad address '[10.0.0.1]:80'");
+}
+
+/*
+ * -i and the --tun-* options as ipvsadm 1.31 takes them (parse_options,
+ * process_options): -i makes a tunneled server of type ipip, port 0, no
+ * checksum unless --tun-type and the others say more; the server keeps
+ * the service's port, as with -g.
+ */
+static void test_tunnels(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-a -t 1.2.3.4:80 -r 10.0.0.1:8080 -i", &c), 0,
+	       "-a -i parses");
+	ok(c.dest.fwd == VS_FWD_TUNNEL && c.dest.tun_type == VS_TUN_IPIP &&
+	   !c.dest.tun_port && !c.dest.tun_flags && c.dest.af == AF_INET,
+	   "-i: ipip, no port, no checksum (ipvsadm's defaults)");
+	is_int(c.dest.port, 80, "-i forces the service's port, as -g does");
+	is_int(c.dest.set, VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH |
+	       VS_HAS_L_THRESH | VS_HAS_TUNNEL, "-i sets the tunnel too");
+	parse("--add-server --tcp-service 1.2.3.4:80 --real-server 10.0.0.1 "
+	      "--ipip --weight 3 --u-threshold 10 --l-threshold 5", &c);
+	ok(c.dest.fwd == VS_FWD_TUNNEL && c.dest.weight == 3 &&
+	   c.dest.u_thresh == 10 && c.dest.l_thresh == 5, "--ipip, long forms");
+	parse("-i -a -r 10.0.0.1 -t 1.2.3.4:80 --tun-type ipip", &c);
+	ok(c.dest.fwd == VS_FWD_TUNNEL && c.dest.tun_type == VS_TUN_IPIP,
+	   "-i first, --tun-type ipip spelled out");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 6080", &c);
+	ok(c.dest.tun_type == VS_TUN_GUE && c.dest.tun_port == 6080 &&
+	   !c.dest.tun_flags, "gue with its port, no checksum by default");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type=gue --tun-port=6081 "
+	      "--tun-csum", &c);
+	ok(c.dest.tun_type == VS_TUN_GUE && c.dest.tun_port == 6081 &&
+	   c.dest.tun_flags == VS_TUN_F_CSUM, "--opt=value forms, gue --tun-csum");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 65535 "
+	      "--tun-remcsum", &c);
+	ok(c.dest.tun_port == 65535 && c.dest.tun_flags == VS_TUN_F_REMCSUM,
+	   "gue --tun-remcsum, port 65535");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 1 "
+	      "--tun-nocsum", &c);
+	ok(c.dest.tun_port == 1 && !c.dest.tun_flags, "gue --tun-nocsum, port 1");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre", &c);
+	ok(c.dest.tun_type == VS_TUN_GRE && !c.dest.tun_port &&
+	   !c.dest.tun_flags, "gre, no checksum by default");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-csum", &c);
+	is_int(c.dest.tun_flags, VS_TUN_F_CSUM, "gre --tun-csum");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-nocsum", &c);
+	ok(c.dest.tun_type == VS_TUN_GRE && !c.dest.tun_flags, "gre --tun-nocsum");
+	parse("-a -f 7 -r 10.0.0.1:80 -i", &c);
+	is_int(c.dest.port, 0, "a fwmark service's tunneled server: port 0");
+	parse("-e -t 1.2.3.4:80 -r 10.0.0.1 -i", &c);
+	ok(c.kind == CMD_EDIT_DEST && c.dest.fwd == VS_FWD_TUNNEL &&
+	   c.dest.tun_type == VS_TUN_IPIP && !c.dest.tun_port &&
+	   (c.dest.set & VS_HAS_TUNNEL),
+	   "-e -i sets the whole encapsulation, ipip by default (ipvsadm)");
+	parse("-e -t 1.2.3.4:80 -r 10.0.0.1 -w 2", &c);
+	ok(c.dest.fwd == VS_FWD_DR && !(c.dest.set & VS_HAS_TUNNEL),
+	   "-e without -i: direct routing, no tunnel sent");
+	ok(!parse_in("-a -t 192.168.0.30:80 -r 10.0.0.1:80 -i -w 1 --tun-type gue "
+		     "--tun-port 6080 --tun-nocsum", true, &c) &&
+	   c.dest.tun_type == VS_TUN_GUE && c.dest.tun_port == 6080,
+	   "restore: ipvsadm -S's gue line");
+	ok(!parse_in("-a -t 192.168.0.30:80 -r 10.0.0.2:80 -i -w 1 --tun-type ipip",
+		     true, &c) && c.dest.fwd == VS_FWD_TUNNEL,
+	   "restore: ipvsadm -S's ipip line");
+	ok(!parse("-L --tun-info", &c) && c.fmt == FMT_TUN_INFO, "-L --tun-info");
+	ok(!parse("-L -n --tun-info -t 1.2.3.4:80", &c) && c.has_svc &&
+	   c.fmt == (FMT_NUMERIC | FMT_TUN_INFO), "-L -n --tun-info of one service");
+	ok(!parse("-L --tun-info --json", &c) &&
+	   c.fmt == (FMT_TUN_INFO | FMT_JSON),
+	   "--tun-info with --json (which has the tunnels anyway)");
+}
+
+/*
+ * ipvsadm: "Different address family is allowed only for tunneling
+ * servers", checked for -a and -e only; -r takes the family of its
+ * address.
+ */
+static void test_tunnel_families(void)
+{
+	struct vsadm_cmd c;
+
+	is_int(parse("-a -t [2001:db8::1]:80 -r 10.0.0.1 -i", &c), 0,
+	       "an IPv4 server behind an IPv6 service with -i");
+	ok(c.svc.af == AF_INET6 && c.dest.af == AF_INET &&
+	   c.dest.addr.ip == ip("10.0.0.1") && c.dest.port == 80,
+	   "it is IPv4, with the service's port");
+	parse("-a -t 1.2.3.4:80 -r [2001:db8::2]:80 -i --tun-type gre --tun-csum", &c);
+	ok(c.svc.af == AF_INET && c.dest.af == AF_INET6 &&
+	   addr_is(&c.dest.addr, "2001:db8::2") && c.dest.tun_type == VS_TUN_GRE,
+	   "an IPv6 gre server behind an IPv4 service");
+	parse("-a -f 7 -r 2001:db8::2 -i", &c);
+	ok(c.svc.af == AF_INET && c.dest.af == AF_INET6 && !c.dest.port,
+	   "an IPv6 server behind an IPv4 fwmark service");
+	parse("-a -f 7 -6 -r 10.0.0.1:80 -i --tun-type gue --tun-port 6080", &c);
+	ok(c.svc.af == AF_INET6 && c.dest.af == AF_INET &&
+	   c.dest.tun_type == VS_TUN_GUE, "an IPv4 gue server behind fwmark 7 -6");
+	parse("-a -t [2001:db8::1]:80 -r dual.test -i", &c);
+	ok(c.dest.af == AF_INET6 && addr_is(&c.dest.addr, "2001:db8::d"),
+	   "a name with both families: the service's first, -i or not");
+	parse("-a -t 1.2.3.4:80 -r v6only.test -i", &c);
+	ok(c.dest.af == AF_INET6 && addr_is(&c.dest.addr, "2001:db8::6"),
+	   "a name with only an IPv6 address behind an IPv4 service, with -i");
+	is_int(parse("-e -t [2001:db8::1]:80 -r 10.0.0.1 -i -w 0", &c), 0,
+	       "-e of an IPv4 tunnel of an IPv6 service");
+	is_int(parse("-d -t [2001:db8::1]:80 -r 10.0.0.1:80", &c), 0,
+	       "-d takes a server of the other family (ipvsadm checks -a, -e)");
+	ok(c.dest.af == AF_INET && c.dest.port == 80, "as IPv4");
+	parse("-a -t 1.2.3.4:80 -r 10.0.0.1 -i", &c);
+	is_int(c.dest.af, AF_INET, "a server of the service's family says so");
+	bad("-e -t [2001:db8::1]:80 -r 10.0.0.1 -w 5",
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)");
+	bad("-a -t [2001:db8::1]:80 -r 10.0.0.1 --tun-type gue",
+	    "real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)");
+	bad("-a -t [2001:db8::1]:80 -r 10.0.0.1 -i --tun-type gue",
+	    "tunnel type gue needs a port (--tun-port)");
+	bad("-a -f 7 -r 2001:db8::2 -g",
+	    "real server '2001:db8::2' is IPv6 but fwmark service 7 is IPv4 (-6 makes it IPv6; only tunneling, -i, mixes them)");
+}
+
+/* ipvsadm's tunnel_types_v_options table, one refusal per 'x' and '+'. */
+static void test_tunnel_errors(void)
+{
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 --tun-type gue",
+	    "option '--tun-type' needs tunneling (-i)");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1:8080 -m --tun-port 6080",
+	    "option '--tun-port' needs tunneling (-i)");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -g --tun-csum",
+	    "option '--tun-csum' needs tunneling (-i)");
+	bad("-e -t 1.2.3.4:80 -r 10.0.0.1 --tun-nocsum",
+	    "option '--tun-nocsum' needs tunneling (-i)");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type foo",
+	    "unknown tunnel type 'foo'");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type GUE",
+	    "unknown tunnel type 'GUE'");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue",
+	    "tunnel type gue needs a port (--tun-port)");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-csum",
+	    "tunnel type gue needs a port (--tun-port)");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-port 6080",
+	    "option '--tun-port' cannot be used with tunnel type ipip");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type ipip --tun-port 6080",
+	    "option '--tun-port' cannot be used with tunnel type ipip");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-port 6080",
+	    "option '--tun-port' cannot be used with tunnel type gre");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-csum",
+	    "option '--tun-csum' cannot be used with tunnel type ipip");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type ipip --tun-nocsum",
+	    "option '--tun-nocsum' cannot be used with tunnel type ipip");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-remcsum",
+	    "option '--tun-remcsum' cannot be used with tunnel type ipip");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-remcsum",
+	    "option '--tun-remcsum' cannot be used with tunnel type gre");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 0",
+	    "tunnel port '0' out of range 1..65535");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 65536",
+	    "tunnel port '65536' out of range 1..65535");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port -1",
+	    "tunnel port '-1' out of range 1..65535");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port http",
+	    "bad tunnel port 'http'");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 6080 "
+	    "--tun-csum --tun-remcsum",
+	    "options '--tun-csum' and '--tun-remcsum' cannot be combined");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-nocsum --tun-csum",
+	    "options '--tun-nocsum' and '--tun-csum' cannot be combined");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-csum --tun-csum",
+	    "option '--tun-csum' given twice");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-type gre",
+	    "option '--tun-type' given twice");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue --tun-port 1 --tun-port 2",
+	    "option '--tun-port' given twice");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i -m",
+	    "options '-i' and '-m' cannot be combined");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -g --ipip",
+	    "options '-g' and '--ipip' cannot be combined");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i -i", "option '-i' given twice");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type",
+	    "option '--tun-type' needs an argument");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-csum=1",
+	    "option '--tun-csum' takes no argument");
+	bad("-d -t 1.2.3.4:80 -r 10.0.0.1 -i", "option '-i' cannot be used with -d");
+	bad("-d -t 1.2.3.4:80 -r 10.0.0.1 --tun-type gre",
+	    "option '--tun-type' cannot be used with -d");
+	bad("-A -t 1.2.3.4:80 --tun-port 6080",
+	    "option '--tun-port' cannot be used with -A");
+	bad("-L --tun-type gue", "option '--tun-type' cannot be used with -L");
+	bad("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-info",
+	    "option '--tun-info' cannot be used with -a");
+	bad("-S --tun-info", "option '--tun-info' cannot be used with -S");
+	bad("-L --stats --tun-info",
+	    "options '--stats' and '--tun-info' cannot be combined");
+	bad("-L --tun-info --persistent-conn",
+	    "options '--persistent-conn' and '--tun-info' cannot be combined");
+	bad("-L -c --tun-info", "options '-c' and '--tun-info' cannot be combined");
+	bad("-L --tun-info --timeout",
+	    "options '--timeout' and '--tun-info' cannot be combined");
+	bad("-L --tun-info=yes", "option '--tun-info' takes no argument");
 }
 
 static void test_restore_lines(void)
@@ -669,6 +860,11 @@ static void test_names(void)
 	inet_pton(AF_INET6, "2001:db8::2", d.addr.bytes);
 	vsadm_dest_name(buf, sizeof(buf), AF_INET6, &d);
 	is_str(buf, "[2001:db8::2]:8080", "IPv6 server name in messages");
+	d.addr.ip = ip("10.0.0.1");
+	memset(d.addr.bytes + 4, 0, 12);
+	vsadm_dest_name(buf, sizeof(buf), AF_INET, &d);
+	is_str(buf, "10.0.0.1:8080",
+	       "an IPv4 server of an IPv6 service is named in its own family");
 	inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
 		  s.addr.bytes);
 	s.fwmark = 0;
@@ -695,6 +891,9 @@ int main(void)
 	test_ipv6_servers();
 	test_ipv6_names();
 	test_ipv6_errors();
+	test_tunnels();
+	test_tunnel_families();
+	test_tunnel_errors();
 	test_restore_lines();
 	test_names();
 	return tap_done();

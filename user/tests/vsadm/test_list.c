@@ -511,7 +511,8 @@ static void test_timeouts_and_conns(void)
 /*
  * Linked with --wrap=getnameinfo (Makefile): IPv6 addresses get names from
  * this table and never from DNS, so the listings with names are the same
- * everywhere; IPv4 ones go to the real lookup, as in the tests above.
+ * everywhere; IPv4 ones go to the real lookup, as in the tests above,
+ * except those in the table (one, for the tunnels' listings).
  */
 int __real_getnameinfo(const struct sockaddr *sa, socklen_t salen,
 		       char *host, socklen_t hostlen, char *serv,
@@ -529,21 +530,28 @@ int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen,
 		{ "2001:db8::2", "real-server-two.example.com" },
 		{ "2001:db8::53",
 		  "a-very-long-host-name-for-the-dns-server.subdomain.example.com" },
+		{ "2001:db8::20", "a-gre-server-behind-ipv4.example.com" },
+		{ "2001:db8::30", "a-gue-server-with-a-long-name.example.com" },
+		{ "10.0.0.8", "an-ipv4-tunnel-server.example.com" },
 	};
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
 	char a[INET6_ADDRSTRLEN];
 	size_t i;
 
-	if (sa->sa_family != AF_INET6)
-		return __real_getnameinfo(sa, salen, host, hostlen, serv,
-					  servlen, flags);
-	inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+	if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+	else
+		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcmp(a, names[i][0])) {
 			snprintf(host, hostlen, "%s", names[i][1]);
 			return 0;
 		}
 	}
+	if (sa->sa_family != AF_INET6)
+		return __real_getnameinfo(sa, salen, host, hostlen, serv,
+					  servlen, flags);
 	return EAI_NONAME;
 }
 
@@ -997,13 +1005,389 @@ static void test_v6_conns(void)
 	"\"client_port\": 40000, \"virtual\": \"2001:db8::1\", \"virtual_port\": 80, "
 	"\"server\": \"2001:db8::2\", \"server_port\": 80, \"fwmark\": 0, "
 	"\"state\": \"ESTABLISHED\", \"expires_ms\": 899500, \"template\": false, "
-	"\"forward\": \"route\"}\n  ]\n}\n",
+	"\"forward\": \"route\", \"server_af\": \"inet6\"}\n  ]\n}\n",
 	"IPv6: -L -c --json");
 	free(got);
 	got = render_conns(&c[3], 1, FMT_JSON);
 	ok(got && strstr(got, "{\"protocol\": \"tcp\", \"af\": \"inet\", "
 			      "\"client\": \"10.0.0.99\"") != NULL,
 	   "IPv4: -L -c --json says inet");
+	free(got);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Tunnels                                                              */
+
+static struct vs_real tunnel(struct vs_real d, uint16_t af, uint8_t type,
+			     uint16_t port, uint16_t flags)
+{
+	d.af = af;
+	d.fwd = VS_FWD_TUNNEL;
+	d.tun_type = type;
+	d.tun_port = port;
+	d.tun_flags = flags;
+	return d;
+}
+
+/*
+ * Servers of every kind, of both families on both sides, in the order
+ * they were created; dumps give every server its af (libvs.c).
+ */
+static struct vs_real tun_d40[5], tun_d443[3], tun_d9[2];
+static struct vs_virtual tun_svcs[3];
+
+static void build_tun_table(void)
+{
+	struct vs_real dr = dest("0.0.0.0", 80, VS_FWD_DR, 1, 0, 0);
+
+	tun_d40[0] = tunnel(dest("10.0.0.6", 80, 0, 2, 100, 50), AF_INET,
+			    VS_TUN_GUE, 6080, VS_TUN_F_CSUM);
+	tun_d40[1] = tunnel(dest6("2001:db8::20", 80, 0, 1, 0, 0), AF_INET6,
+			    VS_TUN_GRE, 0, 0);
+	tun_d40[2] = dest("10.0.0.4", 80, VS_FWD_DR, 1, 0, 0);
+	tun_d40[3] = tunnel(dest("10.0.0.5", 80, 0, 1, 0, 0), AF_INET,
+			    VS_TUN_IPIP, 0, 0);
+	tun_d40[4] = dest("10.0.0.7", 8080, VS_FWD_NAT, 1, 0, 0);
+	tun_d40[2].af = tun_d40[4].af = AF_INET;
+	tun_d443[0] = tunnel(dest6("2001:db8::30", 443, 0, 1, 0, 0), AF_INET6,
+			     VS_TUN_GUE, 6081, VS_TUN_F_REMCSUM);
+	tun_d443[1] = dest6("2001:db8::31", 443, VS_FWD_DR, 1, 0, 0);
+	tun_d443[1].af = AF_INET6;
+	tun_d443[2] = tunnel(dest("10.0.0.8", 443, 0, 1, 0, 0), AF_INET,
+			     VS_TUN_IPIP, 0, 0);
+	tun_d9[0] = tunnel(dest6("2001:db8::40", 0, 0, 1, 0, 0), AF_INET6,
+			   VS_TUN_GRE, 0, VS_TUN_F_CSUM);
+	dr = dest("10.0.0.9", 0, VS_FWD_DR, 1, 0, 0);
+	dr.af = AF_INET;
+	tun_d9[1] = dr;
+	tun_svcs[0] = service6(IPPROTO_TCP, "2001:db8::1", 443, 0, "rr", 0, 128);
+	tun_svcs[0].dests = tun_d443;
+	tun_svcs[0].n_dests = 3;
+	tun_svcs[1] = service(0, NULL, 0, 9, "rr", 0, 32);
+	tun_svcs[1].dests = tun_d9;
+	tun_svcs[1].n_dests = 2;
+	tun_svcs[2] = service(IPPROTO_TCP, "192.168.0.40", 80, 0, "wlc", 0, 32);
+	tun_svcs[2].dests = tun_d40;
+	tun_svcs[2].n_dests = 5;
+}
+
+static void check_tun(unsigned int fmt, const char *want, const char *name)
+{
+	struct vs_virtual copy[3];
+	struct vs_real d40[5], d443[3], d9[2];
+	struct vs_table t = { copy, 3 };
+	char *got;
+
+	memcpy(copy, tun_svcs, sizeof(copy));
+	memcpy(d40, tun_d40, sizeof(d40));
+	memcpy(d443, tun_d443, sizeof(d443));
+	memcpy(d9, tun_d9, sizeof(d9));
+	copy[0].dests = d443;
+	copy[1].dests = d9;
+	copy[2].dests = d40;
+	if (!(fmt & FMT_NOSORT))
+		vsadm_sort_table(&t);
+	got = render((fmt & FMT_RULE) ? NULL : &info, &t, fmt);
+	is_str(got, want, name);
+	free(got);
+}
+
+/*
+ * Expected text from ipvsadm 1.31's printf formats, not from vsadm's:
+ * print_title() and print_service_entry() ("  -> %-28s %-7s %-6d %-10u
+ * %-10u", with --tun-info "  -> %-28s %-7s %-13s %-6d %-10u %-10u" and
+ * fwd_tun_info()'s "ipip", "gue:%d:%s", "gre:%s" or "n/a"; fwd_name()'s
+ * "Tunnel"). A server is named in its own family (addrport_to_anyname
+ * with e->af) and cut at 28 when it is not IPv6, whatever its service.
+ * Order: ipvs_cmp_services(), then ipvs_cmp_dests() by the first
+ * server's family (IPv4 10.0.0.x before 2001:db8:: either way here).
+ */
+static void test_tun_listings(void)
+{
+	check_tun(FMT_NUMERIC, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.40:80 wlc\n"
+	"  -> 10.0.0.4:80                  Route   1      0          0         \n"
+	"  -> 10.0.0.5:80                  Tunnel  1      0          0         \n"
+	"  -> 10.0.0.6:80                  Tunnel  2      0          0         \n"
+	"  -> 10.0.0.7:8080                Masq    1      0          0         \n"
+	"  -> [2001:db8::20]:80            Tunnel  1      0          0         \n"
+	"TCP  [2001:db8::1]:443 rr\n"
+	"  -> 10.0.0.8:443                 Tunnel  1      0          0         \n"
+	"  -> [2001:db8::30]:443           Tunnel  1      0          0         \n"
+	"  -> [2001:db8::31]:443           Route   1      0          0         \n"
+	"FWM  9 rr\n"
+	"  -> 10.0.0.9:0                   Route   1      0          0         \n"
+	"  -> [2001:db8::40]:0             Tunnel  1      0          0         \n",
+	"tunnels: -L -n as ipvsadm prints it (Forward Tunnel)");
+	check_tun(0, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.40:http wlc\n"
+	"  -> 10.0.0.4:http                Route   1      0          0         \n"
+	"  -> 10.0.0.5:http                Tunnel  1      0          0         \n"
+	"  -> 10.0.0.6:http                Tunnel  2      0          0         \n"
+	"  -> 10.0.0.7:http-alt            Masq    1      0          0         \n"
+	"  -> [a-gre-server-behind-ipv4.example.com]:http Tunnel  1      0          0         \n"
+	"TCP  [a-long-name-for-the-vip.example.com]:https rr\n"
+	"  -> an-ipv4-tunnel-server.exampl Tunnel  1      0          0         \n"
+	"  -> [a-gue-server-with-a-long-name.example.com]:https Tunnel  1      0          0         \n"
+	"  -> [2001:db8::31]:https         Route   1      0          0         \n"
+	"FWM  9 rr\n"
+	"  -> 10.0.0.9:0                   Route   1      0          0         \n"
+	"  -> [2001:db8::40]:0             Tunnel  1      0          0         \n",
+	"tunnels: -L with names, each in its server's family");
+	check_tun(FMT_NUMERIC | FMT_TUN_INFO, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.40:80 wlc\n"
+	"  -> 10.0.0.4:80                  Route   n/a           1      0          0         \n"
+	"  -> 10.0.0.5:80                  Tunnel  ipip          1      0          0         \n"
+	"  -> 10.0.0.6:80                  Tunnel  gue:6080:+c   2      0          0         \n"
+	"  -> 10.0.0.7:8080                Masq    n/a           1      0          0         \n"
+	"  -> [2001:db8::20]:80            Tunnel  gre:-c        1      0          0         \n"
+	"TCP  [2001:db8::1]:443 rr\n"
+	"  -> 10.0.0.8:443                 Tunnel  ipip          1      0          0         \n"
+	"  -> [2001:db8::30]:443           Tunnel  gue:6081:r+c  1      0          0         \n"
+	"  -> [2001:db8::31]:443           Route   n/a           1      0          0         \n"
+	"FWM  9 rr\n"
+	"  -> 10.0.0.9:0                   Route   n/a           1      0          0         \n"
+	"  -> [2001:db8::40]:0             Tunnel  gre:+c        1      0          0         \n",
+	"tunnels: -L -n --tun-info as ipvsadm prints it");
+	check_tun(FMT_TUN_INFO, VERSION_LINE
+	"Prot LocalAddress:Port Scheduler Flags\n"
+	"  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n"
+	"TCP  192.168.0.40:http wlc\n"
+	"  -> 10.0.0.4:http                Route   n/a           1      0          0         \n"
+	"  -> 10.0.0.5:http                Tunnel  ipip          1      0          0         \n"
+	"  -> 10.0.0.6:http                Tunnel  gue:6080:+c   2      0          0         \n"
+	"  -> 10.0.0.7:http-alt            Masq    n/a           1      0          0         \n"
+	"  -> [a-gre-server-behind-ipv4.example.com]:http Tunnel  gre:-c        1      0          0         \n"
+	"TCP  [a-long-name-for-the-vip.example.com]:https rr\n"
+	"  -> an-ipv4-tunnel-server.exampl Tunnel  ipip          1      0          0         \n"
+	"  -> [a-gue-server-with-a-long-name.example.com]:https Tunnel  gue:6081:r+c  1      0          0         \n"
+	"  -> [2001:db8::31]:https         Route   n/a           1      0          0         \n"
+	"FWM  9 rr\n"
+	"  -> 10.0.0.9:0                   Route   n/a           1      0          0         \n"
+	"  -> [2001:db8::40]:0             Tunnel  gre:+c        1      0          0         \n",
+	"tunnels: -L --tun-info with names");
+}
+
+/*
+ * ipvsadm's -S: print_tunnel_rule() writes "-i -w %d --tun-type %s",
+ * gue's "--tun-port %d" and, for gue and gre, the checksum option
+ * (tun_flags_opts[], --tun-nocsum included); vsadm adds -x and -y after
+ * them, where thresholds are set.
+ */
+static void test_tun_save(void)
+{
+	check_tun(FMT_RULE | FMT_NUMERIC,
+	"-A -t 192.168.0.40:80 -s wlc\n"
+	"-a -t 192.168.0.40:80 -r 10.0.0.4:80 -g -w 1\n"
+	"-a -t 192.168.0.40:80 -r 10.0.0.5:80 -i -w 1 --tun-type ipip\n"
+	"-a -t 192.168.0.40:80 -r 10.0.0.6:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-csum -x 100 -y 50\n"
+	"-a -t 192.168.0.40:80 -r 10.0.0.7:8080 -m -w 1\n"
+	"-a -t 192.168.0.40:80 -r [2001:db8::20]:80 -i -w 1 --tun-type gre --tun-nocsum\n"
+	"-A -t [2001:db8::1]:443 -s rr\n"
+	"-a -t [2001:db8::1]:443 -r 10.0.0.8:443 -i -w 1 --tun-type ipip\n"
+	"-a -t [2001:db8::1]:443 -r [2001:db8::30]:443 -i -w 1 --tun-type gue --tun-port 6081 --tun-remcsum\n"
+	"-a -t [2001:db8::1]:443 -r [2001:db8::31]:443 -g -w 1\n"
+	"-A -f 9 -s rr\n"
+	"-a -f 9 -r 10.0.0.9:0 -g -w 1\n"
+	"-a -f 9 -r [2001:db8::40]:0 -i -w 1 --tun-type gre --tun-csum\n",
+	"tunnels: -S -n as ipvsadm writes it (and thresholds)");
+	check_tun(FMT_RULE,
+	"-A -t 192.168.0.40:http -s wlc\n"
+	"-a -t 192.168.0.40:http -r 10.0.0.4:http -g -w 1\n"
+	"-a -t 192.168.0.40:http -r 10.0.0.5:http -i -w 1 --tun-type ipip\n"
+	"-a -t 192.168.0.40:http -r 10.0.0.6:http -i -w 2 --tun-type gue --tun-port 6080 --tun-csum -x 100 -y 50\n"
+	"-a -t 192.168.0.40:http -r 10.0.0.7:http-alt -m -w 1\n"
+	"-a -t 192.168.0.40:http -r [a-gre-server-behind-ipv4.example.com]:http -i -w 1 --tun-type gre --tun-nocsum\n"
+	"-A -t [a-long-name-for-the-vip.example.com]:https -s rr\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:https -r an-ipv4-tunnel-server.example.com:https -i -w 1 --tun-type ipip\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:https -r [a-gue-server-with-a-long-name.example.com]:https -i -w 1 --tun-type gue --tun-port 6081 --tun-remcsum\n"
+	"-a -t [a-long-name-for-the-vip.example.com]:https -r [2001:db8::31]:https -g -w 1\n"
+	"-A -f 9 -s rr\n"
+	"-a -f 9 -r 10.0.0.9:0 -g -w 1\n"
+	"-a -f 9 -r [2001:db8::40]:0 -i -w 1 --tun-type gre --tun-csum\n",
+	"tunnels: -S with names, none cut");
+}
+
+/* What vsadm -S -n writes, vsadm -R reads back to the same servers. */
+static void test_tun_save_parses(void)
+{
+	static const char *const lines[] = {
+		"-a -t 192.168.0.40:80 -r 10.0.0.6:80 -i -w 2 --tun-type gue --tun-port 6080 --tun-csum -x 100 -y 50",
+		"-a -t [2001:db8::1]:443 -r 10.0.0.8:443 -i -w 1 --tun-type ipip",
+		"-a -f 9 -r [2001:db8::40]:0 -i -w 1 --tun-type gre --tun-csum",
+	};
+	const struct vs_real *want[] = { &tun_d40[0], &tun_d443[2], &tun_d9[0] };
+	struct vsadm_cmd c;
+	char buf[256], *argv[32], *save, *tok, err[VSADM_ERR_MAX];
+	size_t i;
+	int argc;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		save = NULL;
+		argc = 0;
+		for (tok = strtok_r(buf, " ", &save); tok && argc < 32;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+		ok(!vsadm_parse(argc, argv, true, &c, err, sizeof(err)) &&
+		   c.dest.af == want[i]->af && c.dest.fwd == VS_FWD_TUNNEL &&
+		   c.dest.tun_type == want[i]->tun_type &&
+		   c.dest.tun_port == want[i]->tun_port &&
+		   c.dest.tun_flags == want[i]->tun_flags &&
+		   c.dest.weight == want[i]->weight &&
+		   c.dest.u_thresh == want[i]->u_thresh &&
+		   !memcmp(&c.dest.addr, &want[i]->addr, sizeof(c.dest.addr)),
+		   "-S line %zu reads back as the server it was written from",
+		   i + 1);
+	}
+}
+
+/*
+ * ipvs_cmp_dests() with a server of the other family: an IPv4 one
+ * compares the first 32 bits only, so 32.1.13.184:80 and
+ * [2001:db8::1]:79 differ by port (80 > 79) seen from the IPv4 one and
+ * by the address (::1 > ::) seen from the IPv6 one. glibc's merge sort
+ * asks cmp(left, right) and keeps left unless it is above right: two
+ * servers come out IPv6 first when the IPv4 one came first, and the
+ * other way round. That is ipvsadm's order, odd as it is.
+ */
+static void test_tun_sort(void)
+{
+	struct vs_virtual s = service6(IPPROTO_TCP, "2001:db8::1", 80, 0,
+				       "rr", 0, 128);
+	struct vs_real ds[2], v4, v6;
+
+	v4 = tunnel(dest("32.1.13.184", 80, 0, 1, 0, 0), AF_INET,
+		    VS_TUN_IPIP, 0, 0);
+	v6 = dest6("2001:db8::1", 79, VS_FWD_DR, 1, 0, 0);
+	v6.af = AF_INET6;
+	ok(vsadm_cmp_dests(&v4, &v6) > 0 && vsadm_cmp_dests(&v6, &v4) > 0,
+	   "an IPv4 server compares its first word only, an IPv6 one all four");
+	ds[0] = v4;
+	ds[1] = v6;
+	s.dests = ds;
+	s.n_dests = 2;
+	vsadm_sort_dests(&s);
+	ok(ds[0].af == AF_INET6 && ds[1].af == AF_INET,
+	   "created IPv4 then IPv6: sorted IPv6 first (cmp(v4, v6) > 0)");
+	ds[0] = v6;
+	ds[1] = v4;
+	vsadm_sort_dests(&s);
+	ok(ds[0].af == AF_INET && ds[1].af == AF_INET6,
+	   "created IPv6 then IPv4: sorted IPv4 first (cmp(v6, v4) > 0)");
+	v6.port = 80;
+	ok(vsadm_cmp_dests(&v4, &v6) == 0 && vsadm_cmp_dests(&v6, &v4) > 0,
+	   "same port: equal seen from the IPv4 server, above from the IPv6 one");
+	ds[0] = v6;
+	ds[1] = v4;
+	vsadm_sort_dests(&s);
+	ok(ds[0].af == AF_INET && ds[1].af == AF_INET6,
+	   "same port, created IPv6 then IPv4: IPv4 first (cmp(v6, v4) > 0)");
+	ds[0] = v4;
+	ds[1] = v6;
+	vsadm_sort_dests(&s);
+	ok(ds[0].af == AF_INET && ds[1].af == AF_INET6,
+	   "same port, created IPv4 then IPv6: IPv4 stays first (cmp 0 keeps left)");
+}
+
+/* JSON: "forward": "tunnel", the server's "af" and its "tunnel". */
+static void test_tun_json(void)
+{
+	struct vs_table t = { tun_svcs, 3 };
+	char *got = render(&info, &t, FMT_JSON | FMT_NOSORT);
+
+	ok(got && strstr(got, "{\"address\": \"10.0.0.6\", \"port\": 80, "
+			      "\"forward\": \"tunnel\", \"weight\": 2, "
+			      "\"upper_threshold\": 100, \"lower_threshold\": 50, "
+			      "\"active_conns\": 0, \"inactive_conns\": 0, "
+			      "\"persistent_conns\": 0, \"af\": \"inet\", "
+			      "\"tunnel\": {\"type\": \"gue\", \"port\": 6080, "
+			      "\"csum\": \"csum\"}, \"stats\": {") != NULL,
+	   "JSON: a gue server with its port and checksum");
+	ok(got && strstr(got, "{\"address\": \"2001:db8::20\", \"port\": 80, "
+			      "\"forward\": \"tunnel\"") != NULL &&
+	   strstr(got, "\"af\": \"inet6\", \"tunnel\": {\"type\": \"gre\", "
+		       "\"port\": null, \"csum\": \"nocsum\"}") != NULL,
+	   "JSON: an IPv6 gre server of an IPv4 service, without checksum");
+	ok(got && strstr(got, "{\"address\": \"10.0.0.8\", \"port\": 443, "
+			      "\"forward\": \"tunnel\"") != NULL &&
+	   strstr(got, "\"af\": \"inet\", \"tunnel\": {\"type\": \"ipip\", "
+		       "\"port\": null, \"csum\": null}") != NULL,
+	   "JSON: an IPv4 ipip server of an IPv6 service");
+	ok(got && strstr(got, "\"tunnel\": {\"type\": \"gue\", \"port\": 6081, "
+			      "\"csum\": \"remcsum\"}") != NULL &&
+	   strstr(got, "\"tunnel\": {\"type\": \"gre\", \"port\": null, "
+		       "\"csum\": \"csum\"}") != NULL,
+	   "JSON: remcsum and csum");
+	ok(got && strstr(got, "{\"address\": \"10.0.0.7\", \"port\": 8080, "
+			      "\"forward\": \"masq\"") != NULL &&
+	   strstr(got, "\"persistent_conns\": 0, \"af\": \"inet\", "
+		       "\"tunnel\": null, \"stats\"") != NULL,
+	   "JSON: a server that is not tunneled has \"tunnel\": null");
+	free(got);
+}
+
+/*
+ * ipvsadm's print_conn(): the destination in its own family (daf), which
+ * /proc/net/ip_vs_conn gives; no forwarding column. JSON says both.
+ */
+static void test_tun_conns(void)
+{
+	struct vs_connection c[2];
+	char *got;
+
+	c[0] = conn6(IPPROTO_TCP, "2001:db8::99", 40000, "2001:db8::1", 443,
+		     "::", 443, VS_TCP_S_ESTABLISHED, 899500);
+	memset(&c[0].daddr, 0, sizeof(c[0].daddr));
+	c[0].daddr.ip = inet_addr("10.0.0.8");
+	c[0].daf = AF_INET;
+	c[0].fwd = VS_FWD_TUNNEL;
+	memset(&c[1], 0, sizeof(c[1]));
+	c[1].af = c[1].daf = AF_INET;
+	c[1].protocol = IPPROTO_TCP;
+	c[1].caddr.ip = inet_addr("10.0.0.99");
+	c[1].cport = 40000;
+	c[1].vaddr.ip = inet_addr("192.168.0.40");
+	c[1].vport = 80;
+	c[1].daddr = addr6("2001:db8::20");
+	c[1].daf = AF_INET6;
+	c[1].dport = 80;
+	c[1].state = VS_TCP_S_SYN_RECV;
+	c[1].expires_ms = 10000;
+	c[1].fwd = VS_FWD_TUNNEL;
+	got = render_conns(c, 2, FMT_NUMERIC);
+	is_str(got,
+	"IPVS connection entries\n"
+	"pro expire state       source             virtual            destination\n"
+	"TCP 14:59  ESTABLISHED [2001:db8::99]:40000 [2001:db8::1]:443  10.0.0.8:443\n"
+	"TCP 00:10  SYN_RECV    10.0.0.99:40000    192.168.0.40:80    [2001:db8::20]:80\n",
+	"tunnels: -L -c -n, each server in its own family");
+	free(got);
+	got = render_conns(c, 2, 0);
+	is_str(got,
+	"IPVS connection entries\n"
+	"pro expire state       source             virtual            destination\n"
+	"TCP 14:59  ESTABLISHED [2001:db8::99]:40000 [a-long-name-for-the-vip.example.com]:https an-ipv4-tunnel-server.example.com:https\n"
+	"TCP 00:10  SYN_RECV    10.0.0.99:40000    192.168.0.40:http  [a-gre-server-behind-ipv4.example.com]:http\n",
+	"tunnels: -L -c with names");
+	free(got);
+	got = render_conns(c, 2, FMT_JSON);
+	ok(got && strstr(got, "\"server\": \"10.0.0.8\", \"server_port\": 443, "
+			      "\"fwmark\": 0, \"state\": \"ESTABLISHED\", "
+			      "\"expires_ms\": 899500, \"template\": false, "
+			      "\"forward\": \"tunnel\", \"server_af\": \"inet\"}") != NULL &&
+	   strstr(got, "\"af\": \"inet6\", \"client\": \"2001:db8::99\"") != NULL,
+	   "tunnels: -L -c --json: an IPv6 connection's IPv4 server");
+	ok(got && strstr(got, "\"server\": \"2001:db8::20\", \"server_port\": 80") &&
+	   strstr(got, "\"forward\": \"tunnel\", \"server_af\": \"inet6\"}"),
+	   "tunnels: -L -c --json: an IPv4 connection's IPv6 server");
 	free(got);
 }
 
@@ -1027,5 +1411,12 @@ int main(void)
 	test_v6_sort();
 	test_v6_json();
 	test_v6_conns();
+	build_tun_table();
+	test_tun_listings();
+	test_tun_save();
+	test_tun_save_parses();
+	test_tun_sort();
+	test_tun_json();
+	test_tun_conns();
 	return tap_done();
 }

@@ -335,7 +335,7 @@ static void test_v6(void)
 	is_int(bad, 3, "IPv6: the bad lines are found");
 	is_str(out,
 	       "vsadm: line 2: IPv6 netmask '129' out of range 1..128\n"
-	       "vsadm: line 3: real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, which vs lacks, mixes them)\n"
+	       "vsadm: line 3: real server '10.0.0.1' is IPv4 but the service is IPv6 (only tunneling, -i, mixes them)\n"
 	       "vsadm: line 4: bad address '2001:db8::1::1'\n",
 	       "IPv6: each bad line named");
 	free(out);
@@ -404,6 +404,145 @@ static void test_v6(void)
 	vsadm_plan_free(&p);
 }
 
+/*
+ * The current table of test_tunnels(): TCP [2001:db8::1]:80 with an IPv4
+ * gue server 10.0.0.1:80 (port 6080, checksum), as a dump gives it.
+ */
+static struct vs_table current_tun(struct vs_virtual *s, struct vs_real *d)
+{
+	struct vs_table t = current6(s, d);
+
+	memset(d, 0, sizeof(*d));
+	d->af = AF_INET;
+	d->addr.ip = inet_addr("10.0.0.1");
+	d->port = 80;
+	d->fwd = VS_FWD_TUNNEL;
+	d->weight = 2;
+	d->tun_type = VS_TUN_GUE;
+	d->tun_port = 6080;
+	d->tun_flags = VS_TUN_F_CSUM;
+	d->set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH |
+		 VS_HAS_L_THRESH | VS_HAS_TUNNEL;
+	t.n = 1;
+	return t;
+}
+
+static void conflict_tun(const char *text, const char *msg, const char *name)
+{
+	struct vs_virtual s[2];
+	struct vs_real d;
+	struct vs_table t = current_tun(s, &d);
+	struct plan p;
+	int ret = plan_text(text, &t, &p);
+
+	if (!ok(ret == EXIT_RUNTIME && !strcmp(err, msg), "%s", name))
+		printf("#   ret %d, '%s', want '%s'\n", ret, err, msg);
+	vsadm_plan_free(&p);
+}
+
+static void test_tunnels(void)
+{
+	struct vs_virtual s[2];
+	struct vs_real d;
+	struct vs_table t = current_tun(s, &d);
+	const struct vs_real *r;
+	struct plan p;
+	size_t bad;
+	char *out;
+	int ret;
+
+	out = check_text("-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gue\n"
+			 "-a -t 1.2.3.4:80 -r [2001:db8::2] -g\n"
+			 "-a -t 1.2.3.4:80 -r 10.0.0.1 --tun-csum\n"
+			 "-a -t 1.2.3.4:80 -r 10.0.0.1 -i --tun-type gre --tun-remcsum\n",
+			 &bad);
+	is_int(bad, 4, "tunnels: the bad lines are found");
+	is_str(out,
+	       "vsadm: line 1: tunnel type gue needs a port (--tun-port)\n"
+	       "vsadm: line 2: real server '[2001:db8::2]' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)\n"
+	       "vsadm: line 3: option '--tun-csum' needs tunneling (-i)\n"
+	       "vsadm: line 4: option '--tun-remcsum' cannot be used with tunnel type gre\n",
+	       "tunnels: each bad line named");
+	free(out);
+
+	/* vsadm -S -n's lines (test_list.c) batch with their service. */
+	ret = plan_text("-A -t [2001:db8::10]:443 -s rr\n"
+			"-a -t [2001:db8::10]:443 -r 10.0.0.8:443 -i -w 1 --tun-type ipip\n"
+			"-a -t [2001:db8::10]:443 -r [2001:db8::30]:443 -i -w 1 --tun-type gue --tun-port 6081 --tun-remcsum\n"
+			"-A -t 192.168.0.40:80 -s wlc\n"
+			"-a -t 192.168.0.40:80 -r [2001:db8::20]:80 -i -w 1 --tun-type gre --tun-nocsum -x 10 -y 5\n",
+			NULL, &p);
+	is_int(ret, 0, "tunnels: ipvsadm -S lines plan");
+	if (!ok(!ret && p.n == 2 && p.ops[0].svc.n_dests == 2 &&
+		p.ops[1].svc.n_dests == 1,
+		"tunnels: each service with its servers in one NEW_SERVICE")) {
+		vsadm_plan_free(&p);
+		return;
+	}
+	r = p.ops[0].svc.dests;
+	ok(r[0].af == AF_INET && r[0].fwd == VS_FWD_TUNNEL &&
+	   r[0].tun_type == VS_TUN_IPIP && (r[0].set & VS_HAS_TUNNEL) &&
+	   r[1].af == AF_INET6 && r[1].tun_type == VS_TUN_GUE &&
+	   r[1].tun_port == 6081 && r[1].tun_flags == VS_TUN_F_REMCSUM,
+	   "tunnels: an IPv4 ipip and an IPv6 gue server, their encapsulation set");
+	r = p.ops[1].svc.dests;
+	ok(r[0].af == AF_INET6 && r[0].tun_type == VS_TUN_GRE &&
+	   r[0].u_thresh == 10, "tunnels: an IPv6 gre server of an IPv4 service");
+	vsadm_plan_free(&p);
+
+	/* The family is part of a server's key: 10.0.0.1 is not [a00:1::]. */
+	ret = plan_text("-a -t [2001:db8::1]:80 -r [a00:1::]:80\n"
+			"-d -t [2001:db8::1]:80 -r 10.0.0.1:80\n"
+			"-a -t [2001:db8::1]:80 -r 10.0.0.1:80 -i --tun-type gre\n",
+			&t, &p);
+	ok(!ret && p.n == 3 && p.ops[0].kind == VS_OP_ADD_DEST &&
+	   p.ops[1].kind == VS_OP_DEL_DEST && p.ops[1].dest.af == AF_INET,
+	   "tunnels: [a00:1::] beside the IPv4 10.0.0.1, which -d finds as IPv4");
+	ok(!ret && p.n_undo == 3 && p.undo[1].u.kind == VS_OP_ADD_DEST &&
+	   p.undo[1].u.dest.tun_type == VS_TUN_GUE &&
+	   p.undo[1].u.dest.tun_port == 6080 &&
+	   (p.undo[1].u.dest.set & VS_HAS_TUNNEL) &&
+	   p.undo[1].u.dest.af == AF_INET,
+	   "tunnels: undo of -d re-adds the gue server, encapsulation and family");
+	vsadm_plan_free(&p);
+
+	ret = plan_text("-e -t [2001:db8::1]:80 -r 10.0.0.1 -i -w 5\n"
+			"-D -t [2001:db8::1]:80\n", &t, &p);
+	ok(!ret && p.n == 2 && p.ops[0].dest.tun_type == VS_TUN_IPIP &&
+	   !p.ops[0].dest.tun_port && (p.ops[0].dest.set & VS_HAS_TUNNEL),
+	   "tunnels: -e -i of the gue server sends ipip, port 0 (ipvsadm's -e)");
+	ok(!ret && p.n_undo == 2 && p.undo[0].u.kind == VS_OP_EDIT_DEST &&
+	   p.undo[0].u.dest.tun_type == VS_TUN_GUE &&
+	   p.undo[0].u.dest.tun_port == 6080 &&
+	   p.undo[0].u.dest.tun_flags == VS_TUN_F_CSUM &&
+	   (p.undo[0].u.dest.set & VS_HAS_TUNNEL),
+	   "tunnels: undo of -e gives back gue, its port and checksum");
+	ok(!ret && p.n_undo == 2 && p.undo[1].u.kind == VS_OP_ADD_SERVICE &&
+	   p.undo[1].u.svc.n_dests == 1 &&
+	   p.undo[1].u.svc.dests[0].af == AF_INET &&
+	   p.undo[1].u.svc.dests[0].tun_type == VS_TUN_IPIP &&
+	   (p.undo[1].u.svc.dests[0].set & VS_HAS_TUNNEL),
+	   "tunnels: undo of -D recreates the service with its tunnel as edited");
+	vsadm_plan_free(&p);
+
+	ret = plan_text("-C\n", &t, &p);
+	ok(!ret && p.n_undo == 1 && p.undo[0].u.svc.n_dests == 1 &&
+	   p.undo[0].u.svc.dests[0].tun_port == 6080 &&
+	   (p.undo[0].u.svc.dests[0].set & VS_HAS_TUNNEL),
+	   "tunnels: undo of -C recreates the gue server with its port");
+	vsadm_plan_free(&p);
+
+	conflict_tun("-a -t [2001:db8::1]:80 -r 10.0.0.1 -i\n",
+		     "line 1: server 10.0.0.1:80 already exists in service TCP [2001:db8::1]:80",
+		     "tunnels: an existing IPv4 server of an IPv6 service, named as IPv4");
+	conflict_tun("-e -t [2001:db8::1]:80 -r [a00:1::] -g\n",
+		     "line 1: no such server [a00:1::]:80 in service TCP [2001:db8::1]:80",
+		     "tunnels: [a00:1::] is not the IPv4 server of the same bytes");
+	conflict_tun("-d -t [2001:db8::1]:80 -r 10.0.0.2\n",
+		     "line 1: no such server 10.0.0.2:80 in service TCP [2001:db8::1]:80",
+		     "tunnels: a missing IPv4 server of an IPv6 service");
+}
+
 int main(void)
 {
 	test_check();
@@ -411,5 +550,6 @@ int main(void)
 	test_merge_limit();
 	test_conflicts();
 	test_v6();
+	test_tunnels();
 	return tap_done();
 }
