@@ -602,10 +602,8 @@ static void svc_conf(int nest, const struct key *key, double sched_p)
 	}
 	persistent = port0 || chance(0.3);
 	if (persistent || chance(0.4)) {
-		uint32_t common[] = { persistent, persistent | VS_SVC_F_SH_PORT,
-				      persistent | __VS_SVC_F_SCHED_ALL };
-		uint32_t edge[] = { __VS_SVC_F_ALL + 1, 0x80000000u, 0xffffffffu,
-				    1 - persistent };
+		uint32_t common[] = { persistent };
+		uint32_t edge[] = { 2, 0x80000000u, 0xffffffffu, 1 - persistent };
 
 		add_u32(nest, VS_SVC_A_FLAGS, CHOOSE(common, edge, 0.1));
 	}
