@@ -602,10 +602,8 @@ static void svc_conf(int nest, const struct key *key, double sched_p)
 	}
 	persistent = port0 || chance(0.3);
 	if (persistent || chance(0.4)) {
-		uint32_t common[] = { persistent, persistent | VS_SVC_F_SH_PORT,
-				      persistent | __VS_SVC_F_SCHED_ALL };
-		uint32_t edge[] = { __VS_SVC_F_ALL + 1, 0x80000000u, 0xffffffffu,
-				    1 - persistent };
+		uint32_t common[] = { persistent };
+		uint32_t edge[] = { 2, 0x80000000u, 0xffffffffu, 1 - persistent };
 
 		add_u32(nest, VS_SVC_A_FLAGS, CHOOSE(common, edge, 0.1));
 	}
@@ -1232,6 +1230,47 @@ static void kernel_view(const uint8_t *buf, size_t len, struct view *v)
 	}
 }
 
+static bool seqs_collide(const uint8_t *buf, size_t len)
+{
+	static struct view v;
+
+	kernel_view(buf, len, &v);
+	for (int i = 0; i < v.n; i++)
+		for (int j = i + 1; j < v.n; j++)
+			if (v.seq[i] == v.seq[j] || v.seq[i] == SENTINEL)
+				return true;
+	return v.n && v.seq[v.n - 1] == SENTINEL;
+}
+
+/* Draws nmsgs messages and encodes them with seqs from *seq on.
+ * A header the kernel reads out of attribute bytes (a nlmsg_len cut
+ * short) has a seq of its own: 0x00020005 is "nla_len 5, type 2". Two
+ * of those, or one and a real message, can share a seq, and their two
+ * answers would look like one message answered twice. Such a batch
+ * first moves to fresh seqs; if two read-out headers still collide,
+ * it is drawn again.
+ */
+static size_t batch(struct msg *msgs, int nmsgs, uint8_t *buf, size_t room, uint32_t *seq)
+{
+	size_t len;
+
+	for (;;) {
+		nnodes = 0;
+		for (int i = 0; i < nmsgs; i++)
+			message(&msgs[i], *seq + i);
+		for (int tries = 0; tries < 2; tries++) {
+			len = 0;
+			for (int i = 0; i < nmsgs; i++) {
+				msgs[i].seq = *seq + i;
+				len += encode_msg(&msgs[i], buf + len, room - len);
+			}
+			*seq += nmsgs;
+			if (!seqs_collide(buf, len))
+				return len;
+		}
+	}
+}
+
 static int view_find(const struct view *v, uint32_t seq)
 {
 	/* the last one with this seq, as a dict keyed by seq keeps it */
@@ -1704,12 +1743,7 @@ int main(int argc, char **argv)
 				close(sock_fd);
 			sock_open(chance(0.7));
 		}
-		nnodes = 0;
-		for (int i = 0; i < nmsgs; i++) {
-			message(&msgs[i], seq + i);
-			len += encode_msg(&msgs[i], buf + len, sizeof(buf) - len);
-		}
-		seq += nmsgs;
+		len = batch(msgs, nmsgs, buf, sizeof(buf), &seq);
 		sent += nmsgs;
 		if (!len)	/* netlink refuses it (ENODATA) */
 			continue;
