@@ -12,6 +12,7 @@
 #include "pernet.h"
 #include "selftest.h"
 #include "version.h"
+#include "xmit.h"
 
 static int __init vs_mod_init(void)
 {
@@ -29,6 +30,11 @@ static int __init vs_mod_init(void)
 	if (ret < 0)
 		goto err_pernet;
 
+	/* After pernet: the device notifier finds each namespace's table. */
+	ret = vs_xmit_init();
+	if (ret < 0)
+		goto err_xmit;
+
 	ret = vs_netlink_init();
 	if (ret < 0)
 		goto err_netlink;
@@ -37,6 +43,8 @@ static int __init vs_mod_init(void)
 	return 0;
 
 err_netlink:
+	vs_xmit_uninit();
+err_xmit:
 	vs_pernet_uninit();
 err_pernet:
 	vs_conn_uninit();
@@ -48,6 +56,7 @@ err_selftests:
 static void __exit vs_mod_exit(void)
 {
 	vs_netlink_uninit();
+	vs_xmit_uninit();
 	vs_pernet_uninit();
 	/*
 	 * Objects are freed from RCU callbacks that drop references which

@@ -58,6 +58,20 @@ static void estimate(struct work_struct *work)
 	mutex_unlock(&vn->lock);
 }
 
+/* Device @ifindex goes: no route of ours may keep it (xmit.c). */
+void vs_service_drop_routes(struct vs_net *vn, int ifindex)
+{
+	struct vs_service *svc;
+	struct vs_dest *dest;
+	unsigned long id;
+
+	mutex_lock(&vn->lock);
+	xa_for_each(&vn->service_ids, id, svc)
+		list_for_each_entry(dest, &svc->dests, list)
+			vs_route_drop(dest, ifindex);
+	mutex_unlock(&vn->lock);
+}
+
 void vs_service_start_estimator(struct vs_net *vn)
 {
 	queue_delayed_work(system_power_efficient_wq, &vn->estimator,
@@ -388,6 +402,8 @@ static void unlink_dest(struct vs_net *vn, struct vs_service *svc,
 			struct vs_dest *dest)
 {
 	set_bit(VS_DEST_F_DEAD, &dest->flags);
+	smp_mb__after_atomic();		/* pairs with route_get()'s */
+	vs_route_drop(dest, 0);
 	rhashtable_remove_fast(&vn->dests, &dest->node, dest_params);
 	list_del_rcu(&dest->list);
 	svc->num_dests--;

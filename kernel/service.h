@@ -120,6 +120,7 @@ struct vs_dest_conf {
 };
 
 int vs_service_net_init(struct vs_net *vn);
+void vs_service_drop_routes(struct vs_net *vn, int ifindex);
 void vs_service_start_estimator(struct vs_net *vn);
 void vs_service_net_exit(struct vs_net *vn);
 

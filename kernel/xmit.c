@@ -3,12 +3,16 @@
  * Forwarding to real servers: NAT rewrites the destination, direct routing
  * leaves the IP header alone and hands the packet to the real server's MAC
  * on the shared segment. The route to each real server is looked up once
- * and cached on it until the routing tables change.
+ * and cached on it until the routing tables change, or until the device
+ * it leaves by goes away: a cached IPv6 route holds its FIB entry, which
+ * holds the device, and unregistering the device would wait for it
+ * forever (vs_routes_drop).
  */
 
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/netdevice.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
@@ -20,12 +24,15 @@
 #include <net/route.h>
 
 #include "compat.h"
+#include "pernet.h"
+#include "service.h"
 #include "tunnel.h"
 #include "xmit.h"
 
 struct vs_route {
 	struct dst_entry *dst;
 	u32 cookie;		/* IPv6's dst_check wants it */
+	int ifindex;		/* the device it leaves by, as looked up */
 	bool local;
 	union vs_addr saddr;	/* ours toward the server: tunnels' source */
 	struct rcu_head rcu;
@@ -49,6 +56,21 @@ void vs_route_release(struct vs_dest *dest)
 
 	if (r)
 		route_free(r);
+}
+
+/* Forget @dest's route if it leaves by device @ifindex (0: any). */
+void vs_route_drop(struct vs_dest *dest, int ifindex)
+{
+	struct vs_route *r;
+
+	rcu_read_lock();
+	r = rcu_dereference(dest->route);
+	if (r && (!ifindex || r->ifindex == ifindex)) {
+		r = unrcu_pointer(xchg(&dest->route, NULL));
+		if (r)
+			call_rcu(&r->rcu, route_free_rcu);
+	}
+	rcu_read_unlock();
 }
 
 /*
@@ -98,13 +120,24 @@ static struct dst_entry *route_lookup(struct net *net,
 	return &rt->dst;
 }
 
-/* The route to a real server, looked up once and kept until it is stale. */
-static struct vs_route *route_get(struct net *net, struct vs_dest *dest)
+/*
+ * The route to a real server, looked up once and kept until it is stale.
+ * A deleted server still forwarding its connections keeps none: nothing
+ * would find it to drop it when a device goes. Its route is looked up
+ * into @once instead, the caller owning the reference.
+ */
+static struct vs_route *route_get(struct net *net, struct vs_dest *dest,
+				  struct vs_route *once)
 {
 	struct vs_route *r = rcu_dereference(dest->route), *old;
 
 	if (r && dst_check(r->dst, r->cookie))
 		return r;
+	if (test_bit(VS_DEST_F_DEAD, &dest->flags)) {
+		memset(once, 0, sizeof(*once));
+		once->dst = route_lookup(net, dest, once);
+		return once->dst ? once : NULL;
+	}
 	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
 	if (!r)
 		return NULL;
@@ -113,10 +146,21 @@ static struct vs_route *route_get(struct net *net, struct vs_dest *dest)
 		kfree(r);
 		return NULL;
 	}
+	r->ifindex = r->dst->dev->ifindex;
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, route_free_rcu);
+	/* Deleted meanwhile: unlinking may have dropped the route before us. */
+	smp_mb__after_atomic();
+	if (test_bit(VS_DEST_F_DEAD, &dest->flags))
+		vs_route_drop(dest, 0);
 	return r;
+}
+
+static void route_put_once(struct vs_route *r, struct vs_route *once)
+{
+	if (r == once)
+		dst_release(once->dst);
 }
 
 /* Forwarded packets must not be seen, or kept, by conntrack. */
@@ -281,10 +325,10 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	u8 af = cp->in.key.af;
 	union vs_tun tun = { .word = READ_ONCE(dest->tun.word) };
 	bool tunnel = cp->flags & VS_CONN_F_TUNNEL;
-	struct vs_route *r;
+	struct vs_route *r, once;
 	unsigned int mtu;
 
-	r = route_get(vn->net, dest);
+	r = route_get(vn->net, dest, &once);
 	if (!r) {
 		send_host_unreachable(skb, af);
 		goto drop;
@@ -294,6 +338,7 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 		/* The server is the director itself: deliver here. */
 		if (nat && vs_mangle(skb, cp, thoff, false, &dest->key.addr, dport))
 			goto drop;
+		route_put_once(r, &once);
 		return NF_ACCEPT;
 	}
 	mtu = dst_mtu(r->dst);
@@ -312,7 +357,10 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	skb_clear_tstamp(skb);
 	skb->ignore_df = 1;
 	skb_dst_drop(skb);
-	skb_dst_set_noref(skb, r->dst);
+	if (r == &once)
+		skb_dst_set(skb, once.dst);	/* the packet takes the reference */
+	else
+		skb_dst_set_noref(skb, r->dst);
 	if (tunnel) {
 		vs_tunnel_xmit(vn->net, skb, cp, tun, r->dst, &r->saddr);
 		return NF_STOLEN;
@@ -322,6 +370,33 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	return NF_STOLEN;
 
 drop:
+	if (r)
+		route_put_once(r, &once);
 	kfree_skb(skb);
 	return NF_STOLEN;
+}
+
+static int netdev_event(struct notifier_block *nb, unsigned long event,
+			void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	/* Sent again every second while the device waits for references. */
+	if (event == NETDEV_UNREGISTER)
+		vs_service_drop_routes(vs_net(dev_net(dev)), dev->ifindex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block netdev_notifier = {
+	.notifier_call = netdev_event,
+};
+
+int vs_xmit_init(void)
+{
+	return register_netdevice_notifier(&netdev_notifier);
+}
+
+void vs_xmit_uninit(void)
+{
+	unregister_netdevice_notifier(&netdev_notifier);
 }

@@ -25,4 +25,32 @@ echo x | udp_ask "$client" "$VIP6" 9 > /dev/null
 wait $capture_pid
 check "a server's port unreachable reaches the client from VIP6" \
 	grep -q "$VIP6 > $CLIENT6: ICMP6, destination unreachable" "$tmp/icmp"
+
+# A cached IPv6 route holds its FIB entry, and that the device: deleting
+# the device must not wait for vs. Once for a live server, once for a
+# deleted one still forwarding its connection.
+send_one() { echo x | c socat -u - "UDP6-SENDTO:[$VIP6]:99,sourceport=5599"; }
+gone_in() {
+	local pid
+	d ip link del "$1" &
+	pid=$!
+	busywait 10000 eval "! kill -0 $pid 2>/dev/null"
+}
+for deleted in no yes; do
+	d ip link add dummy6 type dummy
+	d ip addr add 2001:db8:99::1/64 dev dummy6 nodad
+	d ip link set dummy6 up
+	d vsadm -A -u "[$VIP6]:99" -s rr
+	d vsadm -a -u "[$VIP6]:99" -r "[2001:db8:99::2]" -m
+	send_one
+	check "a connection went to the server behind dummy6 (server deleted: $deleted)" \
+		grep -qF "[2001:db8:99::2]:99" <<< "$(d vsadm -L -n -c)"
+	if [ $deleted = yes ]; then
+		d vsadm -d -u "[$VIP6]:99" -r "[2001:db8:99::2]"
+		send_one
+	fi
+	check "the device a server's route left by goes promptly (server deleted: $deleted)" \
+		gone_in dummy6
+	d vsadm -D -u "[$VIP6]:99"
+done
 finish
