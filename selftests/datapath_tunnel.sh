@@ -19,6 +19,11 @@
 # needed" for the tunnel's MTU and the client's PMTU follows), and the
 # connection table lists the connections as Tunnel. GUE's outer UDP
 # source port follows the inner flow: two flows, two ports.
+#
+# Then over IPv6 (topo_v6), where IPVS allows mixed families:
+#   ip6ip6  IPv6 service, IPv6 servers, ip6tnl0 (ip6_tunnel's fallback)
+#   ipip6   IPv4 service, IPv6 servers: a "mode any" ip6tnl device
+#   gre6    IPv6 service, GRE over IPv6 to ip6gre0 (ip6_gre's fallback)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
@@ -28,9 +33,11 @@ d() { in_ns "$dir" "$@"; }
 c() { in_ns "$client" "$@"; }
 
 load_vs || die "insmod"
-modprobe -q ipip && modprobe -q fou && modprobe -q ip_gre ||
-	{ echo "# SKIP: no ipip, fou or ip_gre module"; exit $KSFT_SKIP; }
+for m in ipip fou ip_gre ip6_tunnel ip6_gre; do
+	modprobe -q $m || { echo "# SKIP: no $m module"; exit $KSFT_SKIP; }
+done
 topo_dr 3 || die "topology"
+topo_v6 dr 3 || die "IPv6 on the topology"
 for i in 1 2 3; do
 	ns=$(rs_ns $i)
 	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
@@ -41,7 +48,13 @@ for i in 1 2 3; do
 		ip -n "$ns" addr add $VIP/32 dev $dev || die "VIP on $dev of rs$i"
 	done
 	ip -n "$ns" fou add port 6080 gue || die "fou on rs$i"
-	http_server "$ns" "rs$i" 80 || die "nginx on rs$i"
+	ip -n "$ns" link set ip6tnl0 up && ip -n "$ns" link set ip6gre0 up &&
+		ip -n "$ns" link add t46 type ip6tnl mode any \
+			local "2001:db8:26::$i" remote :: &&
+		ip -n "$ns" link set t46 up || die "IPv6 tunnel devices on rs$i"
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.t46.rp_filter=0
+	ip -n "$ns" addr add $VIP/32 dev t46 || die "VIP on t46 of rs$i"
+	HTTP_V6=1 http_server "$ns" "rs$i" 80 || die "nginx on rs$i"
 	echo_server "$ns" tcp 7
 done
 for i in 1 2 3; do
@@ -84,9 +97,41 @@ for type in ipip gue gre; do
 		cmp -s "$tmp/in" "$tmp/out"
 	stats=$(d vsadm -L -n --stats --exact -t $VIP:7)
 	check "$type: the director forwarded the client's packets" \
-		test "$(awk '$1 == "TCP" { print $3 }' <<< "$stats")" -gt 0
+		test "$(awk '$1 == "TCP" { print $4 }' <<< "$stats")" -gt 0
 	check_eq "$type: and saw none of the replies" 0 \
-		"$(awk '$1 == "TCP" { print $4 }' <<< "$stats")"
+		"$(awk '$1 == "TCP" { print $5 }' <<< "$stats")"
+	check_eq "$type: a server got the request addressed to the VIP" "$VIP" \
+		"$(c curl -s --max-time 5 http://$VIP/addr)"
+	d vsadm -C
+done
+
+# Over IPv6. spread6 SERVICE-URL: nine curls.
+spread_url() {
+	local out="" i
+	for i in $(seq 9); do
+		out+="$(c curl -s -g --max-time 5 "$1") "
+	done
+	tr ' ' '\n' <<< "$out" | grep . | sort | uniq -c |
+		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+for type in ip6ip6 ipip6 gre6; do
+	case $type in
+	ip6ip6) svc="[$VIP6]:80" url="http://[$VIP6]/" opts="-i" ;;
+	ipip6) svc="$VIP:80" url="http://$VIP/" opts="-i" ;;
+	gre6) svc="[$VIP6]:80" url="http://[$VIP6]/" opts="-i --tun-type gre" ;;
+	esac
+	d vsadm -A -t "$svc" -s rr
+	for i in 1 2 3; do
+		# shellcheck disable=SC2086
+		d vsadm -a -t "$svc" -r "[2001:db8:26::$i]" $opts || fail "$type: vsadm -a rs$i"
+	done
+	check "$type: -L -n shows the IPv6 servers as Tunnel" \
+		grep -qE "^  -> \[2001:db8:26::1\]:80 +Tunnel +1 " <<< "$(d vsadm -L -n)"
+	check_eq "$type: curl, nine requests, three per server" \
+		"rs1:3 rs2:3 rs3:3" "$(spread_url "$url")"
+	stats=$(d vsadm -L -n --stats --exact -t "$svc")
+	check_eq "$type: the director saw no reply" 0 \
+		"$(awk '$1 == "TCP" { print $5 }' <<< "$stats")"
 	d vsadm -C
 done
 

@@ -116,7 +116,10 @@ topo_dr() {
 # ::100, director ::9 on both, NAT router 2001:db8:12::10; DR servers
 # hold VIP6 on lo, which IPv6 neighbour discovery never answers from
 # another interface). No duplicate address detection: addresses are
-# usable at once.
+# usable at once. The director's VIP6 is deprecated (preferred_lft 0), as
+# on a site's director: it still receives, but the director's own packets
+# (a tunnel's outer header) leave from ::9, not from an address the
+# servers hold too, which their tunnel devices would refuse as a source.
 VIP6=2001:db8:26::10
 CLIENT6=2001:db8:26::100
 NAT_ROUTER6=2001:db8:12::10
@@ -130,7 +133,7 @@ topo_v6() {
 	ip -n "$client" addr add $CLIENT6/64 dev eth0 nodad || return 1
 	ip netns exec "$dir" sysctl -qw net.ipv6.conf.all.forwarding=1
 	ip -n "$dir" addr add 2001:db8:26::9/64 dev eth0 nodad || return 1
-	ip -n "$dir" addr add $VIP6/64 dev eth0 nodad || return 1
+	ip -n "$dir" addr add $VIP6/64 dev eth0 nodad preferred_lft 0 || return 1
 	ip -n "$dir" addr add 2001:db8:12::9/64 dev eth1 nodad || return 1
 	[ "$mode" = nat ] && { ip -n "$dir" addr add $NAT_ROUTER6/64 dev eth1 nodad || return 1; }
 	for ((i = 1; i <= n; i++)); do
