@@ -58,10 +58,12 @@ refused "netmask without persistence" 2 \
 refused "persistence timeout 0" 2 \
 	"persistence timeout '0' out of range 1..2592000" \
 	vsadm -A -t 1.2.3.4:80 -p 0
-refused "ipip" 2 "ipip tunneling is not supported" \
-	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i
+refused "a tunnel type on a NAT server" 2 "option '--tun-type' needs tunneling (-i)" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -m --tun-type gue
+refused "GUE without a port" 2 "tunnel type gue needs a port (--tun-port)" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i --tun-type gue
 refused "IPv6 server behind an IPv4 service" 2 \
-	"real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, which vs lacks, mixes them)" \
+	"real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)" \
 	vsadm -a -t 192.168.0.30:80 -r '[2001:db8::2]:80' -m
 refused "IPv6 -M 129" 2 "IPv6 netmask '129' out of range 1..128" \
 	vsadm -A -t '[2001:db8::1]:80' -p -M 129

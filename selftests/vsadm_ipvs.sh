@@ -44,7 +44,7 @@ table=(
 	"-A -u [2001:db8::1]:53 -s rr"
 	"-a -u [2001:db8::1]:53 -r [2001:db8:ffff::4]:5353 -m"
 	"-A -f 9 -6 -s sh"
-	"-a -f 9 -6 -r [2001:db8::7] -g"
+	"-a -f 9 -6 -r 2001:db8::7 -g"
 )
 for line in "${table[@]}"; do
 	# shellcheck disable=SC2086
