@@ -300,9 +300,9 @@ check_eq "and the line it would be on" "	port = 99999" \
 check_eq "the file is untouched" "$before" "$(sum)"
 check_eq "the running serial is still 2" 2 "$("$vsd" -s "$tmp/sock" status --json | jget 'j["serial"]')"
 out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
-	'{"serial":2,"ops":[{"op":"set","keys":{"network":"tunnel"}}]}')
+	'{"serial":2,"ops":[{"op":"set","keys":{"network":"ipip"}}]}')
 check_eq "a bad global value too" \
-	"$conf:6: key 'network': bad value 'tunnel' (expected nat or direct: vs has no IP-in-IP forwarding)" \
+	"$conf:6: key 'network': bad value 'ipip' (expected nat, direct or tunnel)" \
 	"$(body_of "$out" | jget 'j["error"]')"
 out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
 	'{"serial":2,"ops":[{"op":"set","virtual":"web","keys":{"send":"a\nvirtual x {"}}]}')

@@ -228,15 +228,19 @@ static void open_server(struct parser *p, const char *name)
 	struct vsd_server_conf *ss = grow(v->servers, v->n_servers, sizeof(*ss));
 	int *pl = ss ? grow(cur_vf(p)->port_lines, v->n_servers, sizeof(int))
 		     : NULL;
+	int *al = pl ? grow(cur_vf(p)->addr_lines, v->n_servers, sizeof(int))
+		     : NULL;
 	struct vsd_server_conf *s;
 
 	if (ss)
 		v->servers = ss;
-	if (!ss || !pl) {
+	if (pl)
+		cur_vf(p)->port_lines = pl;
+	if (!ss || !pl || !al) {
 		error(p, "out of memory");
 		return;
 	}
-	cur_vf(p)->port_lines = pl;
+	cur_vf(p)->addr_lines = al;
 	s = &v->servers[v->n_servers++];
 	s->name = strdup(name);
 	s->line = p->line;
@@ -500,8 +504,10 @@ static void parser_done(struct parser *p)
 
 	for (sc = 0; sc < S_COUNT; sc++)
 		free(p->seen[sc]);
-	for (i = 0; p->conf && i < p->conf->n_virtuals; i++)
+	for (i = 0; p->conf && i < p->conf->n_virtuals; i++) {
 		free(p->vf[i].port_lines);
+		free(p->vf[i].addr_lines);
+	}
 	free(p->vf);
 }
 
@@ -571,7 +577,7 @@ int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
 void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->af = AF_INET;
+	s->af = v->af == AF_INET6 ? AF_INET6 : AF_INET;
 	if (v->fwmark) {
 		s->fwmark = v->fwmark;
 		return;
@@ -579,6 +585,14 @@ void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s)
 	s->protocol = v->protocol;
 	s->addr = v->addr;
 	s->port = v->port;
+}
+
+uint16_t vsd_tun_flags(const struct vsd_virtual_conf *v)
+{
+	if (v->fwd != VS_FWD_TUNNEL)
+		return 0;
+	return v->tun_csum == VSD_CSUM_CSUM ? VS_TUN_F_CSUM :
+	       v->tun_csum == VSD_CSUM_REMCSUM ? VS_TUN_F_REMCSUM : 0;
 }
 
 const char *vsd_check_type_name(enum vsd_check_type t)

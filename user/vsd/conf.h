@@ -5,7 +5,9 @@
  * tests and later failover and the web panel all read
  * the same structures. Documentation/vsd.conf.5 describes every key.
  *
- * Times are in milliseconds. Addresses are IPv4, network byte order.
+ * Times are in milliseconds. Addresses are network byte order, of the
+ * family af beside them (AF_INET: .ip, AF_INET6: all 16 bytes); the
+ * failover and web panel addresses are IPv4 only.
  */
 #ifndef _VSD_CONF_H
 #define _VSD_CONF_H
@@ -20,8 +22,10 @@
 #define VSD_WEB_PORT 3636
 #define VSD_WEB_ALLOW_MAX 16
 
-enum vsd_network { VSD_NET_NAT, VSD_NET_DIRECT };
+enum vsd_network { VSD_NET_NAT, VSD_NET_DIRECT, VSD_NET_TUNNEL };
 enum vsd_shutdown { VSD_SHUTDOWN_KEEP, VSD_SHUTDOWN_FLUSH };
+/* tunnel_checksum, as ipvsadm's --tun-nocsum, --tun-csum, --tun-remcsum */
+enum vsd_tun_csum { VSD_CSUM_NONE, VSD_CSUM_CSUM, VSD_CSUM_REMCSUM };
 
 enum vsd_check_type {
 	VSD_CHECK_CONNECT,	/* TCP connect, or UDP datagram; send/expect */
@@ -59,6 +63,7 @@ struct vsd_server_conf {
 	char *name;
 	int line;
 	bool active;
+	uint16_t af;			/* of addr; 0: no address given */
 	union vs_addr addr;
 	uint16_t port;			/* dest port in the table */
 	uint16_t check_port;		/* port the checks talk to */
@@ -70,10 +75,13 @@ struct vsd_virtual_conf {
 	int line;
 	bool active;
 	bool has_addr;
+	uint16_t af;			/* the service's: the VIP's, or ipv6 */
+	bool ipv6;			/* `ipv6 = 1`: a fwmark service of IPv6 */
 	union vs_addr addr;		/* the VIP */
 	char *dev;			/* "eth0:1": for failover */
 	uint8_t vip_nmask;		/* prefix length, for failover */
 	bool has_sorry;
+	uint16_t sorry_af;
 	union vs_addr sorry_addr;
 	uint16_t sorry_port;
 	uint32_t fwmark;
@@ -81,7 +89,7 @@ struct vsd_virtual_conf {
 	uint16_t port;
 	char sched[VS_SCHED_NAME_MAX];
 	uint32_t persistent;		/* seconds, 0 = off */
-	uint8_t pmask;			/* prefix length */
+	uint8_t pmask;			/* prefix length (of af's addresses) */
 	bool quiesce;
 	bool slow_start;
 	struct vsd_check_conf check;
@@ -89,6 +97,10 @@ struct vsd_virtual_conf {
 	uint16_t agent_port;
 	uint64_t load_interval;
 	uint8_t fwd;			/* VS_FWD_*, from the global network */
+	/* network = tunnel: the encapsulation of every server. */
+	uint8_t tun_type;		/* VS_TUN_* (tunnel_type) */
+	uint16_t tun_port;		/* GUE's UDP port (tunnel_port) */
+	uint8_t tun_csum;		/* tunnel_checksum: VSD_CSUM_* */
 	struct vsd_server_conf *servers;
 	size_t n_servers;
 };
@@ -174,6 +186,8 @@ int vsd_unescape_regex(const char *in, char *out);
 
 /* The check port of a server, the service key of a virtual. */
 void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s);
+/* A tunneled virtual's VS_TUN_F_* (0 for the other methods). */
+uint16_t vsd_tun_flags(const struct vsd_virtual_conf *v);
 const char *vsd_check_type_name(enum vsd_check_type t);
 
 static inline bool vsd_web_enabled(const struct vsd_conf *c)

@@ -181,6 +181,56 @@ static void finish_check_type(struct parser *p, struct vsd_virtual_conf *v,
 			v->name);
 }
 
+static bool same_addr(uint16_t af, const union vs_addr *a, uint16_t bf,
+		      const union vs_addr *b)
+{
+	return af == bf && !memcmp(a, b, sizeof(*a));
+}
+
+static const char *af_name(uint16_t af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* The service's family: its address's, else (a fwmark service) ipv6's.
+ * ipv6 given beside an address must agree with it.
+ */
+static void finish_family(struct parser *p, struct vsd_virtual_conf *v,
+			  const struct vflags *f)
+{
+	char a[INET6_ADDRSTRLEN], exp[128];
+
+	if (!v->has_addr) {
+		v->af = v->ipv6 ? AF_INET6 : AF_INET;
+		return;
+	}
+	if (f->ipv6_line && v->ipv6 != (v->af == AF_INET6)) {
+		vs_addr_str_af(v->af, &v->addr, a, sizeof(a));
+		snprintf(exp, sizeof(exp), "%d: address %s is %s",
+			 v->af == AF_INET6, a, af_name(v->af));
+		conf_bad_value(p, f->ipv6_line, "ipv6", v->ipv6 ? "1" : "0", exp);
+	}
+}
+
+/* pmask: a dotted mask or prefix length for IPv4 (ipvsadm's -M), a
+ * prefix length for IPv6, whose default is the whole address.
+ */
+static void finish_pmask(struct parser *p, struct vsd_virtual_conf *v,
+			 const struct vflags *f)
+{
+	if (!f->pmask_line) {
+		v->pmask = v->af == AF_INET6 ? 128 : 32;
+		return;
+	}
+	if (v->af != AF_INET6 && vs_parse_netmask(f->pmask, &v->pmask))
+		conf_bad_value(p, f->pmask_line, "pmask", f->pmask,
+			       "a netmask such as 255.255.255.0 or a prefix length 0..32");
+	else if (v->af == AF_INET6 &&
+		 vs_parse_netmask_af(f->pmask, AF_INET6, &v->pmask))
+		conf_bad_value(p, f->pmask_line, "pmask", f->pmask,
+			       "a prefix length 1..128: the virtual is IPv6");
+}
+
 static void finish_servers(struct parser *p, struct vsd_virtual_conf *v,
 			   const struct vflags *f)
 {
@@ -196,14 +246,15 @@ static void finish_servers(struct parser *p, struct vsd_virtual_conf *v,
 				  "1..65535: a server of a single-port service needs a port");
 		s->check_port = v->check.check_port ? v->check.check_port :
 				s->port ? s->port : v->port;
-		if (!s->addr.ip && s->name)
+		if (!s->af && !f->addr_lines[i] && s->name)
 			conf_error_at(p, s->line, "server '%s': key 'address' is missing",
 				s->name);
 		for (j = 0; j < i; j++) {
 			if (!strcmp(v->servers[j].name, s->name))
 				conf_error_at(p, s->line, "server '%s' defined twice in virtual '%s' (first on line %d)",
 					s->name, v->name, v->servers[j].line);
-			else if (s->addr.ip && v->servers[j].addr.ip == s->addr.ip &&
+			else if (s->af && same_addr(v->servers[j].af, &v->servers[j].addr,
+						    s->af, &s->addr) &&
 				 v->servers[j].port == s->port)
 				conf_error_at(p, s->line, "server '%s' has the same address and port as server '%s' (line %d)",
 					s->name, v->servers[j].name,
@@ -220,7 +271,10 @@ void conf_close_virtual(struct parser *p)
 
 	v->protocol = v->protocol ? IPPROTO_UDP : IPPROTO_TCP;
 	c->protocol = v->protocol;
-	if (!v->has_addr && !v->fwmark)
+	finish_family(p, v, f);
+	finish_pmask(p, v, f);
+	if (!v->has_addr && !v->fwmark &&
+	    !conf_key_line(p, S_VIRTUAL, "address"))	/* not a bad one */
 		conf_error_at(p, v->line, "virtual '%s': key 'address' is missing",
 			v->name);
 	if (!v->port && !v->fwmark && !v->persistent)
@@ -266,9 +320,93 @@ static void inherit_timing(struct parser *p)
 	}
 }
 
-/* Direct routing cannot rewrite ports: a server's port must be the
- * virtual's. Only known once the whole file (and `network`) is read.
+/* Direct routing and tunnels cannot rewrite ports: a server's port must
+ * be the virtual's. Only known once the whole file (and `network`) is read.
  */
+static void check_ports(struct parser *p, size_t i)
+{
+	struct vsd_virtual_conf *v = &p->conf->virtuals[i];
+	uint16_t want = v->fwmark ? 0 : v->port;
+	char val[16], exp[96];
+	size_t j;
+
+	if (v->fwd == VS_FWD_NAT)
+		return;
+	for (j = 0; j < v->n_servers; j++) {
+		struct vsd_server_conf *s = &v->servers[j];
+
+		if (s->port == want)
+			continue;
+		snprintf(val, sizeof(val), "%u", s->port);
+		snprintf(exp, sizeof(exp),
+			 "%u, the virtual's port: %s cannot change ports", want,
+			 v->fwd == VS_FWD_DR ? "direct routing" : "tunneling");
+		conf_bad_value(p, p->vf[i].port_lines[j] ?
+			       p->vf[i].port_lines[j] : s->line, "port", val,
+			       exp);
+	}
+}
+
+/* Only tunnels cross families (IPv4 in IPv6 and IPv6 in IPv4), as in
+ * IPVS: NAT and direct routing forward the client's own packet.
+ */
+static void check_family(struct parser *p, int line, const char *key,
+			 const struct vsd_virtual_conf *v, uint16_t af,
+			 const union vs_addr *a)
+{
+	char val[INET6_ADDRSTRLEN], exp[192];
+
+	if (af == v->af || v->fwd == VS_FWD_TUNNEL)
+		return;
+	vs_addr_str_af(af, a, val, sizeof(val));
+	snprintf(exp, sizeof(exp),
+		 "an %s address: virtual '%s' is %s%s, and only network = tunnel mixes IPv4 and IPv6",
+		 af_name(v->af), v->name, af_name(v->af),
+		 v->has_addr ? "" : v->af == AF_INET6 ? " (ipv6 = 1)" :
+		 " (fwmark; ipv6 = 1 makes it IPv6)");
+	conf_bad_value(p, line, key, val, exp);
+}
+
+/* tunnel_*: only with network = tunnel, and each encapsulation takes
+ * what ipvsadm's -i takes with it: gue needs a port and is the only one
+ * with remote checksum offload, ipip has no checksum.
+ */
+static void check_tunnel(struct parser *p, size_t i)
+{
+	const struct vsd_virtual_conf *v = &p->conf->virtuals[i];
+	const struct vflags *f = &p->vf[i];
+	static const char *const tun[] = { "ipip", "gue", "gre" };
+	static const char *const csum[] = { "nocsum", "csum", "remcsum" };
+	char val[16], exp[96];
+
+	if (v->fwd != VS_FWD_TUNNEL) {
+		if (f->tun_type_line || f->tun_port_line || f->tun_csum_line)
+			conf_error_at(p, f->tun_type_line ? f->tun_type_line :
+				      f->tun_port_line ? f->tun_port_line : f->tun_csum_line,
+				      "virtual '%s': the tunnel_* keys need network = tunnel (it is %s)",
+				      v->name, v->fwd == VS_FWD_DR ? "direct" : "nat");
+		return;
+	}
+	if (v->tun_type == VS_TUN_GUE && !f->tun_port_line)
+		conf_error_at(p, f->tun_type_line,
+			      "virtual '%s': tunnel_type gue needs tunnel_port",
+			      v->name);
+	if (v->tun_type != VS_TUN_GUE && v->tun_port) {
+		snprintf(val, sizeof(val), "%u", v->tun_port);
+		snprintf(exp, sizeof(exp), "no tunnel_port: only tunnel_type gue has one, not %s",
+			 tun[v->tun_type]);
+		conf_bad_value(p, f->tun_port_line, "tunnel_port", val, exp);
+	}
+	if ((v->tun_type == VS_TUN_IPIP && v->tun_csum != VSD_CSUM_NONE) ||
+	    (v->tun_type == VS_TUN_GRE && v->tun_csum == VSD_CSUM_REMCSUM)) {
+		snprintf(exp, sizeof(exp), "%s with tunnel_type %s",
+			 v->tun_type == VS_TUN_IPIP ? "nocsum" : "nocsum or csum",
+			 tun[v->tun_type]);
+		conf_bad_value(p, f->tun_csum_line, "tunnel_checksum",
+			       csum[v->tun_csum], exp);
+	}
+}
+
 static void check_forwarding(struct parser *p)
 {
 	struct vsd_conf *c = p->conf;
@@ -277,24 +415,17 @@ static void check_forwarding(struct parser *p)
 	for (i = 0; i < c->n_virtuals; i++) {
 		struct vsd_virtual_conf *v = &c->virtuals[i];
 
-		v->fwd = c->network == VSD_NET_DIRECT ? VS_FWD_DR : VS_FWD_NAT;
-		if (v->fwd != VS_FWD_DR)
-			continue;
-		for (j = 0; j < v->n_servers; j++) {
-			struct vsd_server_conf *s = &v->servers[j];
-			char val[16], exp[96];
-			uint16_t want = v->fwmark ? 0 : v->port;
-
-			if (s->port == want)
-				continue;
-			snprintf(val, sizeof(val), "%u", s->port);
-			snprintf(exp, sizeof(exp),
-				 "%u, the virtual's port: direct routing cannot change ports",
-				 want);
-			conf_bad_value(p, p->vf[i].port_lines[j] ?
-				  p->vf[i].port_lines[j] : s->line, "port", val,
-				  exp);
-		}
+		v->fwd = c->network == VSD_NET_DIRECT ? VS_FWD_DR :
+			 c->network == VSD_NET_TUNNEL ? VS_FWD_TUNNEL : VS_FWD_NAT;
+		check_tunnel(p, i);
+		check_ports(p, i);
+		for (j = 0; j < v->n_servers; j++)
+			if (v->servers[j].af)
+				check_family(p, p->vf[i].addr_lines[j], "address",
+					     v, v->servers[j].af, &v->servers[j].addr);
+		if (v->has_sorry)
+			check_family(p, p->vf[i].sorry_line, "sorry_server", v,
+				     v->sorry_af, &v->sorry_addr);
 	}
 }
 
@@ -320,7 +451,8 @@ static void check_duplicates(struct parser *p)
 					v->name, w->name, w->line);
 		}
 		for (j = 0; v->has_sorry && j < v->n_servers; j++)
-			if (v->servers[j].addr.ip == v->sorry_addr.ip &&
+			if (same_addr(v->servers[j].af, &v->servers[j].addr,
+				      v->sorry_af, &v->sorry_addr) &&
 			    v->servers[j].port == v->sorry_port)
 				conf_error_at(p, v->line, "virtual '%s': sorry_server is also server '%s'",
 					v->name, v->servers[j].name);
@@ -346,6 +478,14 @@ static void check_failover(struct parser *p)
 		conf_error_at(p, line, "heartbeat = 1 needs both 'primary' and 'backup'");
 	if (c->has_primary_private != c->has_backup_private)
 		conf_error_at(p, line, "'primary_private' and 'backup_private' go together");
+	/* floataddr.c adds and announces IPv4 addresses only (even keyless,
+	 * the primary holds them).
+	 */
+	for (i = 0; i < c->n_virtuals; i++)
+		if (c->virtuals[i].active && c->virtuals[i].af == AF_INET6 &&
+		    c->virtuals[i].has_addr)
+			conf_error_at(p, c->virtuals[i].line, "virtual '%s': failover cannot move an IPv6 address yet (heartbeat = 1)",
+				c->virtuals[i].name);
 	if (!c->heartbeat_key) {
 		/* An lvs.cf from a Piranha router must still load. */
 		p->line = line;
@@ -365,6 +505,7 @@ static void check_failover(struct parser *p)
 		if (v->active && v->has_addr && (!v->dev || !*v->dev))
 			conf_error_at(p, v->line, "virtual '%s': failover moves its address, which needs a device (address = VIP eth0:1)",
 				v->name);
+
 	}
 	if (c->has_nat_router && (!c->nat_router_dev || !*c->nat_router_dev))
 		conf_error_at(p, conf_key_line(p, S_GLOBAL, "nat_router"),

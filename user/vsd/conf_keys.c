@@ -5,6 +5,7 @@
  * values. An unknown key, a key given twice or a bad value is an error
  * naming the file, the line, the key and the value.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -133,18 +134,44 @@ static int apply_key(struct parser *p, const struct keydef *k,
 	return -1;
 }
 
-/* "192.168.26.10 eth0:1": an address and, optionally, its device. */
-static int fn_addr_dev(struct parser *p, const struct keydef *k,
-		       const char *val, void *obj)
+/* A numeric address of either family (no names: a configuration that
+ * changes with DNS is not one), its family in *af.
+ */
+static int parse_addr_af(const char *s, uint16_t *af, union vs_addr *a)
+{
+	struct in6_addr in6;
+
+	if (!vs_parse_ipv4(s, a)) {
+		*af = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &in6) != 1)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	memcpy(a->bytes, &in6, sizeof(a->bytes));
+	*af = AF_INET6;
+	return 0;
+}
+
+/* "192.168.26.10 eth0:1": an address and, optionally, its device. The
+ * VIP (v6 true) may be of either family, nat_router only IPv4.
+ */
+static int addr_dev(struct parser *p, const struct keydef *k,
+		    const char *val, void *obj, bool v6, uint16_t *af)
 {
 	char addr[64], dev[64], extra;
 	union vs_addr a;
 	int n = sscanf(val, "%63s %63s %c", addr, dev, &extra);
+	uint16_t fam = AF_INET;
 
-	if (n < 1 || n > 2 || vs_parse_ipv4(addr, &a))
-		return bad(p, k->name, val,
+	if (n < 1 || n > 2 ||
+	    (v6 ? parse_addr_af(addr, &fam, &a) : vs_parse_ipv4(addr, &a)))
+		return bad(p, k->name, val, v6 ?
+			   "an IPv4 or IPv6 address and optionally a device, e.g. 192.168.26.10 eth0:1 or 2001:db8::10 eth0" :
 			   "an IPv4 address and optionally a device, e.g. 192.168.26.10 eth0:1");
 	memcpy((char *)obj + k->off, &a, sizeof(a));
+	if (af)
+		*af = fam;
 	if (n == 2) {
 		char **devp = (char **)((char *)obj + k->aux_off);
 
@@ -154,7 +181,33 @@ static int fn_addr_dev(struct parser *p, const struct keydef *k,
 	return 0;
 }
 
-/* "10.11.12.100" or "10.11.12.100:8080". */
+static int fn_addr_dev(struct parser *p, const struct keydef *k,
+		       const char *val, void *obj)
+{
+	return addr_dev(p, k, val, obj, false, NULL);
+}
+
+static int fn_vip(struct parser *p, const struct keydef *k, const char *val,
+		  void *obj)
+{
+	struct vsd_virtual_conf *v = obj;
+
+	return addr_dev(p, k, val, obj, true, &v->af);
+}
+
+static int fn_server_addr(struct parser *p, const struct keydef *k,
+			  const char *val, void *obj)
+{
+	struct vsd_server_conf *s = obj;
+
+	if (parse_addr_af(val, &s->af, &s->addr))
+		return bad(p, k->name, val, "an IPv4 or IPv6 address");
+	return 0;
+}
+
+/* "10.11.12.100", "10.11.12.100:8080", "2001:db8::64" or
+ * "[2001:db8::64]:8080".
+ */
 static int fn_sorry(struct parser *p, const struct keydef *k,
 		    const char *val, void *obj)
 {
@@ -163,13 +216,29 @@ static int fn_sorry(struct parser *p, const struct keydef *k,
 	const char *port = NULL;
 	uint16_t pn = 0;
 
-	if (vs_split_hostport(val, host, sizeof(host), &port) ||
-	    vs_parse_ipv4(host, &v->sorry_addr) ||
+	if (vs_split_hostport_af(val, host, sizeof(host), &port) ||
+	    parse_addr_af(host, &v->sorry_af, &v->sorry_addr) ||
 	    (port && (vs_parse_port(port, IPPROTO_TCP, &pn) || !pn)))
 		return bad(p, k->name, val,
-			   "an IPv4 address, optionally with :port");
+			   "an IPv4 address, optionally with :port, or an IPv6 one, [in brackets] with :port");
 	v->sorry_port = pn;
 	v->has_sorry = true;
+	return 0;
+}
+
+/* The persistence mask waits for the block's end, where the family is
+ * known (an address may follow it): conf_check.c reads it.
+ */
+static int fn_pmask(struct parser *p, const struct keydef *k,
+		    const char *val, void *obj)
+{
+	struct vflags *f = cur_vf(p);
+
+	(void)obj;
+	if (strlen(val) >= sizeof(f->pmask))
+		return bad(p, k->name, val, "a netmask or a prefix length");
+	strcpy(f->pmask, val);
+	f->pmask_line = p->line;
 	return 0;
 }
 
@@ -206,10 +275,9 @@ static int fn_network(struct parser *p, const struct keydef *k,
 	else if (!strcmp(val, "direct"))
 		c->network = VSD_NET_DIRECT;
 	else if (!strcmp(val, "tunnel"))
-		return bad(p, k->name, val,
-			   "nat or direct: vs has no IP-in-IP forwarding");
+		c->network = VSD_NET_TUNNEL;
 	else
-		return bad(p, k->name, val, "nat or direct");
+		return bad(p, k->name, val, "nat, direct or tunnel");
 	return 0;
 }
 
@@ -320,6 +388,9 @@ static int fn_web_allow(struct parser *p, const struct keydef *k,
 
 static const char *const shutdown_names[] = { "keep", "flush", NULL };
 static const char *const proto_names[] = { "tcp", "udp", NULL };
+/* Their index is the value: VS_TUN_*, enum vsd_tun_csum. */
+static const char *const tun_names[] = { "ipip", "gue", "gre", NULL };
+static const char *const csum_names[] = { "nocsum", "csum", "remcsum", NULL };
 static const char *const check_names[] = {
 	"connect", "http", "program", "none", "auto", NULL
 };
@@ -394,7 +465,7 @@ static const struct keydef virtual_keys[] = {
 	{ .name = "active", .kind = K_BOOL, V(active) },
 	{ .name = "address", .kind = K_FUNC, .off = offsetof(struct vsd_virtual_conf, addr),
 	  .aux_off = offsetof(struct vsd_virtual_conf, dev),
-	  HAS(struct vsd_virtual_conf, has_addr), .fn = fn_addr_dev },
+	  HAS(struct vsd_virtual_conf, has_addr), .fn = fn_vip },
 	{ .name = "vip_nmask", .kind = K_NETMASK, V(vip_nmask) },
 	{ .name = "sorry_server", .kind = K_FUNC, .fn = fn_sorry },
 	{ .name = "fwmark", .kind = K_UINT, V(fwmark), .min = 1, .max = UINT32_MAX,
@@ -405,7 +476,7 @@ static const struct keydef virtual_keys[] = {
 	{ .name = "scheduler", .kind = K_FUNC, .fn = fn_sched },
 	{ .name = "persistent", .kind = K_UINT, V(persistent), .max = VS_PERSIST_TIMEOUT_MAX,
 	  .expect = "seconds (0: off)" },
-	{ .name = "pmask", .kind = K_NETMASK, V(pmask) },
+	{ .name = "pmask", .kind = K_FUNC, .fn = fn_pmask },
 	{ .name = "send", .kind = K_TEXT, V(check.send) },
 	{ .name = "expect", .kind = K_TEXT, V(check.expect) },
 	{ .name = "use_regex", .kind = K_BOOL, V(check.use_regex) },
@@ -434,11 +505,18 @@ static const struct keydef virtual_keys[] = {
 	{ .name = "load_interval", .kind = K_DURATION, V(load_interval),
 	  SECS(100, MAX_DURATION) },
 	{ .name = "slow_start", .kind = K_BOOL, V(slow_start) },
+	{ .name = "ipv6", .kind = K_BOOL, V(ipv6) },
+	{ .name = "tunnel_type", .kind = K_ENUM, V(tun_type), .names = tun_names,
+	  .expect = "ipip, gue or gre" },
+	{ .name = "tunnel_port", .kind = K_UINT, V(tun_port), .min = 1, .max = 65535,
+	  .expect = "a UDP port" },
+	{ .name = "tunnel_checksum", .kind = K_ENUM, V(tun_csum), .names = csum_names,
+	  .expect = "nocsum, csum or remcsum" },
 	{ .name = NULL }
 };
 
 static const struct keydef server_keys[] = {
-	{ .name = "address", .kind = K_IPV4, S(addr) },
+	{ .name = "address", .kind = K_FUNC, .fn = fn_server_addr },
 	{ .name = "active", .kind = K_BOOL, S(active) },
 	{ .name = "weight", .kind = K_UINT, S(weight), .max = VS_WEIGHT_MAX,
 	  .expect = "a weight" },
@@ -553,6 +631,16 @@ static void mark_virtual_key(struct parser *p, const char *name)
 		f->port_line = p->line;
 	else if (!strcmp(name, "protocol"))
 		f->proto_line = p->line;
+	else if (!strcmp(name, "ipv6"))
+		f->ipv6_line = p->line;
+	else if (!strcmp(name, "sorry_server"))
+		f->sorry_line = p->line;
+	else if (!strcmp(name, "tunnel_type"))
+		f->tun_type_line = p->line;
+	else if (!strcmp(name, "tunnel_port"))
+		f->tun_port_line = p->line;
+	else if (!strcmp(name, "tunnel_checksum"))
+		f->tun_csum_line = p->line;
 }
 
 void conf_key_value(struct parser *p, const char *key, const char *val)
@@ -581,6 +669,8 @@ void conf_key_value(struct parser *p, const char *key, const char *val)
 	p->seen[sc][idx] = p->line;
 	if (sc == S_SERVER && !strcmp(key, "port"))
 		cur_vf(p)->port_lines[p->s - p->v->servers] = p->line;
+	if (sc == S_SERVER && !strcmp(key, "address"))
+		cur_vf(p)->addr_lines[p->s - p->v->servers] = p->line;
 	if (sc == S_VIRTUAL)
 		mark_virtual_key(p, key);
 	if (k->off == PARSER_KEY && k->kind != K_FUNC) {

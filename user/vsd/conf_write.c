@@ -310,12 +310,12 @@ static void put_owned(struct writer *w, const char *key, char *val)
 /* ------------------------------------------------------------------ */
 /* Keys that are not one plain field                                    */
 
-static void addr_dev(struct writer *w, const char *key, uint32_t ip,
-		     const char *dev)
+static void addr_dev(struct writer *w, const char *key, uint16_t af,
+		     const union vs_addr *addr, const char *dev)
 {
-	char a[16], buf[96];
+	char a[INET6_ADDRSTRLEN], buf[128];
 
-	ip_str(ip, a, sizeof(a));
+	vs_addr_str_af(af, addr, a, sizeof(a));
 	snprintf(buf, sizeof(buf), "%s%s%s", a, dev ? " " : "", dev ? dev : "");
 	put(w, key, buf);
 }
@@ -347,10 +347,11 @@ static bool global_special(struct writer *w, const char *name)
 	if (!strcmp(name, "service"))
 		put(w, name, "lvs");
 	else if (!strcmp(name, "network"))
-		put(w, name, c->network == VSD_NET_DIRECT ? "direct" : "nat");
+		put(w, name, c->network == VSD_NET_DIRECT ? "direct" :
+			     c->network == VSD_NET_TUNNEL ? "tunnel" : "nat");
 	else if (!strcmp(name, "nat_router")) {
 		if (c->has_nat_router)
-			addr_dev(w, name, c->nat_router.ip, c->nat_router_dev);
+			addr_dev(w, name, AF_INET, &c->nat_router, c->nat_router_dev);
 	} else if (!strcmp(name, "web_allow"))
 		web_allow(w);
 	else
@@ -387,16 +388,35 @@ static void check_keys(struct writer *w, const char *name)
 static void sorry(struct writer *w)
 {
 	const struct vsd_virtual_conf *v = w->v;
-	char a[16], buf[32];
+	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 16];
+	bool v6 = v->sorry_af == AF_INET6;
 
 	if (!v->has_sorry)
 		return;
-	ip_str(v->sorry_addr.ip, a, sizeof(a));
+	vs_addr_str_af(v->sorry_af, &v->sorry_addr, a, sizeof(a));
 	if (v->sorry_port == (v->fwmark ? 0 : v->port))
 		snprintf(buf, sizeof(buf), "%s", a);
 	else
-		snprintf(buf, sizeof(buf), "%s:%u", a, v->sorry_port);
+		snprintf(buf, sizeof(buf), "%s%s%s:%u", v6 ? "[" : "", a,
+			 v6 ? "]" : "", v->sorry_port);
 	put(w, "sorry_server", buf);
+}
+
+/* A dotted mask for IPv4 (as Piranha wrote it), a prefix length for
+ * IPv6; left out at the family's default, the whole address.
+ */
+static void pmask(struct writer *w)
+{
+	const struct vsd_virtual_conf *v = w->v;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (v->pmask == (v->af == AF_INET6 ? 128 : 32))
+		return;
+	if (v->af == AF_INET6)
+		snprintf(buf, sizeof(buf), "%u", v->pmask);
+	else
+		vs_mask_str(v->pmask, buf, sizeof(buf));
+	put(w, "pmask", buf);
 }
 
 static bool virtual_special(struct writer *w, const char *name)
@@ -406,7 +426,9 @@ static bool virtual_special(struct writer *w, const char *name)
 
 	if (!strcmp(name, "address")) {
 		if (v->has_addr)
-			addr_dev(w, name, v->addr.ip, v->dev);
+			addr_dev(w, name, v->af, &v->addr, v->dev);
+	} else if (!strcmp(name, "pmask")) {
+		pmask(w);
 	} else if (!strcmp(name, "protocol"))
 		put(w, name, v->protocol == IPPROTO_UDP ? "udp" : "tcp");
 	else if (!strcmp(name, "scheduler"))
@@ -450,6 +472,11 @@ static bool special(struct writer *w, enum vsd_key_scope sc, const void *obj,
 		return global_special(w, k->name);
 	if (sc == VSD_KEYS_VIRTUAL)
 		return virtual_special(w, k->name);
+	if (!strcmp(k->name, "address")) {
+		if (s->af)
+			addr_dev(w, k->name, s->af, &s->addr, NULL);
+		return true;
+	}
 	if (strcmp(k->name, "port"))
 		return false;
 	/* A server's port defaults to its virtual's. */

@@ -52,8 +52,8 @@ static void member_name(const struct member *m, char *buf, size_t len)
 {
 	char hp[VS_HOSTPORT_MAX];
 
-	vs_hostport_str(hp, sizeof(hp), &m->sc->addr, m->sc->port,
-			IPPROTO_TCP, true);
+	vs_hostport_str_af(hp, sizeof(hp), m->sc->af, &m->sc->addr,
+			   m->sc->port, IPPROTO_TCP, true);
 	snprintf(buf, len, "virtual %s: server %s (%s)", m->svc->vc->name,
 		 m->sc->name, hp);
 }
@@ -84,8 +84,8 @@ static void update_sorry(struct pool_service *ps)
 	if (on == ps->sorry_on)
 		return;
 	ps->sorry_on = on;
-	vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
-			IPPROTO_TCP, true);
+	vs_hostport_str_af(hp, sizeof(hp), vc->sorry_af, &vc->sorry_addr,
+			   vc->sorry_port, IPPROTO_TCP, true);
 	if (on)
 		log_warn("virtual %s: no real server is up: sorry server %s takes the traffic",
 			 vc->name, hp);
@@ -209,7 +209,9 @@ static const struct member *old_member(const struct pool *old,
 		if (!vs_service_same(&ps->key, key))
 			continue;
 		for (j = 0; j < ps->n_members; j++)
-			if (ps->members[j].sc->addr.ip == sc->addr.ip &&
+			if (ps->members[j].sc->af == sc->af &&
+			    !memcmp(&ps->members[j].sc->addr, &sc->addr,
+				    sizeof(sc->addr)) &&
 			    ps->members[j].sc->port == sc->port)
 				return &ps->members[j];
 	}
@@ -238,7 +240,7 @@ static int member_init(struct member *m, struct pool_service *ps,
 	m->sc = sc;
 	if (!v->active || !sc->active)
 		return 0;
-	m->probe = probe_get(&v->check, &sc->addr, sc->check_port);
+	m->probe = probe_get(&v->check, sc->af, &sc->addr, sc->check_port);
 	if (!m->probe)
 		return -1;
 	m->sub.fn = on_health;
@@ -253,7 +255,7 @@ static int member_init(struct member *m, struct pool_service *ps,
 	if (v->load_monitor != VSD_LOAD_AGENT)
 		return 0;
 	agent_conf(v, &ac);
-	m->agent = probe_get(&ac, &sc->addr, v->agent_port);
+	m->agent = probe_get(&ac, sc->af, &sc->addr, v->agent_port);
 	if (!m->agent)
 		return -1;
 	m->agent_sub.fn = on_load;
@@ -346,23 +348,36 @@ static void want_params(const struct vsd_virtual_conf *vc, struct vs_virtual *s)
 	snprintf(s->sched, sizeof(s->sched), "%s", vc->sched);
 	s->flags = vc->persistent ? VS_SVC_F_PERSISTENT : 0;
 	s->timeout = vc->persistent;
-	s->netmask = vc->persistent ? vc->pmask : 32;
+	/* without persistence, the kernel's: the whole address */
+	s->netmask = vc->persistent ? vc->pmask : vc->af == AF_INET6 ? 128 : 32;
 	s->set = VS_HAS_SCHED | VS_HAS_FLAGS | VS_HAS_TIMEOUT | VS_HAS_NETMASK;
 }
 
-static void want_dest(struct want_service *ws, const union vs_addr *addr,
-		      uint16_t port, uint8_t fwd, uint32_t weight,
-		      bool optional)
+/* A server of vc: its family always (the reconciler keys servers by it:
+ * 10.0.0.1 and [a00:1::] have the same bytes), the encapsulation when
+ * tunneled.
+ */
+static void want_dest(struct want_service *ws,
+		      const struct vsd_virtual_conf *vc, uint16_t af,
+		      const union vs_addr *addr, uint16_t port,
+		      uint32_t weight, bool optional)
 {
 	struct want_dest *d = &ws->dests[ws->n_dests++];
 
 	memset(d, 0, sizeof(*d));
+	d->d.af = af;
 	d->d.addr = *addr;
 	d->d.port = port;
-	d->d.fwd = fwd;
+	d->d.fwd = vc->fwd;
 	d->d.weight = weight;
 	d->d.set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH |
 		   VS_HAS_L_THRESH;
+	if (vc->fwd == VS_FWD_TUNNEL) {
+		d->d.tun_type = vc->tun_type;
+		d->d.tun_port = vc->tun_port;
+		d->d.tun_flags = vsd_tun_flags(vc);
+		d->d.set |= VS_HAS_TUNNEL;
+	}
 	d->optional = optional;
 }
 
@@ -385,15 +400,15 @@ static int want_service(const struct pool_service *ps, struct want_service *ws)
 		if (!m->probe)
 			continue;
 		if (st == HEALTH_UNKNOWN)
-			want_dest(ws, &m->sc->addr, m->sc->port, vc->fwd,
+			want_dest(ws, vc, m->sc->af, &m->sc->addr, m->sc->port,
 				  m->sc->weight, true);
 		else if (m->in_pool || vc->quiesce)
-			want_dest(ws, &m->sc->addr, m->sc->port, vc->fwd,
+			want_dest(ws, vc, m->sc->af, &m->sc->addr, m->sc->port,
 				  member_weight(m), false);
 	}
 	if (ps->sorry_on)
-		want_dest(ws, &vc->sorry_addr, vc->sorry_port, vc->fwd, 1,
-			  false);
+		want_dest(ws, vc, vc->sorry_af, &vc->sorry_addr,
+			  vc->sorry_port, 1, false);
 	return 0;
 }
 

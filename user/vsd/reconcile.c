@@ -72,14 +72,22 @@ static const struct vs_virtual *find_svc(const struct vs_table *t,
 	return NULL;
 }
 
+static int dest_order(const void *pa, const void *pb);
+
+/* A server's key is its family too (10.0.0.1 and [a00:1::] have the same
+ * bytes), which vs_dest_same() leaves out: vsd's servers always say it.
+ */
 static const struct vs_real *find_dest(const struct vs_virtual *s,
 				       const struct vs_real *key)
 {
 	size_t i;
 
-	for (i = 0; s && i < s->n_dests; i++)
-		if (vs_dest_same(&s->dests[i], key))
-			return &s->dests[i];
+	for (i = 0; s && i < s->n_dests; i++) {
+		const struct vs_real *d = &s->dests[i];
+
+		if (!dest_order(&d, &key))
+			return d;
+	}
 	return NULL;
 }
 
@@ -91,11 +99,16 @@ static bool params_differ(const struct vs_virtual *want,
 	       want->netmask != have->netmask;
 }
 
+/* A tunnel's encapsulation counts: a new type or port is an edit. */
 static bool dest_differs(const struct vs_real *want, const struct vs_real *have)
 {
 	return want->fwd != have->fwd || want->weight != have->weight ||
 	       want->u_thresh != have->u_thresh ||
-	       want->l_thresh != have->l_thresh;
+	       want->l_thresh != have->l_thresh ||
+	       (want->fwd == VS_FWD_TUNNEL &&
+		(want->tun_type != have->tun_type ||
+		 want->tun_port != have->tun_port ||
+		 want->tun_flags != have->tun_flags));
 }
 
 static void add_service(struct opv *v, const struct want_service *ws)
@@ -150,7 +163,9 @@ static int dest_order(const void *pa, const void *pb)
 	const struct vs_real *b = *(const struct vs_real * const *)pb;
 	int c = cmp_num(a->port, b->port);
 
-	return c ? c : memcmp(&a->addr, &b->addr, sizeof(a->addr));
+	if (c || (c = cmp_num(a->af ? a->af : AF_INET, b->af ? b->af : AF_INET)))
+		return c;
+	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
 
 /* n entries of size stride from first, as sorted pointers; NULL: no memory. */
@@ -277,29 +292,46 @@ static void svc_str(const struct vs_virtual *s, char *buf, size_t len)
 		snprintf(buf, len, "FWM %u", s->fwmark);
 		return;
 	}
-	vs_hostport_str(hp, sizeof(hp), &s->addr, s->port, s->protocol, true);
+	vs_hostport_str_af(hp, sizeof(hp), s->af, &s->addr, s->port,
+			   s->protocol, true);
 	snprintf(buf, len, "%s %s", vs_proto_name(s->protocol), hp);
 }
 
-static void dest_str(const struct vs_real *d, char *buf, size_t len)
+static void dest_str(const struct vs_virtual *s, const struct vs_real *d,
+		     char *buf, size_t len)
 {
-	vs_hostport_str(buf, len, &d->addr, d->port, IPPROTO_TCP, true);
+	vs_hostport_str_af(buf, len, vs_real_af(s, d), &d->addr, d->port,
+			   IPPROTO_TCP, true);
 }
 
-static const char *fwd_name(uint8_t fwd)
+/* ipvsadm's names; a tunnel with its encapsulation, as -L --tun-info. */
+static const char *fwd_name(const struct vs_real *d, char *buf, size_t len)
 {
-	return fwd == VS_FWD_NAT ? "masq" : "route";
+	static const char *const tun[] = { "ipip", "gue", "gre" };
+
+	if (d->fwd != VS_FWD_TUNNEL)
+		return d->fwd == VS_FWD_NAT ? "masq" : "route";
+	snprintf(buf, len, "tunnel %s", d->tun_type <= VS_TUN_MAX ?
+		 tun[d->tun_type] : "?");
+	if (d->tun_port)
+		snprintf(buf + strlen(buf), len - strlen(buf), " port %u",
+			 d->tun_port);
+	if (d->tun_flags & VS_TUN_F_CSUM)
+		snprintf(buf + strlen(buf), len - strlen(buf), " csum");
+	if (d->tun_flags & VS_TUN_F_REMCSUM)
+		snprintf(buf + strlen(buf), len - strlen(buf), " remcsum");
+	return buf;
 }
 
 void rec_describe(const struct vs_op *op, const struct vs_table *have,
 		  char *buf, size_t len)
 {
-	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX];
+	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX], f[48], hf[48];
 	const struct vs_real *hd = find_dest(find_svc(have, &op->svc), &op->dest);
 	const struct vs_virtual *hs = find_svc(have, &op->svc);
 
 	svc_str(&op->svc, s, sizeof(s));
-	dest_str(&op->dest, d, sizeof(d));
+	dest_str(&op->svc, &op->dest, d, sizeof(d));
 	switch (op->kind) {
 	case VS_OP_ADD_SERVICE:
 		snprintf(buf, len, "%s: add service (%s, %zu servers)", s,
@@ -316,12 +348,12 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 		break;
 	case VS_OP_ADD_DEST:
 		snprintf(buf, len, "%s: add server %s %s weight %u", s, d,
-			 fwd_name(op->dest.fwd), op->dest.weight);
+			 fwd_name(&op->dest, f, sizeof(f)), op->dest.weight);
 		break;
 	case VS_OP_EDIT_DEST:
 		snprintf(buf, len, "%s: server %s %s weight %u (was %s weight %u%s)",
-			 s, d, fwd_name(op->dest.fwd), op->dest.weight,
-			 hd ? fwd_name(hd->fwd) : "?", hd ? hd->weight : 0,
+			 s, d, fwd_name(&op->dest, f, sizeof(f)), op->dest.weight,
+			 hd ? fwd_name(hd, hf, sizeof(hf)) : "?", hd ? hd->weight : 0,
 			 hd && (hd->u_thresh || hd->l_thresh) ? ", thresholds" : "");
 		break;
 	case VS_OP_DEL_DEST:

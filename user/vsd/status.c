@@ -33,7 +33,7 @@ struct server_view {
 
 static const struct vs_real *table_dest(const struct vsd_daemon *d,
 					const struct vs_virtual *key,
-					const union vs_addr *addr,
+					uint16_t af, const union vs_addr *addr,
 					uint16_t port)
 {
 	const struct vs_table *t = &d->rec.last;
@@ -43,7 +43,8 @@ static const struct vs_real *table_dest(const struct vsd_daemon *d,
 		if (!vs_service_same(&t->svcs[i], key))
 			continue;
 		for (j = 0; j < t->svcs[i].n_dests; j++)
-			if (t->svcs[i].dests[j].addr.ip == addr->ip &&
+			if (vs_real_af(&t->svcs[i], &t->svcs[i].dests[j]) == af &&
+			    !memcmp(&t->svcs[i].dests[j].addr, addr, sizeof(*addr)) &&
 			    t->svcs[i].dests[j].port == port)
 				return &t->svcs[i].dests[j];
 	}
@@ -63,14 +64,14 @@ static size_t subs_of(const struct probe *p)
 static void view(const struct vsd_daemon *d, const struct member *m,
 		 struct server_view *v)
 {
-	const struct vs_real *td = table_dest(d, &m->svc->key, &m->sc->addr,
-					      m->sc->port);
+	const struct vs_real *td = table_dest(d, &m->svc->key, m->sc->af,
+					      &m->sc->addr, m->sc->port);
 	const struct probe *p = m->probe;
 
 	memset(v, 0, sizeof(*v));
 	v->m = m;
-	vs_hostport_str(v->addr, sizeof(v->addr), &m->sc->addr, m->sc->port,
-			IPPROTO_TCP, true);
+	vs_hostport_str_af(v->addr, sizeof(v->addr), m->sc->af, &m->sc->addr,
+			   m->sc->port, IPPROTO_TCP, true);
 	v->state = !m->svc->vc->active ? "inactive" : !p ? "disabled" :
 		   health_name(p->h.state);
 	v->want = member_weight(m);
@@ -99,7 +100,8 @@ static void svc_str(const struct vsd_virtual_conf *vc, char *buf, size_t len)
 		snprintf(buf, len, "FWM %u", vc->fwmark);
 		return;
 	}
-	vs_hostport_str(hp, sizeof(hp), &vc->addr, vc->port, vc->protocol, true);
+	vs_hostport_str_af(hp, sizeof(hp), vc->af, &vc->addr, vc->port,
+			   vc->protocol, true);
 	snprintf(buf, len, "%s %s", vs_proto_name(vc->protocol), hp);
 }
 
@@ -199,11 +201,11 @@ static json_t *json_header(const struct vsd_daemon *d)
 static json_t *json_server(const struct vsd_daemon *d, const struct member *m)
 {
 	struct server_view v;
-	char a[16];
+	char a[INET6_ADDRSTRLEN];
 	json_t *j;
 
 	view(d, m, &v);
-	vs_addr_str(&m->sc->addr, a, sizeof(a));
+	vs_addr_str_af(m->sc->af, &m->sc->addr, a, sizeof(a));
 	j = json_pack("{s:o, s:s, s:i, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:o, s:o, s:o,"
 		      " s:{s:s, s:i, s:I, s:I, s:I}}",
 		"name", json_text(m->sc->name),
@@ -245,13 +247,14 @@ static json_t *json_virtual(const struct vsd_daemon *d,
 		"name", json_text(vc->name),
 		"service", key,
 		"scheduler", vc->sched,
-		"forwarding", vc->fwd == VS_FWD_NAT ? "nat" : "direct",
+		"forwarding", vc->fwd == VS_FWD_NAT ? "nat" :
+			      vc->fwd == VS_FWD_TUNNEL ? "tunnel" : "direct",
 		"check", vsd_check_type_name(vc->check.type),
 		"active", vc->active,
 		"quiesce", vc->quiesce);
 	if (j && vc->has_sorry) {
-		vs_hostport_str(hp, sizeof(hp), &vc->sorry_addr, vc->sorry_port,
-				IPPROTO_TCP, true);
+		vs_hostport_str_af(hp, sizeof(hp), vc->sorry_af, &vc->sorry_addr,
+				   vc->sorry_port, IPPROTO_TCP, true);
 		json_object_set_new(j, "sorry_server", json_string(hp));
 		json_object_set_new(j, "sorry_active", json_boolean(ps->sorry_on));
 	}

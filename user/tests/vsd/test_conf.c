@@ -256,8 +256,8 @@ static const struct {
 	  "t.conf:1: key 'nat_nmask': bad value '255.0.255.0' (expected a netmask such as 255.255.255.0)" },
 	{ "nat_router = 10.11.12.10 eth1:1 extra\n",
 	  "t.conf:1: key 'nat_router': bad value '10.11.12.10 eth1:1 extra' (expected an IPv4 address and optionally a device, e.g. 192.168.26.10 eth0:1)" },
-	{ "network = tunnel\n",
-	  "t.conf:1: key 'network': bad value 'tunnel' (expected nat or direct: vs has no IP-in-IP forwarding)" },
+	{ "network = ipip\n",
+	  "t.conf:1: key 'network': bad value 'ipip' (expected nat, direct or tunnel)" },
 	{ "service = fos\n",
 	  "t.conf:1: key 'service': bad value 'fos' (expected lvs: failover services (fos) are not supported)" },
 	{ "shutdown_action = drop\n",
@@ -281,7 +281,7 @@ static const struct {
 	{ V(" load_monitor = rstat\n"),
 	  "t.conf:3: key 'load_monitor': bad value 'rstat' (expected none|agent (uptime|rup|ruptime are obsolete))" },
 	{ V(" sorry_server = 10.0.0.9:nope\n"),
-	  "t.conf:3: key 'sorry_server': bad value '10.0.0.9:nope' (expected an IPv4 address, optionally with :port)" },
+	  "t.conf:3: key 'sorry_server': bad value '10.0.0.9:nope' (expected an IPv4 address, optionally with :port, or an IPv6 one, [in brackets] with :port)" },
 	{ V(" use_regex = 1\n expect = \"HTTP/1\\.(0|1\"\n"),
 	  "t.conf:4: key 'expect': bad value 'HTTP/1\\.(0|1' (expected a POSIX extended regex: Unmatched ( or \\()" },
 	{ V(" use_regex = 1\n expect = \"^HTTP/1\\.+++++++++++++++++++++++ 200\"\n"),
@@ -361,6 +361,201 @@ static void test_bad(void)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* IPv6 and tunnels                                                     */
+
+#define V6(body) "virtual w {\n address = 2001:db8::10 eth0\n" body "}\n"
+#define TUN(body) "network = tunnel\n" V(body)
+
+/* Each is refused with exactly this one message. */
+static const struct {
+	const char *text, *error;
+} bad6[] = {
+	{ V(" server s {\n address = 2001:db8:12::1\n }\n"),
+	  "t.conf:4: key 'address': bad value '2001:db8:12::1' (expected an IPv4 address: virtual 'w' is IPv4, and only network = tunnel mixes IPv4 and IPv6)" },
+	{ "network = direct\n" V6(" server s {\n address = 10.0.0.1\n }\n"),
+	  "t.conf:5: key 'address': bad value '10.0.0.1' (expected an IPv6 address: virtual 'w' is IPv6, and only network = tunnel mixes IPv4 and IPv6)" },
+	{ "virtual f {\n fwmark = 3\n server s {\n address = 2001:db8:12::1\n }\n}\n",
+	  "t.conf:4: key 'address': bad value '2001:db8:12::1' (expected an IPv4 address: virtual 'f' is IPv4 (fwmark; ipv6 = 1 makes it IPv6), and only network = tunnel mixes IPv4 and IPv6)" },
+	{ "virtual f {\n fwmark = 3\n ipv6 = 1\n server s {\n address = 10.0.0.1\n }\n}\n",
+	  "t.conf:5: key 'address': bad value '10.0.0.1' (expected an IPv6 address: virtual 'f' is IPv6 (ipv6 = 1), and only network = tunnel mixes IPv4 and IPv6)" },
+	{ V6(" sorry_server = 10.0.0.9\n"),
+	  "t.conf:3: key 'sorry_server': bad value '10.0.0.9' (expected an IPv6 address: virtual 'w' is IPv6, and only network = tunnel mixes IPv4 and IPv6)" },
+	{ V(" server s {\n address = 2001:db8::zz\n }\n"),
+	  "t.conf:4: key 'address': bad value '2001:db8::zz' (expected an IPv4 or IPv6 address)" },
+	{ V(" server s {\n address = 10.0.0.256\n }\n"),
+	  "t.conf:4: key 'address': bad value '10.0.0.256' (expected an IPv4 or IPv6 address)" },
+	{ "virtual w {\n address = 2001:db8::10%eth0 eth0\n}\n",
+	  "t.conf:2: key 'address': bad value '2001:db8::10%eth0 eth0' (expected an IPv4 or IPv6 address and optionally a device, e.g. 192.168.26.10 eth0:1 or 2001:db8::10 eth0)" },
+	{ V6(" persistent = 60\n pmask = 129\n"),
+	  "t.conf:4: key 'pmask': bad value '129' (expected a prefix length 1..128: the virtual is IPv6)" },
+	{ V6(" persistent = 60\n pmask = 255.255.255.0\n"),
+	  "t.conf:4: key 'pmask': bad value '255.255.255.0' (expected a prefix length 1..128: the virtual is IPv6)" },
+	{ V(" persistent = 60\n pmask = 33\n"),
+	  "t.conf:4: key 'pmask': bad value '33' (expected a netmask such as 255.255.255.0 or a prefix length 0..32)" },
+	{ V(" persistent = 60\n pmask = 255.0.255.0\n"),
+	  "t.conf:4: key 'pmask': bad value '255.0.255.0' (expected a netmask such as 255.255.255.0 or a prefix length 0..32)" },
+	{ V6(" ipv6 = 0\n"),
+	  "t.conf:3: key 'ipv6': bad value '0' (expected 1: address 2001:db8::10 is IPv6)" },
+	{ V(" ipv6 = 1\n"),
+	  "t.conf:3: key 'ipv6': bad value '1' (expected 0: address 1.2.3.4 is IPv4)" },
+	{ V(" tunnel_type = gue\n tunnel_port = 6080\n"),
+	  "t.conf:3: virtual 'w': the tunnel_* keys need network = tunnel (it is nat)" },
+	{ "network = direct\n" V(" tunnel_checksum = csum\n"),
+	  "t.conf:4: virtual 'w': the tunnel_* keys need network = tunnel (it is direct)" },
+	{ TUN(" tunnel_type = vxlan\n"),
+	  "t.conf:4: key 'tunnel_type': bad value 'vxlan' (expected ipip, gue or gre)" },
+	{ TUN(" tunnel_type = gue\n"),
+	  "t.conf:4: virtual 'w': tunnel_type gue needs tunnel_port" },
+	{ TUN(" tunnel_port = 6080\n"),
+	  "t.conf:4: key 'tunnel_port': bad value '6080' (expected no tunnel_port: only tunnel_type gue has one, not ipip)" },
+	{ TUN(" tunnel_type = gre\n tunnel_port = 6080\n"),
+	  "t.conf:5: key 'tunnel_port': bad value '6080' (expected no tunnel_port: only tunnel_type gue has one, not gre)" },
+	{ TUN(" tunnel_type = gue\n tunnel_port = 0\n"),
+	  "t.conf:5: key 'tunnel_port': bad value '0' (expected a UDP port 1..65535)" },
+	{ TUN(" tunnel_checksum = csum\n"),
+	  "t.conf:4: key 'tunnel_checksum': bad value 'csum' (expected nocsum with tunnel_type ipip)" },
+	{ TUN(" tunnel_type = gre\n tunnel_checksum = remcsum\n"),
+	  "t.conf:5: key 'tunnel_checksum': bad value 'remcsum' (expected nocsum or csum with tunnel_type gre)" },
+	{ TUN(" tunnel_type = gue\n tunnel_port = 6080\n tunnel_checksum = on\n"),
+	  "t.conf:6: key 'tunnel_checksum': bad value 'on' (expected nocsum, csum or remcsum)" },
+	{ TUN(" port = 80\n server s {\n address = 2001:db8:12::1\n port = 8080\n }\n"),
+	  "t.conf:7: key 'port': bad value '8080' (expected 80, the virtual's port: tunneling cannot change ports)" },
+	{ V6(" server a {\n address = 2001:db8::1\n }\n server b {\n address = 2001:db8:0::1\n }\n"),
+	  "t.conf:6: server 'b' has the same address and port as server 'a' (line 3)" },
+	{ "primary = 10.0.0.1\nbackup = 10.0.0.2\nheartbeat = 1\n" V6(""),
+	  "t.conf:4: virtual 'w': failover cannot move an IPv6 address yet (heartbeat = 1)" },
+};
+
+static void test_bad6(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad6) / sizeof(bad6[0]); i++) {
+		struct vsd_diag d;
+		struct vsd_conf *c = parse(bad6[i].text, &d);
+		char name[128];
+
+		snprintf(name, sizeof(name), "v6/tunnel, the one message:%.70s",
+			 strchr(bad6[i].error, ' '));
+		ok(c == NULL && d.n_errors == 1,
+		   "v6/tunnel config %zu is refused with one error (%zu)", i + 1,
+		   d.n_errors);
+		is_str(d.n_errors ? d.errors[0] : NULL, bad6[i].error, name);
+		vsd_conf_free(c);
+		vsd_diag_free(&d);
+	}
+}
+
+static bool is_addr6(const union vs_addr *a, const char *s)
+{
+	struct in6_addr in6;
+
+	return inet_pton(AF_INET6, s, &in6) == 1 && !memcmp(a->bytes, &in6, 16);
+}
+
+static void test_ipv6(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c;
+	const struct vsd_virtual_conf *v;
+	struct vs_virtual key;
+
+	c = parse(V6(" port = 443\n persistent = 300\n pmask = 64\n"
+		     " sorry_server = [2001:db8::64]:8080\n"
+		     " server a {\n address = 2001:db8:12::1\n }\n"
+		     " server b {\n address = 2001:db8:12::2\n port = 8443\n }\n")
+		  "virtual x {\n address = 10.0.0.1\n server c {\n address = 10.0.0.2\n }\n}\n", &d);
+	ok(c && !d.n_errors, "an IPv6 virtual with IPv6 servers parses");
+	if (!c)
+		return;
+	v = &c->virtuals[0];
+	ok(v->af == AF_INET6 && is_addr6(&v->addr, "2001:db8::10") &&
+	   v->dev && !strcmp(v->dev, "eth0"), "IPv6 VIP with its device");
+	ok(v->pmask == 64, "pmask 64 for an IPv6 virtual");
+	ok(v->servers[0].af == AF_INET6 &&
+	   is_addr6(&v->servers[0].addr, "2001:db8:12::1") &&
+	   v->servers[0].port == 443, "IPv6 real server, the virtual's port");
+	ok(v->servers[1].af == AF_INET6 && v->servers[1].port == 8443,
+	   "IPv6 real server with its own port (NAT)");
+	ok(v->has_sorry && v->sorry_af == AF_INET6 &&
+	   is_addr6(&v->sorry_addr, "2001:db8::64") && v->sorry_port == 8080,
+	   "[v6]:port sorry server");
+	vsd_virtual_key(v, &key);
+	ok(key.af == AF_INET6 && key.port == 443 && key.protocol == IPPROTO_TCP,
+	   "the service key is IPv6");
+	ok(c->virtuals[1].af == AF_INET && c->virtuals[1].servers[0].af == AF_INET &&
+	   c->virtuals[1].pmask == 32, "an IPv4 virtual beside it stays IPv4");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse(V6(" persistent = 60\n"), &d);
+	ok(c && c->virtuals[0].pmask == 128, "an IPv6 pmask defaults to 128");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse("virtual f {\n fwmark = 7\n ipv6 = 1\n persistent = 60\n pmask = 48\n"
+		  " server s {\n address = 2001:db8::7\n }\n}\n", &d);
+	ok(c && c->virtuals[0].af == AF_INET6 && c->virtuals[0].pmask == 48 &&
+	   c->virtuals[0].servers[0].port == 0,
+	   "ipv6 = 1 makes a fwmark virtual IPv6");
+	if (c) {
+		vsd_virtual_key(&c->virtuals[0], &key);
+		ok(key.af == AF_INET6 && key.fwmark == 7, "its key: IPv6 fwmark 7");
+	}
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
+static void test_tunnel(void)
+{
+	static const struct {
+		const char *body;
+		uint8_t type;
+		uint16_t port, flags;
+	} tt[] = {
+		{ "", VS_TUN_IPIP, 0, 0 },
+		{ " tunnel_type = ipip\n tunnel_checksum = nocsum\n", VS_TUN_IPIP, 0, 0 },
+		{ " tunnel_type = gue\n tunnel_port = 6080\n", VS_TUN_GUE, 6080, 0 },
+		{ " tunnel_type = gue\n tunnel_port = 6080\n tunnel_checksum = remcsum\n",
+		  VS_TUN_GUE, 6080, VS_TUN_F_REMCSUM },
+		{ " tunnel_type = gue\n tunnel_port = 5555\n tunnel_checksum = csum\n",
+		  VS_TUN_GUE, 5555, VS_TUN_F_CSUM },
+		{ " tunnel_type = gre\n", VS_TUN_GRE, 0, 0 },
+		{ " tunnel_type = gre\n tunnel_checksum = csum\n", VS_TUN_GRE, 0, VS_TUN_F_CSUM },
+	};
+	struct vsd_diag d;
+	struct vsd_conf *c;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(tt) / sizeof(tt[0]); i++) {
+		const struct vsd_virtual_conf *v;
+
+		snprintf(text, sizeof(text), "network = tunnel\n" V("%s"
+			 " server s {\n address = 10.0.0.1\n }\n"
+			 " server t {\n address = 2001:db8::1\n }\n"), tt[i].body);
+		c = parse(text, &d);
+		ok(c && !d.n_errors, "network = tunnel, case %zu, parses", i + 1);
+		if (!c)
+			continue;
+		v = &c->virtuals[0];
+		ok(v->fwd == VS_FWD_TUNNEL && v->tun_type == tt[i].type &&
+		   v->tun_port == tt[i].port && vsd_tun_flags(v) == tt[i].flags,
+		   "tunnel case %zu: type %u port %u flags %u", i + 1,
+		   v->tun_type, v->tun_port, vsd_tun_flags(v));
+		ok(v->servers[1].af == AF_INET6 && v->servers[1].port == 80,
+		   "tunnel case %zu: an IPv6 server under an IPv4 virtual", i + 1);
+		vsd_conf_free(c);
+		vsd_diag_free(&d);
+	}
+	c = parse("network = tunnel\n" V6(" server s {\n address = 10.0.0.1\n }\n"), &d);
+	ok(c && c->virtuals[0].af == AF_INET6 && c->virtuals[0].servers[0].af == AF_INET,
+	   "an IPv4 server under an IPv6 tunnel virtual");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
 static void test_misc(void)
 {
 	struct vsd_diag d;
@@ -401,6 +596,9 @@ int main(void)
 {
 	test_full();
 	test_bad();
+	test_bad6();
+	test_ipv6();
+	test_tunnel();
 	test_misc();
 	return tap_done();
 }

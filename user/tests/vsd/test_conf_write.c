@@ -68,7 +68,26 @@ static const char awkward[] =
 	"virtual c {\n address = 10.1.1.2\n port = 80\n check_type = http\n"
 	" connect_timeout = 9\n server x {\n  address = 10.3.3.3\n  port = 80\n }\n}\n";
 
+/* IPv6 virtuals and servers, a fwmark service made IPv6, persistence
+ * prefixes of both families, and tunnels of each type across families.
+ */
+static const char ipv6_tunnel[] =
+	"network = tunnel\n"
+	"virtual v6 {\n address = 2001:db8::10 eth0\n port = 443\n persistent = 60\n"
+	" pmask = 64\n sorry_server = [2001:db8::64]:8443\n"
+	" tunnel_type = gue\n tunnel_port = 6080\n tunnel_checksum = remcsum\n"
+	" server a {\n  address = 2001:db8:12::1\n }\n"
+	" server b {\n  address = 10.11.12.2\n }\n}\n"
+	"virtual v4 {\n address = 192.168.26.10\n persistent = 60\n pmask = 255.255.0.0\n"
+	" tunnel_type = gre\n tunnel_checksum = csum\n"
+	" server c {\n  address = 2001:db8:12::3\n }\n}\n"
+	"virtual fw {\n fwmark = 6\n ipv6 = 1\n sorry_server = 2001:db8::99\n"
+	" server d {\n  address = 2001:db8:12::4\n }\n}\n"
+	"virtual ipip {\n address = 2001:db8::11\n ipv6 = 1\n persistent = 10\n"
+	" server e {\n  address = 10.0.0.5\n }\n}\n";
+
 #define SAME(f) do { if ((a)->f != (b)->f) return #f; } while (0)
+#define SAME_MEM(f) do { if (memcmp(&(a)->f, &(b)->f, sizeof((a)->f))) return #f; } while (0)
 #define SAME_STR(f) do { if (!same_str((a)->f, (b)->f)) return #f; } while (0)
 
 static bool same_str(const char *x, const char *y)
@@ -94,7 +113,7 @@ static const char *diff_check(const struct vsd_check_conf *a,
 static const char *diff_server(const struct vsd_server_conf *a,
 			       const struct vsd_server_conf *b)
 {
-	SAME_STR(name); SAME(active); SAME(addr.ip); SAME(port);
+	SAME_STR(name); SAME(active); SAME(af); SAME_MEM(addr); SAME(port);
 	SAME(check_port); SAME(weight);
 	return NULL;
 }
@@ -105,8 +124,10 @@ static const char *diff_virtual(const struct vsd_virtual_conf *a,
 	const char *d;
 	size_t i;
 
-	SAME_STR(name); SAME(active); SAME(has_addr); SAME(addr.ip);
-	SAME_STR(dev); SAME(vip_nmask); SAME(has_sorry); SAME(sorry_addr.ip);
+	SAME_STR(name); SAME(active); SAME(has_addr); SAME_MEM(addr);
+	SAME(af); SAME(ipv6); SAME(sorry_af); SAME(tun_type); SAME(tun_port);
+	SAME(tun_csum);
+	SAME_STR(dev); SAME(vip_nmask); SAME(has_sorry); SAME_MEM(sorry_addr);
 	SAME(sorry_port); SAME(fwmark); SAME(protocol); SAME(port);
 	SAME(persistent); SAME(pmask); SAME(quiesce); SAME(slow_start);
 	SAME(load_monitor); SAME(agent_port); SAME(load_interval); SAME(fwd);
@@ -210,6 +231,35 @@ static void examples(void)
 		snprintf(path, sizeof(path), "%s/../user/vsd/examples/%s", exe, names[i]);
 		round_trip(names[i], path, NULL);
 	}
+}
+
+/* What the writer writes of IPv6 and tunnel keys, exactly. */
+static void ipv6_tunnel_text(void)
+{
+	struct vsd_conf *c = parse("t.conf", ipv6_tunnel);
+	char *t = c ? write_conf(c) : NULL;
+
+	is_str(t ? strstr(t, "network") : NULL,
+	       "network = tunnel\n\n"
+	       "virtual v6 {\n\tactive = 1\n\taddress = 2001:db8::10 eth0\n"
+	       "\tsorry_server = [2001:db8::64]:8443\n\tprotocol = tcp\n\tport = 443\n"
+	       "\tscheduler = wlc\n\tpersistent = 60\n\tpmask = 64\n"
+	       "\ttunnel_type = gue\n\ttunnel_port = 6080\n\ttunnel_checksum = remcsum\n"
+	       "\tserver a {\n\t\taddress = 2001:db8:12::1\n\t\tactive = 1\n\t\tweight = 1\n\t}\n"
+	       "\tserver b {\n\t\taddress = 10.11.12.2\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
+	       "virtual v4 {\n\tactive = 1\n\taddress = 192.168.26.10\n\tprotocol = tcp\n"
+	       "\tport = 80\n\tscheduler = wlc\n\tpersistent = 60\n\tpmask = 255.255.0.0\n"
+	       "\ttunnel_type = gre\n\ttunnel_checksum = csum\n"
+	       "\tserver c {\n\t\taddress = 2001:db8:12::3\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
+	       "virtual fw {\n\tactive = 1\n\tsorry_server = 2001:db8::99\n\tfwmark = 6\n"
+	       "\tprotocol = tcp\n\tport = 80\n\tscheduler = wlc\n\tipv6 = 1\n"
+	       "\tserver d {\n\t\taddress = 2001:db8:12::4\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
+	       "virtual ipip {\n\tactive = 1\n\taddress = 2001:db8::11\n\tprotocol = tcp\n"
+	       "\tport = 80\n\tscheduler = wlc\n\tpersistent = 10\n\tipv6 = 1\n"
+	       "\tserver e {\n\t\taddress = 10.0.0.5\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n",
+	       "IPv6 addresses, prefix pmask, ipv6 and the tunnel keys are written back");
+	free(t);
+	vsd_conf_free(c);
 }
 
 static void defaults_left_out(void)
@@ -318,6 +368,8 @@ int main(void)
 	examples();
 	round_trip("Piranha lvs.cf", "piranha.cf", piranha);
 	round_trip("awkward values", "awkward.conf", awkward);
+	round_trip("IPv6 and tunnels", "v6.conf", ipv6_tunnel);
+	ipv6_tunnel_text();
 	controls();
 	defaults_left_out();
 	doc_edits();

@@ -299,6 +299,107 @@ static void test_big(void)
 	vs_table_free(&bh);
 }
 
+static union vs_addr A6(const char *s)
+{
+	union vs_addr a = { 0 };
+
+	inet_pton(AF_INET6, s, a.bytes);
+	return a;
+}
+
+static struct vs_real tun(uint16_t af, union vs_addr a, uint8_t type,
+			  uint16_t port, uint16_t flags)
+{
+	struct vs_real d = dest("0.0.0.0", 80, 1);
+
+	d.af = af;
+	d.addr = a;
+	d.fwd = VS_FWD_TUNNEL;
+	d.tun_type = type;
+	d.tun_port = port;
+	d.tun_flags = flags;
+	d.set |= VS_HAS_TUNNEL;
+	return d;
+}
+
+/*
+ * An IPv6 service tunneling to an IPv6 and an IPv4 server: the
+ * encapsulation is compared (a new type or port is an edit carrying it),
+ * and a server's family is part of its key.
+ */
+static void test_ipv6_tunnel(void)
+{
+	struct want_dest twd[2];
+	struct want_service tws = { .name = "v6" };
+	struct want tw = { .svcs = &tws, .n = 1 };
+	struct vs_table th = { 0 };
+	struct vs_op *ops = NULL;
+	char what[256];
+	size_t n = 0;
+
+	tws.s = svc("0.0.0.0", 443, "rr");
+	tws.s.af = AF_INET6;
+	tws.s.addr = A6("2001:db8::10");
+	tws.s.netmask = 128;
+	twd[0] = (struct want_dest){ .d = tun(AF_INET6, A6("2001:db8:12::1"),
+					      VS_TUN_GUE, 6080, VS_TUN_F_REMCSUM) };
+	twd[1] = (struct want_dest){ .d = tun(AF_INET, A("10.0.0.1"), VS_TUN_GUE,
+					      6080, VS_TUN_F_REMCSUM) };
+	twd[0].d.port = twd[1].d.port = 443;
+	tws.dests = twd;
+	tws.n_dests = 2;
+
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_ADD_SERVICE && ops[0].svc.af == AF_INET6 &&
+	   ops[0].svc.n_dests == 2 && ops[0].svc.dests[1].af == AF_INET &&
+	   ops[0].svc.dests[0].tun_type == VS_TUN_GUE &&
+	   ops[0].svc.dests[0].tun_port == 6080 &&
+	   ops[0].svc.dests[0].tun_flags == VS_TUN_F_REMCSUM &&
+	   (ops[0].svc.dests[0].set & VS_HAS_TUNNEL),
+	   "an IPv6 tunnel service is added with both families' servers and their encapsulation");
+	rec_describe(&ops[0], &th, what, sizeof(what));
+	is_str(what, "TCP [2001:db8::10]:443: add service (rr, 2 servers)",
+	       "an IPv6 service is described in brackets");
+	rec_apply_fake(&th, ops, n);
+	rec_ops_free(ops, n);
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 0, "then nothing more to do");
+	rec_ops_free(ops, n);
+
+	twd[0].d.tun_port = 6081;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_EDIT_DEST && ops[0].dest.tun_port == 6081 &&
+	   (ops[0].dest.set & VS_HAS_TUNNEL), "a new tunnel port is a server edit");
+	if (n == 1) {
+		rec_describe(&ops[0], &th, what, sizeof(what));
+		is_str(what, "TCP [2001:db8::10]:443: server [2001:db8:12::1]:443 tunnel gue port 6081 remcsum weight 1 (was tunnel gue port 6080 remcsum weight 1)",
+		       "described with the encapsulation");
+	}
+	rec_ops_free(ops, n);
+	twd[0].d.tun_port = 6080;
+
+	twd[1].d.tun_type = VS_TUN_GRE;
+	twd[1].d.tun_port = 0;
+	twd[1].d.tun_flags = VS_TUN_F_CSUM;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_EDIT_DEST && ops[0].dest.af == AF_INET &&
+	   ops[0].dest.tun_type == VS_TUN_GRE && ops[0].dest.tun_flags == VS_TUN_F_CSUM,
+	   "a new tunnel type is a server edit");
+	rec_apply_fake(&th, ops, n);
+	rec_ops_free(ops, n);
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 0, "applied, nothing more to do");
+	rec_ops_free(ops, n);
+
+	/* 10.0.0.1 and [a00:1::] have the same 16 bytes. */
+	twd[1].d.af = AF_INET6;
+	twd[1].d.addr = A("10.0.0.1");
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 2 &&
+	   ops[0].kind == VS_OP_ADD_DEST && ops[0].dest.af == AF_INET6 &&
+	   ops[1].kind == VS_OP_DEL_DEST && ops[1].dest.af == AF_INET,
+	   "the same bytes in the other family are another server");
+	rec_ops_free(ops, n);
+	vs_table_free(&th);
+}
+
 int main(void)
 {
 	test_unchanged();
@@ -307,5 +408,6 @@ int main(void)
 	test_optional();
 	test_services();
 	test_big();
+	test_ipv6_tunnel();
 	return tap_done();
 }

@@ -5,6 +5,7 @@
  * server's check keeps its probe, its schedule and its verdict. The kinds
  * of probe are chosen here; their attempts run in probe.c.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static void compile_regex(struct probe *p)
 	p->has_re = re && !regcomp(&p->re, re, REG_EXTENDED | REG_NOSUB);
 }
 
-static struct probe *probe_new(const struct vsd_check_conf *cc,
+static struct probe *probe_new(const struct vsd_check_conf *cc, uint16_t af,
 			       const union vs_addr *addr, uint16_t port,
 			       char *key)
 {
@@ -123,9 +124,10 @@ static struct probe *probe_new(const struct vsd_check_conf *cc,
 		return NULL;
 	p->key = key;
 	vsd_check_conf_copy(&p->cc, cc);
+	p->af = af;
 	p->addr = *addr;
 	p->port = port;
-	vs_addr_str(addr, p->addr_str, sizeof(p->addr_str));
+	vs_addr_str_af(af, addr, p->addr_str, sizeof(p->addr_str));
 	p->ops = ops_of(cc->type);
 	p->loop = reg.loop;
 	p->fd = -1;
@@ -157,15 +159,15 @@ static struct probe *probe_new(const struct vsd_check_conf *cc,
 	return p;
 }
 
-struct probe *probe_get(const struct vsd_check_conf *cc,
+struct probe *probe_get(const struct vsd_check_conf *cc, uint16_t af,
 			const union vs_addr *addr, uint16_t port)
 {
-	char astr[16];
+	char astr[INET6_ADDRSTRLEN];
 	char *key;
 	unsigned int b;
 	struct probe *p;
 
-	vs_addr_str(addr, astr, sizeof(astr));
+	vs_addr_str_af(af, addr, astr, sizeof(astr));
 	key = make_key(cc, astr, port);
 	if (!key)
 		return NULL;
@@ -175,7 +177,7 @@ struct probe *probe_get(const struct vsd_check_conf *cc,
 			free(key);
 			return p;
 		}
-	p = probe_new(cc, addr, port, key);
+	p = probe_new(cc, af, addr, port, key);
 	if (!p) {
 		free(key);
 		return NULL;

@@ -17,11 +17,12 @@
 int check_init(struct loop *l);
 void check_exit(void);
 
-/* The probe for this server and configuration: an existing one with the
- * same key, or a new one (started at a random point of its first
- * interval so thousands of checks do not fire together).
+/* The probe for this server (af: AF_INET or AF_INET6) and configuration:
+ * an existing one with the same key, or a new one (started at a random
+ * point of its first interval so thousands of checks do not fire
+ * together).
  */
-struct probe *probe_get(const struct vsd_check_conf *cc,
+struct probe *probe_get(const struct vsd_check_conf *cc, uint16_t af,
 			const union vs_addr *addr, uint16_t port);
 void probe_subscribe(struct probe *p, struct probe_sub *s);
 /* The last subscriber leaving frees the probe. */

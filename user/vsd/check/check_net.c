@@ -191,12 +191,30 @@ static void on_io(struct loop_io *io, uint32_t events)
 		do_read(p);
 }
 
+/* The server's socket address, of its family. */
+static socklen_t server_sockaddr(const struct probe *p,
+				 struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (p->af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(p->port);
+		memcpy(&sin6->sin6_addr, p->addr.bytes, sizeof(sin6->sin6_addr));
+		return sizeof(*sin6);
+	}
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(p->port);
+	sin->sin_addr.s_addr = p->addr.ip;
+	return sizeof(*sin);
+}
+
 static void net_open(struct probe *p, size_t cap)
 {
-	struct sockaddr_in sa = {
-		.sin_family = AF_INET, .sin_port = htons(p->port),
-		.sin_addr.s_addr = p->addr.ip,
-	};
+	struct sockaddr_storage sa;
+	socklen_t salen = server_sockaddr(p, &sa);
 	int type = p->cc.protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	bool reply = wants_reply(p);
 
@@ -207,7 +225,7 @@ static void net_open(struct probe *p, size_t cap)
 		probe_done(p, false, "out of memory");
 		return;
 	}
-	p->fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	p->fd = socket(sa.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd < 0) {
 		probe_done(p, false, "socket: %s", strerror(errno));
 		return;
@@ -215,7 +233,7 @@ static void net_open(struct probe *p, size_t cap)
 	p->io.fd = p->fd;
 	p->io.fn = on_io;
 	p->phase = CONNECTING;
-	if (connect(p->fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	if (connect(p->fd, (struct sockaddr *)&sa, salen) &&
 	    errno != EINPROGRESS) {
 		probe_done(p, false, "connect: %s", strerror(errno));
 		return;
@@ -330,14 +348,18 @@ static int judge_http(struct probe *p, bool eof)
 
 static void http_start(struct probe *p)
 {
+	const char *open = p->af == AF_INET6 ? "[" : "";
+	const char *close = p->af == AF_INET6 ? "]" : "";
 	char host[300];
 
+	/* An IPv6 literal in Host: goes in brackets (RFC 3986), port or not. */
 	if (p->cc.http_host)
 		snprintf(host, sizeof(host), "%s", p->cc.http_host);
 	else if (p->port == 80)
-		snprintf(host, sizeof(host), "%s", p->addr_str);
+		snprintf(host, sizeof(host), "%s%s%s", open, p->addr_str, close);
 	else
-		snprintf(host, sizeof(host), "%s:%u", p->addr_str, p->port);
+		snprintf(host, sizeof(host), "%s%s%s:%u", open, p->addr_str,
+			 close, p->port);
 	if (asprintf(&p->req_own,
 		     "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: vsd/%s\r\nConnection: close\r\n\r\n",
 		     p->cc.http_url, host, VS_VERSION) < 0) {

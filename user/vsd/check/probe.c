@@ -5,6 +5,7 @@
  * subscribers, the scheduling statistics, and the matching of what a
  * server or program said against expect, which every kind shares.
  */
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "addr.h"
 #include "log.h"
 #include "probe.h"
 
@@ -114,14 +116,23 @@ static void start_attempt(struct probe *p)
 	p->ops->start(p);
 }
 
+/* "10.0.0.1:80", "[2001:db8::1]:80" */
+static const char *server_str(const struct probe *p, char *buf, size_t len)
+{
+	vs_hostport_str_af(buf, len, p->af, &p->addr, p->port, IPPROTO_TCP,
+			   true);
+	return buf;
+}
+
 static void log_transition(struct probe *p, enum health_state old)
 {
 	int prio = p->h.state == HEALTH_DOWN ? LOG_WARNING : LOG_NOTICE;
+	char hp[VS_HOSTPORT_MAX];
 
 	snprintf(p->change_reason, sizeof(p->change_reason), "%s", p->reason);
 	p->change_wall = loop_wall();
-	vsd_log(prio, "check %s %s:%u: %s -> %s (%s)",
-		vsd_check_type_name(p->cc.type), p->addr_str, p->port,
+	vsd_log(prio, "check %s %s: %s -> %s (%s)",
+		vsd_check_type_name(p->cc.type), server_str(p, hp, sizeof(hp)),
 		health_name(old), health_name(p->h.state), p->reason);
 }
 
@@ -130,6 +141,7 @@ static void verdict(struct probe *p, bool pass)
 	enum health_state old = p->h.state;
 	bool changed = false;
 	struct probe_sub *s, *next;
+	char hp[VS_HOSTPORT_MAX];
 
 	p->runs++;
 	p->fails += !pass;
@@ -137,8 +149,8 @@ static void verdict(struct probe *p, bool pass)
 		/* Load agents only weigh; they log when they come and go. */
 		changed = pass != p->last_pass || p->runs == 1;
 		if (changed)
-			vsd_log(LOG_NOTICE, "load agent %s:%u: %s (%s)",
-				p->addr_str, p->port,
+			vsd_log(LOG_NOTICE, "load agent %s: %s (%s)",
+				server_str(p, hp, sizeof(hp)),
 				pass ? "answers" : "does not answer", p->reason);
 	} else {
 		changed = health_feed(&p->h, pass, loop_now(),

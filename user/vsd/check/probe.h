@@ -48,9 +48,10 @@ struct probe {
 	char *key;
 	struct probe *hnext;			/* registry bucket */
 	struct vsd_check_conf cc;		/* own copy */
+	uint16_t af;				/* of addr */
 	union vs_addr addr;
 	uint16_t port;
-	char addr_str[16];
+	char addr_str[46];			/* plain, INET6_ADDRSTRLEN */
 	const struct probe_ops *ops;
 	struct loop *loop;
 	regex_t re;				/* expect or http_regex */

@@ -179,18 +179,42 @@ static json_t *stats_json(json_t *o, const struct vs_traffic *st)
 	return o;
 }
 
-static json_t *dest_json(const struct vs_real *d)
+/* ipvsadm's names of the forwarding methods (-L's Forward column). */
+static const char *fwd_name(uint8_t fwd)
+{
+	return fwd == VS_FWD_DR ? "route" : fwd == VS_FWD_TUNNEL ? "tunnel" :
+	       "masq";
+}
+
+/* A tunnel's encapsulation, in vsd.conf's words (tunnel_*). */
+static json_t *tunnel_json(const struct vs_real *d)
+{
+	static const char *const types[] = { "ipip", "gue", "gre" };
+
+	return json_pack("{s:s, s:I, s:s}",
+			 "type", d->tun_type <= VS_TUN_MAX ? types[d->tun_type] : "?",
+			 "port", (json_int_t)d->tun_port,
+			 "checksum", d->tun_flags & VS_TUN_F_REMCSUM ? "remcsum" :
+				     d->tun_flags & VS_TUN_F_CSUM ? "csum" : "nocsum");
+}
+
+/* "address" is "10.0.0.1:80" or "[2001:db8::1]:80", as vsadm -L -n. */
+json_t *web_dest_json(const struct vs_virtual *s, const struct vs_real *d)
 {
 	char hp[VS_HOSTPORT_MAX];
+	json_t *o;
 
-	vs_hostport_str(hp, sizeof(hp), &d->addr, d->port, IPPROTO_TCP, true);
-	return stats_json(json_pack("{s:s, s:s, s:I, s:I, s:I}",
-				    "address", hp,
-				    "forward", d->fwd == VS_FWD_DR ? "route" : "masq",
-				    "weight", (json_int_t)d->weight,
-				    "active", (json_int_t)d->active_conns,
-				    "inactive", (json_int_t)d->inact_conns),
-			  &d->stats);
+	vs_hostport_str_af(hp, sizeof(hp), vs_real_af(s, d), &d->addr, d->port,
+			   IPPROTO_TCP, true);
+	o = json_pack("{s:s, s:s, s:I, s:I, s:I}",
+		      "address", hp,
+		      "forward", fwd_name(d->fwd),
+		      "weight", (json_int_t)d->weight,
+		      "active", (json_int_t)d->active_conns,
+		      "inactive", (json_int_t)d->inact_conns);
+	if (o && d->fwd == VS_FWD_TUNNEL)
+		json_object_set_new(o, "tunnel", tunnel_json(d));
+	return stats_json(o, &d->stats);
 }
 
 static json_t *service_json(const struct pool *p, const struct vs_virtual *s)
@@ -203,12 +227,12 @@ static json_t *service_json(const struct pool *p, const struct vs_virtual *s)
 	if (s->fwmark)
 		snprintf(hp, sizeof(hp), "FWM %u", s->fwmark);
 	else
-		vs_hostport_str(hp + 4, sizeof(hp) - 4, &s->addr, s->port,
-				s->protocol, true);
+		vs_hostport_str_af(hp + 4, sizeof(hp) - 4, s->af, &s->addr,
+				   s->port, s->protocol, true);
 	if (!s->fwmark)
 		memcpy(hp, s->protocol == IPPROTO_UDP ? "UDP " : "TCP ", 4);
 	for (j = 0; j < s->n_dests; j++)
-		json_array_append_new(servers, dest_json(&s->dests[j]));
+		json_array_append_new(servers, web_dest_json(s, &s->dests[j]));
 	o = json_pack("{s:o, s:s, s:o, s:I, s:I}",
 		      "virtual", name ? json_text(name) : json_null(),
 		      "service", hp,

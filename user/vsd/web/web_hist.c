@@ -24,6 +24,7 @@
 
 struct series {
 	char *virtual, *server;
+	uint16_t af;
 	union vs_addr addr;
 	uint16_t port;
 	uint32_t conns[SLOTS];
@@ -52,7 +53,9 @@ static const struct vs_real *find_dest(const struct vs_table *t,
 		if (!vs_service_same(&t->svcs[i], key))
 			continue;
 		for (j = 0; j < t->svcs[i].n_dests; j++)
-			if (t->svcs[i].dests[j].addr.ip == sc->addr.ip &&
+			if (vs_real_af(&t->svcs[i], &t->svcs[i].dests[j]) == sc->af &&
+			    !memcmp(&t->svcs[i].dests[j].addr, &sc->addr,
+				    sizeof(sc->addr)) &&
 			    t->svcs[i].dests[j].port == sc->port)
 				return &t->svcs[i].dests[j];
 	}
@@ -145,6 +148,7 @@ static void record(struct web_hist *h, const struct pool *pool)
 
 			if (!s)
 				continue;
+			s->af = sc->af;
 			s->addr = sc->addr;
 			s->port = sc->port;
 			s->last_seen = h->samples;
@@ -226,7 +230,8 @@ void web_hist_json(const struct web_hist *h, struct strbuf *o)
 	for (i = 0; i < h->n_series; i++) {
 		const struct series *s = &h->series[i];
 
-		vs_hostport_str(a, sizeof(a), &s->addr, s->port, IPPROTO_TCP, true);
+		vs_hostport_str_af(a, sizeof(a), s->af, &s->addr, s->port,
+				   IPPROTO_TCP, true);
 		conns = json_array();
 		for (k = 0; k < h->n; k++) {
 			uint32_t v = s->conns[(first + k) % SLOTS];

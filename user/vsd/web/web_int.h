@@ -91,6 +91,8 @@ static inline const char *web_json_str(const json_t *obj, const char *key)
 
 /* web_api.c */
 void web_api(struct web_call *c);
+/* One real server of the table as /api/table gives it (unit-tested). */
+json_t *web_dest_json(const struct vs_virtual *s, const struct vs_real *d);
 
 /* web_auth.c */
 struct web_auth *web_auth_new(void);

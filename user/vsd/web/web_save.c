@@ -115,7 +115,8 @@ static const char *const editable_virtual[] = {
 	"use_regex", "load_monitor", "timeout", "reentry", "quiesce_server",
 	"check_type", "check_interval", "connect_timeout", "retries",
 	"check_port", "http_url", "http_host", "http_status", "http_regex",
-	"agent_port", "load_interval", "slow_start", NULL
+	"agent_port", "load_interval", "slow_start", "ipv6", "tunnel_type",
+	"tunnel_port", "tunnel_checksum", NULL
 };
 
 static const char *const editable_server[] = {

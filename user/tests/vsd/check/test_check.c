@@ -4,7 +4,7 @@
  * substitution without a shell (a server address cannot inject commands),
  * the health state machine, and real probes - TCP, send/expect, regex,
  * HTTP, UDP, program, load agent - run on the event loop against servers
- * on 127.0.0.1 served by the same loop.
+ * on 127.0.0.1 (and ::1, for IPv6 real servers) served by the same loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -186,8 +186,9 @@ static void test_health(void)
 
 static struct loop *L;
 
-/* A server on 127.0.0.1: answers each connection (or datagram) with
- * reply, after the first bytes of the request (or at once: banner).
+/* A server on 127.0.0.1 or ::1: answers each connection (or datagram)
+ * with reply, after the first bytes of the request (kept in req), or at
+ * once (banner).
  */
 struct fake_srv {
 	struct loop_io io;
@@ -195,6 +196,7 @@ struct fake_srv {
 	bool banner, udp;
 	uint16_t port;
 	int accepts;
+	char req[512];
 };
 
 struct fake_conn {
@@ -209,6 +211,8 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 	ssize_t n = recv(io->fd, buf, sizeof(buf), 0);
 
 	(void)ev;
+	if (n > 0 && !c->srv->req[0])
+		snprintf(c->srv->req, sizeof(c->srv->req), "%.*s", (int)n, buf);
 	if (n > 0 && !c->srv->banner) {
 		send(io->fd, c->srv->reply, strlen(c->srv->reply), MSG_NOSIGNAL);
 		shutdown(io->fd, SHUT_WR);
@@ -224,7 +228,7 @@ static void conn_io(struct loop_io *io, uint32_t ev)
 static void srv_io(struct loop_io *io, uint32_t ev)
 {
 	struct fake_srv *s = (struct fake_srv *)io;
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
 	struct fake_conn *c;
 	char buf[512];
@@ -252,24 +256,34 @@ static void srv_io(struct loop_io *io, uint32_t ev)
 	loop_io_add(L, &c->io, EPOLLIN);
 }
 
-static void srv_start(struct fake_srv *s, const char *reply, bool banner, bool udp)
+static void srv_start_af(struct fake_srv *s, const char *reply, bool banner,
+			 bool udp, int af)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6,
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr *sp = af == AF_INET6 ? (struct sockaddr *)&sa6 :
+			      (struct sockaddr *)&sa;
+	socklen_t len = af == AF_INET6 ? sizeof(sa6) : sizeof(sa);
 
 	memset(s, 0, sizeof(*s));
 	s->reply = reply;
 	s->banner = banner;
 	s->udp = udp;
-	s->io.fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK, 0);
-	bind(s->io.fd, (struct sockaddr *)&sa, sizeof(sa));
+	s->io.fd = socket(af, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK, 0);
+	bind(s->io.fd, sp, len);
 	if (!udp)
 		listen(s->io.fd, 16);
-	getsockname(s->io.fd, (struct sockaddr *)&sa, &len);
-	s->port = ntohs(sa.sin_port);
+	getsockname(s->io.fd, sp, &len);
+	s->port = ntohs(af == AF_INET6 ? sa6.sin6_port : sa.sin_port);
 	s->io.fn = srv_io;
 	loop_io_add(L, &s->io, EPOLLIN);
+}
+
+static void srv_start(struct fake_srv *s, const char *reply, bool banner, bool udp)
+{
+	srv_start_af(s, reply, banner, udp, AF_INET);
 }
 
 static void srv_stop(struct fake_srv *s)
@@ -325,15 +339,18 @@ static struct vsd_check_conf base_conf(enum vsd_check_type type)
 	return c;
 }
 
-/* One verdict of a probe for cc on 127.0.0.1:port. */
-static bool verdict(struct vsd_check_conf *cc, uint16_t port, char *reason)
+/* One verdict of a probe for cc on 127.0.0.1:port or [::1]:port. */
+static bool verdict_af(struct vsd_check_conf *cc, uint16_t af, uint16_t port,
+		       char *reason)
 {
 	union vs_addr a = { .ip = htonl(INADDR_LOOPBACK) };
 	struct loop_timer deadline = { .fn = on_deadline };
 	struct waiter w = { .sub.fn = on_verdict };
 	struct probe *p;
 
-	p = probe_get(cc, &a, port);
+	if (af == AF_INET6)
+		memcpy(a.bytes, &in6addr_loopback, sizeof(a.bytes));
+	p = probe_get(cc, af, &a, port);
 	probe_subscribe(p, &w.sub);
 	loop_timer_in(L, &deadline, 3000000);
 	loop_run(L);
@@ -341,6 +358,11 @@ static bool verdict(struct vsd_check_conf *cc, uint16_t port, char *reason)
 	probe_unsubscribe(p, &w.sub);
 	strcpy(reason, w.verdicts ? w.reason : "no verdict");
 	return w.verdicts && w.pass;
+}
+
+static bool verdict(struct vsd_check_conf *cc, uint16_t port, char *reason)
+{
+	return verdict_af(cc, AF_INET, port, reason);
 }
 
 static void set_text(char **f, size_t *len, const char *s)
@@ -491,6 +513,63 @@ static void test_retries(void)
 	unlink("/tmp/vsd-retry");
 }
 
+/* IPv6 real servers: real sockets on ::1, the same kinds of checks. */
+static void test_ipv6(void)
+{
+	struct vsd_check_conf c = base_conf(VSD_CHECK_CONNECT);
+	union vs_addr a = { .ip = 0 };
+	struct probe_sub s1 = { .fn = on_verdict };
+	struct fake_srv s, dead;
+	struct probe *p, *q;
+	char why[160];
+
+	srv_start_af(&s, "HTTP/1.0 200 OK\r\n\r\nrs6\n", false, false, AF_INET6);
+	ok(verdict_af(&c, AF_INET6, s.port, why), "ipv6 connect: [::1] listening passes");
+	is_str(why, "connected", "ipv6 connect: reason connected");
+	srv_start_af(&dead, "", false, false, AF_INET6);
+	srv_stop(&dead);
+	ok(!verdict_af(&c, AF_INET6, dead.port, why), "ipv6 connect: a closed port fails");
+	is_str(why, "connect: Connection refused", "ipv6 connect: reason refused");
+	set_text(&c.send, &c.send_len, "GET / HTTP/1.0\r\n\r\n");
+	set_text(&c.expect, &c.expect_len, "HTTP/1.0 200");
+	ok(verdict_af(&c, AF_INET6, s.port, why), "ipv6 send/expect passes");
+
+	c = base_conf(VSD_CHECK_HTTP);
+	c.http_url = "/h6";
+	s.req[0] = '\0';
+	ok(verdict_af(&c, AF_INET6, s.port, why), "ipv6 http: status 200 passes");
+	snprintf(why, sizeof(why), "GET /h6 HTTP/1.0\r\nHost: [::1]:%u\r\n", s.port);
+	ok(!strncmp(s.req, why, strlen(why)), "ipv6 http: Host is [::1]:port");
+	if (strncmp(s.req, why, strlen(why)))
+		printf("#   request: %.80s\n", s.req);
+	srv_stop(&s);
+
+	srv_start_af(&s, "pong6", false, true, AF_INET6);
+	c = base_conf(VSD_CHECK_CONNECT);
+	c.protocol = IPPROTO_UDP;
+	set_text(&c.send, &c.send_len, "ping");
+	set_text(&c.expect, &c.expect_len, "pong6");
+	ok(verdict_af(&c, AF_INET6, s.port, why), "ipv6 udp send/expect passes");
+	srv_stop(&s);
+
+	c = base_conf(VSD_CHECK_PROGRAM);
+	c.program = "/bin/echo OK %h %p";
+	set_text(&c.expect, &c.expect_len, "OK ::1 4243");
+	ok(verdict_af(&c, AF_INET6, 4243, why),
+	   "ipv6 program: %%h is the plain address (no brackets)");
+
+	/* The same bytes in two families are two servers, two probes. */
+	c = base_conf(VSD_CHECK_CONNECT);
+	a.ip = htonl(0x0a000001);
+	p = probe_get(&c, AF_INET, &a, 80);
+	probe_subscribe(p, &s1);
+	q = probe_get(&c, AF_INET6, &a, 80);
+	ok(p != q && !strcmp(q->addr_str, "a00:1::") && !strcmp(p->addr_str, "10.0.0.1"),
+	   "10.0.0.1 and [a00:1::] are different probes");
+	probe_unsubscribe(q, NULL);
+	probe_unsubscribe(p, &s1);
+}
+
 static void test_agent_sharing(void)
 {
 	struct vsd_check_conf c = base_conf(VSD_CHECK_AGENT), d;
@@ -507,13 +586,13 @@ static void test_agent_sharing(void)
 
 	c = base_conf(VSD_CHECK_CONNECT);
 	d = c;
-	p = probe_get(&c, &a, 80);
+	p = probe_get(&c, AF_INET, &a, 80);
 	probe_subscribe(p, &s1);
-	q = probe_get(&d, &a, 80);
+	q = probe_get(&d, AF_INET, &a, 80);
 	probe_subscribe(q, &s2);
 	ok(p == q, "identical checks of one server share one probe");
 	set_text(&d.expect, &d.expect_len, "x");
-	q = probe_get(&d, &a, 80);
+	q = probe_get(&d, AF_INET, &a, 80);
 	ok(p != q, "a different expect is a different probe");
 	probe_unsubscribe(q, NULL);
 	is_int(check_count(), 1, "an unsubscribed probe is freed");
@@ -578,7 +657,7 @@ static void test_grid_spread(void)
 		union vs_addr a = { .ip = htonl(0x7f000002 + i) };
 
 		subs[i] = (struct probe_sub){ .fn = noop_verdict };
-		p[i] = probe_get(&c, &a, s.port);
+		p[i] = probe_get(&c, AF_INET, &a, s.port);
 		probe_subscribe(p[i], &subs[i]);
 	}
 	loop_timer_in(L, &deadline, 1950000);
@@ -622,6 +701,7 @@ int main(void)
 	test_udp();
 	test_program();
 	test_retries();
+	test_ipv6();
 	test_agent_sharing();
 	test_grid_spread();
 	check_exit();

@@ -138,12 +138,17 @@ function daemonRows(st) {
 	return rows;
 }
 
+// "addr:port" as the table writes it: an IPv6 address in brackets.
+function hostPort(addr, port) {
+	return (addr.includes(':') ? '[' + addr + ']' : addr) + ':' + port;
+}
+
 // The check state of each real server, by virtual name and address:port.
 function checkStates(st) {
 	const m = new Map();
 	for (const v of st.virtuals)
 		for (const s of v.servers)
-			m.set(v.name + ' ' + s.address + ':' + s.port, s);
+			m.set(v.name + ' ' + hostPort(s.address, s.port), s);
 	return m;
 }
 
@@ -157,7 +162,8 @@ function tableRows(tab, st) {
 		for (const d of s.servers) {
 			const c = checks.get(s.virtual + ' ' + d.address);
 			rows.push(h('tr', {}, h('td', {}, c ? c.name : ''), h('td', {}, '-> ' + d.address),
-				h('td', {}, d.forward), h('td', { class: 'num' }, d.weight),
+				h('td', {}, d.tunnel ? d.forward + ' ' + d.tunnel.type : d.forward),
+				h('td', { class: 'num' }, d.weight),
 				h('td', { class: 'num' }, d.active), h('td', { class: 'num' }, d.inactive),
 				h('td', { class: 'num' }, fmt(d.cps)), h('td', { class: 'num' }, fmt(d.inbps)),
 				h('td', { class: 'num' }, fmt(d.outbps)),
@@ -253,7 +259,7 @@ async function loadConfig() {
 const GLOBAL_FIELDS = [
 	['primary', 'Primary server public IP', 'text'],
 	['primary_private', 'Primary server private IP', 'text', 'a second heartbeat path'],
-	['network', 'Use network type', 'select', ['nat', 'direct']],
+	['network', 'Use network type', 'select', ['nat', 'direct', 'tunnel']],
 	['nat_router/addr', 'NAT Router IP', 'text', 'the real servers\' gateway (NAT only)'],
 	['nat_nmask', 'NAT Router netmask', 'text', 'e.g. 255.255.255.0'],
 	['nat_router/dev', 'NAT Router device', 'text', 'e.g. eth1:1'],
@@ -280,9 +286,10 @@ const VIRTUAL_FIELDS = [
 	['name', 'Name', 'text'],
 	['port', 'Application port', 'text'],
 	['protocol', 'Protocol', 'select', ['tcp', 'udp']],
-	['address/addr', 'Virtual IP Address', 'text'],
+	['address/addr', 'Virtual IP Address', 'text', 'IPv4 or IPv6'],
 	['vip_nmask', 'Virtual IP Network Mask', 'text', 'e.g. 255.255.255.0'],
 	['fwmark', 'Firewall Mark', 'text'],
+	['ipv6', 'Firewall mark service is IPv6', 'bool', '0'],
 	['address/dev', 'Device', 'text', 'e.g. eth0:1 (failover moves the address there)'],
 	['reentry', 'Re-entry Time (s)', 'text'],
 	['timeout', 'Service Timeout (s)', 'text'],
@@ -290,9 +297,12 @@ const VIRTUAL_FIELDS = [
 	['load_monitor', 'Load monitoring tool', 'select', ['none', 'agent']],
 	['scheduler', 'Scheduling', 'select', ['wlc', 'lc', 'rr', 'wrr', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']],
 	['persistent', 'Persistence (s)', 'text'],
-	['pmask', 'Persistence Network Mask', 'text'],
-	['sorry_server', 'Sorry server', 'text', 'IP[:port], used when every real server is down'],
+	['pmask', 'Persistence Network Mask', 'text', 'a mask, or a prefix length (IPv6: 1..128)'],
+	['sorry_server', 'Sorry server', 'text', 'IP[:port] or [IPv6]:port, used when every real server is down'],
 	['slow_start', 'Slow start', 'bool', '1'],
+	['tunnel_type', 'Tunnel type', 'select', ['', 'ipip', 'gue', 'gre'], 'network tunnel only'],
+	['tunnel_port', 'Tunnel port (gue)', 'text', 'GUE\'s UDP port'],
+	['tunnel_checksum', 'Tunnel checksum', 'select', ['', 'nocsum', 'csum', 'remcsum'], 'remcsum: gue only'],
 ];
 const SCRIPT_FIELDS = [
 	['check_type', 'Check', 'select', ['', 'connect', 'http', 'program', 'none']],
@@ -311,7 +321,7 @@ const SCRIPT_FIELDS = [
 ];
 const SERVER_FIELDS = [
 	['name', 'Name', 'text'],
-	['address', 'Address', 'text'],
+	['address', 'Address', 'text', 'IPv4 or IPv6'],
 	['port', 'Port', 'text', 'default: the virtual\'s'],
 	['weight', 'Weight', 'text'],
 	['active', 'Active', 'bool', '1'],
