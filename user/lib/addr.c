@@ -409,13 +409,14 @@ struct name_cache {
 
 static struct name_cache host_cache, port_cache;
 
-static size_t key_hash(const struct name_key *k)
+size_t vs_hash_bytes(const void *p, size_t n)
 {
+	const uint8_t *b = p;
 	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
 	size_t i;
 
-	for (i = 0; i < sizeof(k->b); i++) {
-		h ^= k->b[i];
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
 		h *= 0x100000001b3ULL;
 	}
 	return (size_t)(h ^ (h >> 29));
@@ -445,7 +446,7 @@ static struct name_entry *cache_slot(struct name_cache *c,
 		}
 		free(old.tab);
 	}
-	i = key_hash(key) & (c->size - 1);
+	i = vs_hash_bytes(key->b, sizeof(key->b)) & (c->size - 1);
 	while (c->tab[i].used && memcmp(&c->tab[i].key, key, sizeof(*key)))
 		i = (i + 1) & (c->size - 1);
 	return &c->tab[i];

@@ -58,5 +58,7 @@ void vs_hostport_str_af(char *buf, size_t len, uint16_t af,
 			const union vs_addr *a, uint16_t port, uint8_t proto,
 			bool numeric);
 void vs_name_cache_free(void);
+/* A hash of @n bytes for open-addressing tables (FNV-1a, folded). */
+size_t vs_hash_bytes(const void *p, size_t n);
 
 #endif /* _VS_ADDR_H */

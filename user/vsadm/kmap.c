@@ -8,26 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "kmap.h"
 
 enum { EMPTY, USED, DELETED };
 
-static size_t hash(const struct kmap_key *k)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < sizeof(k->b); i++) {
-		h ^= k->b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)(h ^ (h >> 29));
-}
-
 /* The slot holding k, or else the first free one on its probe path. */
 static struct kmap_slot *probe(const struct kmap *m, const struct kmap_key *k)
 {
-	size_t mask = m->size - 1, i = hash(k) & mask;
+	size_t mask = m->size - 1, i = vs_hash_bytes(k->b, sizeof(k->b)) & mask;
 	struct kmap_slot *free_slot = NULL;
 
 	for (;;) {
