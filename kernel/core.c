@@ -30,6 +30,7 @@
 #include "netlink.h"
 #include "proto.h"
 #include "sched.h"
+#include "tunnel.h"
 #include "xmit.h"
 
 /* The network header of a packet of either family. */
@@ -392,13 +393,12 @@ static bool parse_quoted6(const struct sk_buff *skb, struct vs_icmp *ic)
 	return true;
 }
 
-/* An ICMP error about a TCP or UDP packet, with that packet's header. */
-static bool parse_icmp(const struct sk_buff *skb, const struct vs_iph *h,
-		       struct vs_icmp *ic)
+/* An ICMP error, with the header of the packet it quotes. */
+static bool parse_icmp_quote(const struct sk_buff *skb, const struct vs_iph *h,
+			     struct vs_icmp *ic)
 {
 	struct icmphdr _ih;	/* type and code sit alike in ICMPv6 */
 	const struct icmphdr *ih;
-	const void *p;
 
 	if (h->fragment)
 		return false;
@@ -410,8 +410,14 @@ static bool parse_icmp(const struct sk_buff *skb, const struct vs_iph *h,
 	    !icmp4_error(ih->type))
 		return false;
 	ic->inoff = ic->icoff + sizeof(*ih);
-	if (!(h->af == AF_INET6 ? parse_quoted6(skb, ic) : parse_quoted4(skb, ic)))
-		return false;
+	return h->af == AF_INET6 ? parse_quoted6(skb, ic) : parse_quoted4(skb, ic);
+}
+
+/* The quoted packet is TCP or UDP: its ports. */
+static bool quoted_ports(const struct sk_buff *skb, struct vs_icmp *ic)
+{
+	const void *p;
+
 	if (ic->protocol != IPPROTO_TCP && ic->protocol != IPPROTO_UDP)
 		return false;
 	p = skb_header_pointer(skb, ic->inthoff, sizeof(ic->ports), ic->ports);
@@ -420,6 +426,13 @@ static bool parse_icmp(const struct sk_buff *skb, const struct vs_iph *h,
 	if (p != ic->ports)
 		memcpy(ic->ports, p, sizeof(ic->ports));
 	return true;
+}
+
+/* An ICMP error about a TCP or UDP packet, with that packet's header. */
+static bool parse_icmp(const struct sk_buff *skb, const struct vs_iph *h,
+		       struct vs_icmp *ic)
+{
+	return parse_icmp_quote(skb, h, ic) && quoted_ports(skb, ic);
 }
 
 /* The ICMP checksum over [icoff, len), with IPv6's pseudo-header. */
@@ -490,6 +503,107 @@ static int icmp_nat(struct sk_buff *skb, const struct vs_iph *h,
 	return 0;
 }
 
+/*
+ * What of an error about a tunneled packet the client is told: type and
+ * code as they came, a "too big" less the tunnel's overhead. Errors that
+ * point into the packet (parameter problems) or are obsolete are not.
+ */
+static bool relayed(const struct sk_buff *skb, u8 af, unsigned int icoff,
+		    unsigned int overhead, u8 *type, u8 *code, u32 *info)
+{
+	struct icmphdr _ih;
+	const struct icmphdr *ih;
+	u32 mtu;
+
+	ih = skb_header_pointer(skb, icoff, sizeof(_ih), &_ih);
+	if (!ih)
+		return false;
+	*type = ih->type;
+	*code = ih->code;
+	*info = 0;
+	if (af == AF_INET6) {
+		if (ih->type == ICMPV6_PKT_TOOBIG) {
+			mtu = ntohl(ih->un.gateway);	/* icmp6_mtu */
+			*info = max_t(u32, mtu > overhead ? mtu - overhead : 0,
+				      IPV6_MIN_MTU);
+			return true;
+		}
+		return ih->type == ICMPV6_DEST_UNREACH ||
+		       ih->type == ICMPV6_TIME_EXCEED;
+	}
+	if (ih->type == ICMP_DEST_UNREACH && ih->code == ICMP_FRAG_NEEDED) {
+		mtu = ntohs(ih->un.frag.mtu);
+		if (mtu < overhead + 68)
+			return false;
+		*info = mtu - overhead;
+		return true;
+	}
+	return ih->type == ICMP_DEST_UNREACH || ih->type == ICMP_TIME_EXCEEDED;
+}
+
+static bool same_addr(u8 af, const union vs_addr *a, const union vs_addr *b)
+{
+	return af == AF_INET6 ? !memcmp(a, b, sizeof(struct in6_addr)) :
+	       a->ip == b->ip;
+}
+
+/*
+ * An ICMP error about a packet we tunneled to a real server, from the
+ * server or a router on the way: the client hears of it, about its own
+ * packet, from the VIP, as IPVS has done since 5.3. Within one family: an
+ * error of the outer family would have to be made up anew for the other.
+ */
+static unsigned int tunnel_icmp(struct vs_net *vn, struct sk_buff *skb,
+				const struct vs_iph *h,
+				const struct vs_icmp *outer)
+{
+	struct vs_icmp ic = { .icoff = outer->icoff };
+	union vs_tun tun, sent;
+	struct vs_conn_key key;
+	const struct vs_dest *dest;
+	struct vs_conn *cp;
+	u8 inner_af, type, code;
+	u32 info;
+	int off;
+
+	off = vs_tunnel_unwrap(skb, outer->inthoff, outer->protocol, &tun,
+			       &inner_af);
+	if (off < 0 || inner_af != h->af)
+		return NF_ACCEPT;
+	ic.inoff = off;
+	if (!(h->af == AF_INET6 ? parse_quoted6(skb, &ic) : parse_quoted4(skb, &ic)) ||
+	    !quoted_ports(skb, &ic))
+		return NF_ACCEPT;
+	vs_conn_key_fill(&key, h->af, &ic.saddr, &ic.daddr, ic.ports[0],
+			 ic.ports[1], ic.protocol, VS_DIR_IN);
+	cp = vs_conn_lookup(vn, &key);
+	if (!cp || !(cp->flags & VS_CONN_F_TUNNEL))
+		return NF_ACCEPT;
+	/* The outer packet must be one we sent this connection's server. */
+	dest = cp->dest;
+	sent.word = READ_ONCE(dest->tun.word);
+	if (dest->af != h->af || !same_addr(h->af, &dest->key.addr, &outer->daddr) ||
+	    sent.type != tun.type || (tun.type == VS_TUN_GUE && sent.port != tun.port))
+		return NF_ACCEPT;
+	if (!icmp_csum_ok(skb, h, outer) ||
+	    !relayed(skb, h->af, outer->icoff, vs_tunnel_overhead(dest, sent),
+		     &type, &code, &info))
+		return NF_ACCEPT;
+	/* The client's packet, its header in line, becomes the one in error. */
+	if (!pskb_may_pull(skb, ic.inthoff + sizeof(ic.ports)) ||
+	    !pskb_pull(skb, ic.inoff))
+		return NF_DROP;
+	skb_reset_network_header(skb);
+	if (h->af == AF_INET6) {
+		icmpv6_send(skb, type, code, info);
+	} else {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		icmp_send(skb, type, code, htonl(info));
+	}
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
 /* From a client about a reply we sent: pass it on to the real server. */
 static unsigned int in_icmp(struct vs_net *vn, struct sk_buff *skb,
 			    const struct vs_iph *h)
@@ -498,14 +612,17 @@ static unsigned int in_icmp(struct vs_net *vn, struct sk_buff *skb,
 	struct vs_conn *cp;
 	struct vs_icmp ic;
 
-	if (!parse_icmp(skb, h, &ic))
+	if (!parse_icmp_quote(skb, h, &ic))
 		return NF_ACCEPT;
+	if (!quoted_ports(skb, &ic))
+		return tunnel_icmp(vn, skb, h, &ic);
 	/* It quotes VIP -> client; the connection is client -> VIP. */
 	vs_conn_key_fill(&key, h->af, &ic.daddr, &ic.saddr, ic.ports[1],
 			 ic.ports[0], ic.protocol, VS_DIR_IN);
 	cp = vs_conn_lookup(vn, &key);
-	if (!cp)
-		return NF_ACCEPT;
+	if (!cp)	/* GUE is UDP too */
+		return ic.protocol == IPPROTO_UDP ? tunnel_icmp(vn, skb, h, &ic) :
+						    NF_ACCEPT;
 	if (cp->flags & VS_CONN_F_NAT) {
 		const struct vs_dest *dest = cp->dest;
 

@@ -257,3 +257,53 @@ drop:
 	kfree_skb(skb);
 	return ret;
 }
+
+static u8 inner_af_of(__be16 ethertype)
+{
+	return ethertype == htons(ETH_P_IP) ? AF_INET :
+	       ethertype == htons(ETH_P_IPV6) ? AF_INET6 : 0;
+}
+
+/*
+ * An ICMP error quotes a packet we may have tunneled: its outer header's
+ * payload, protocol @proto, is at @off. If it is an encapsulation we
+ * send, say which (@tun: type, and port for GUE) and return the offset of
+ * the packet it carries, whose family goes in @inner_af; else -1.
+ */
+int vs_tunnel_unwrap(const struct sk_buff *skb, unsigned int off, u8 proto,
+		     union vs_tun *tun, u8 *inner_af)
+{
+	tun->word = 0;
+	switch (proto) {
+	case IPPROTO_IPIP:
+	case IPPROTO_IPV6:
+		tun->type = VS_TUN_IPIP;
+		*inner_af = proto == IPPROTO_IPIP ? AF_INET : AF_INET6;
+		return off;
+	case IPPROTO_GRE: {
+		struct gre_base_hdr _gh;
+		const struct gre_base_hdr *gh;
+
+		gh = skb_header_pointer(skb, off, sizeof(_gh), &_gh);
+		if (!gh || (gh->flags & ~GRE_CSUM))
+			return -1;
+		tun->type = VS_TUN_GRE;
+		*inner_af = inner_af_of(gh->protocol);
+		return off + sizeof(*gh) + (gh->flags & GRE_CSUM ? 4 : 0);
+	}
+	case IPPROTO_UDP: {
+		struct { struct udphdr uh; struct guehdr gh; } _h;
+		const typeof(_h) *h;
+
+		h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+		if (!h || h->gh.version || h->gh.control)
+			return -1;
+		tun->type = VS_TUN_GUE;
+		tun->port = h->uh.dest;
+		*inner_af = h->gh.proto_ctype == IPPROTO_IPIP ? AF_INET :
+			    h->gh.proto_ctype == IPPROTO_IPV6 ? AF_INET6 : 0;
+		return off + sizeof(_h) + h->gh.hlen * 4;
+	}
+	}
+	return -1;
+}

@@ -24,6 +24,8 @@
 #   ip6ip6  IPv6 service, IPv6 servers, ip6tnl0 (ip6_tunnel's fallback)
 #   ipip6   IPv4 service, IPv6 servers: a "mode any" ip6tnl device
 #   gre6    IPv6 service, GRE over IPv6 to ip6gre0 (ip6_gre's fallback)
+# and an ICMP error about a tunneled packet reaches the client, in both
+# families.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
@@ -132,6 +134,25 @@ for type in ip6ip6 ipip6 gre6; do
 	stats=$(d vsadm -L -n --stats --exact -t "$svc")
 	check_eq "$type: the director saw no reply" 0 \
 		"$(awk '$1 == "TCP" { print $5 }' <<< "$stats")"
+	d vsadm -C
+done
+
+# An ICMP error about a tunneled packet reaches the client: GUE to a port
+# no server listens on. The server's "port unreachable" about the outer
+# datagram becomes the client's about its SYN, so curl is refused at once
+# (exit 7) where a lost SYN would time out (28).
+for fam in 4 6; do
+	if [ $fam = 4 ]; then
+		svc="$VIP:80" rs=192.168.26.1 url="http://$VIP/"
+	else
+		svc="[$VIP6]:80" rs="[2001:db8:26::1]" url="http://[$VIP6]/"
+	fi
+	d vsadm -A -t "$svc" -s rr
+	d vsadm -a -t "$svc" -r "$rs" -i --tun-type gue --tun-port 6999
+	rc=0
+	c curl -s -g --max-time 5 "$url" > /dev/null || rc=$?
+	check_eq "IPv$fam: a server's ICMP error about a GUE packet reaches the client (refused)" \
+		7 "$rc"
 	d vsadm -C
 done
 
