@@ -236,12 +236,13 @@ while True:
 # files 0644) to anonymous users, read-only; active data connections from
 # port 20, passive ones on ports 10000-10100 announcing PASV_ADDRESS (a
 # server behind NAT must announce the VIP).
+# FTP_V6=YES FTP_V4=NO: vsftpd on IPv6 (and, as Debian builds it, IPv4 too).
 ftp_server() {
 	local ns=$1 root=$2 conf=$2.vsftpd.conf
 	mkdir -p /run/vsftpd/empty
 	cat > "$conf" <<CONF
-listen=YES
-listen_ipv6=NO
+listen=${FTP_V4:-YES}
+listen_ipv6=${FTP_V6:-NO}
 background=NO
 anonymous_enable=YES
 no_anon_password=YES
