@@ -45,6 +45,14 @@ table=(
 	"-a -u [2001:db8::1]:53 -r [2001:db8:ffff::4]:5353 -m"
 	"-A -f 9 -6 -s sh"
 	"-a -f 9 -6 -r 2001:db8::7 -g"
+	"-A -t 10.0.0.7:80 -s rr"
+	"-a -t 10.0.0.7:80 -r 10.1.1.20:80 -i"
+	"-a -t 10.0.0.7:80 -r 10.1.1.21:80 -i --tun-type gue --tun-port 6080 --tun-csum"
+	"-a -t 10.0.0.7:80 -r 10.1.1.22:80 -i --tun-type gue --tun-port 6081 --tun-remcsum"
+	"-a -t 10.0.0.7:80 -r 10.1.1.23:80 -i --tun-type gre --tun-csum"
+	"-a -t 10.0.0.7:80 -r [2001:db8::30]:80 -i"
+	"-A -t [2001:db8::1]:443 -s rr"
+	"-a -t [2001:db8::1]:443 -r 10.1.1.24:443 -i --tun-type gre"
 )
 for line in "${table[@]}"; do
 	# shellcheck disable=SC2086
@@ -71,6 +79,7 @@ same "-L -n --exact --stats" -L -n --exact --stats
 same "-L -n --rate" -L -n --rate
 same "-L -n --thresholds" -L -n --thresholds
 same "-L -n --persistent-conn" -L -n --persistent-conn
+same "-L -n --tun-info" -L -n --tun-info
 # Unsorted, each lists in its own table's order: the same lines, though.
 check_eq "-L -n --nosort: the same lines" \
 	"$(ipvsadm -L -n --nosort | sed 1d | sort)" \
