@@ -217,7 +217,16 @@ int vs_tunnel_xmit(struct net *net, struct sk_buff *skb,
 	const struct vs_dest *dest = cp->dest;
 	u8 inner_af = cp->in.key.af, outer_af = dest->af, ds;
 	u8 proto = inner_af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
-	bool rc = remcsum(tun, skb);
+	bool rc;
+
+	/*
+	 * IPv6 UDP has no "no checksum" (RFC 8200): a zero one is dropped
+	 * unless the receiver was told to take it. GUE over IPv6 is summed.
+	 */
+	if (outer_af == AF_INET6 && tun.type == VS_TUN_GUE &&
+	    !(tun.flags & VS_TUN_F_REMCSUM))
+		tun.flags |= VS_TUN_F_CSUM;
+	rc = remcsum(tun, skb);
 	__be16 df;
 	int ret;
 

@@ -24,6 +24,7 @@
 #   ip6ip6  IPv6 service, IPv6 servers, ip6tnl0 (ip6_tunnel's fallback)
 #   ipip6   IPv4 service, IPv6 servers: a "mode any" ip6tnl device
 #   gre6    IPv6 service, GRE over IPv6 to ip6gre0 (ip6_gre's fallback)
+#   gue6    IPv6 service, GUE over IPv6 (fou -6), summed as IPv6 needs
 # and an ICMP error about a tunneled packet reaches the client, in both
 # families.
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +51,7 @@ for i in 1 2 3; do
 		ip -n "$ns" addr add $VIP/32 dev $dev || die "VIP on $dev of rs$i"
 	done
 	ip -n "$ns" fou add port 6080 gue || die "fou on rs$i"
+	ip -n "$ns" fou add port 6080 gue -6 || die "IPv6 fou on rs$i"
 	ip -n "$ns" link set ip6tnl0 up && ip -n "$ns" link set ip6gre0 up &&
 		ip -n "$ns" link add t46 type ip6tnl mode any \
 			local "2001:db8:26::$i" remote :: &&
@@ -116,11 +118,12 @@ spread_url() {
 	tr ' ' '\n' <<< "$out" | grep . | sort | uniq -c |
 		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
 }
-for type in ip6ip6 ipip6 gre6; do
+for type in ip6ip6 ipip6 gre6 gue6; do
 	case $type in
 	ip6ip6) svc="[$VIP6]:80" url="http://[$VIP6]/" opts="-i" ;;
 	ipip6) svc="$VIP:80" url="http://$VIP/" opts="-i" ;;
 	gre6) svc="[$VIP6]:80" url="http://[$VIP6]/" opts="-i --tun-type gre" ;;
+	gue6) svc="[$VIP6]:80" url="http://[$VIP6]/" opts="-i --tun-type gue --tun-port 6080" ;;
 	esac
 	d vsadm -A -t "$svc" -s rr
 	for i in 1 2 3; do
