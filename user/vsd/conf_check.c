@@ -478,14 +478,6 @@ static void check_failover(struct parser *p)
 		conf_error_at(p, line, "heartbeat = 1 needs both 'primary' and 'backup'");
 	if (c->has_primary_private != c->has_backup_private)
 		conf_error_at(p, line, "'primary_private' and 'backup_private' go together");
-	/* floataddr.c adds and announces IPv4 addresses only (even keyless,
-	 * the primary holds them).
-	 */
-	for (i = 0; i < c->n_virtuals; i++)
-		if (c->virtuals[i].active && c->virtuals[i].af == AF_INET6 &&
-		    c->virtuals[i].has_addr)
-			conf_error_at(p, c->virtuals[i].line, "virtual '%s': failover cannot move an IPv6 address yet (heartbeat = 1)",
-				c->virtuals[i].name);
 	if (!c->heartbeat_key) {
 		/* An lvs.cf from a Piranha router must still load. */
 		p->line = line;

@@ -423,8 +423,6 @@ static const struct {
 	  "t.conf:7: key 'port': bad value '8080' (expected 80, the virtual's port: tunneling cannot change ports)" },
 	{ V6(" server a {\n address = 2001:db8::1\n }\n server b {\n address = 2001:db8:0::1\n }\n"),
 	  "t.conf:6: server 'b' has the same address and port as server 'a' (line 3)" },
-	{ "primary = 10.0.0.1\nbackup = 10.0.0.2\nheartbeat = 1\n" V6(""),
-	  "t.conf:4: virtual 'w': failover cannot move an IPv6 address yet (heartbeat = 1)" },
 };
 
 static void test_bad6(void)

@@ -63,21 +63,24 @@ static int digest_file(const char *path, uint8_t out[VSD_HB_DIGEST_LEN])
 	return ret;
 }
 
-static bool add_float(struct vsd_daemon *d, const char *dev, union vs_addr a,
-		      uint8_t plen)
+/* An IPv6 VIP floats as a /128: its own, never a route to a prefix. */
+static bool add_float(struct vsd_daemon *d, const char *dev, uint16_t af,
+		      union vs_addr a, uint8_t plen)
 {
-	struct in_addr in = { .s_addr = a.ip };
 	struct vsd_float *f;
 	size_t i;
 
+	if (af == AF_INET6)
+		plen = 128;
 	for (i = 0; i < d->n_floats; i++)
-		if (d->floats[i].addr.s_addr == a.ip)
+		if (d->floats[i].af == af &&
+		    !memcmp(&d->floats[i].addr, &a, af == AF_INET6 ? 16 : 4))
 			return true;	/* several virtuals share a VIP */
 	f = realloc(d->floats, (d->n_floats + 1) * sizeof(*f));
 	if (!f)
 		return false;
 	d->floats = f;
-	if (vsd_float_init(&f[d->n_floats], dev, in, plen ? plen : 32)) {
+	if (vsd_float_init(&f[d->n_floats], dev, af, &a, plen ? plen : 32)) {
 		log_err("failover: bad device '%s'", dev);
 		return false;
 	}
@@ -93,11 +96,11 @@ static int collect_floats(struct vsd_daemon *d, const struct vsd_conf *c)
 		const struct vsd_virtual_conf *v = &c->virtuals[i];
 
 		if (v->active && v->has_addr &&
-		    !add_float(d, v->dev, v->addr, v->vip_nmask))
+		    !add_float(d, v->dev, v->af, v->addr, v->vip_nmask))
 			return -EINVAL;
 	}
 	if (c->has_nat_router &&
-	    !add_float(d, c->nat_router_dev, c->nat_router, c->nat_nmask))
+	    !add_float(d, c->nat_router_dev, AF_INET, c->nat_router, c->nat_nmask))
 		return -EINVAL;
 	return 0;
 }
@@ -226,7 +229,7 @@ static int keyless_start(struct vsd_daemon *d, const struct vsd_conf *c)
 		if (!primary) {
 			vsd_float_del(f);
 		} else if (vsd_float_add(f)) {
-			log_err("failover: cannot add %s %s", f->dev, inet_ntoa(f->addr));
+			log_err("failover: cannot add %s %s", f->dev, f->text);
 		} else if (fd >= 0) {
 			vsd_float_garp(fd, f);
 		}

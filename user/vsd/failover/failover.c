@@ -167,7 +167,7 @@ static void set_role(struct vsd_failover *f, bool active, const char *why)
 		for (i = 0; i < f->c.n_floats; i++)
 			if (vsd_float_add(&f->c.floats[i]))
 				log_err("failover: cannot add %s %s", f->c.floats[i].dev,
-					inet_ntoa(f->c.floats[i].addr));
+					f->c.floats[i].text);
 		announce(f);
 		if (f->sync)
 			vsd_sync_relay(f->sync, true);
@@ -474,7 +474,7 @@ static void drop_stale(struct vsd_failover *f)
 		if (!vsd_float_present(fl))
 			continue;
 		log_warn("failover: %s %s is left from an earlier run: removed until this director is active",
-			 fl->dev, inet_ntoa(fl->addr));
+			 fl->dev, fl->text);
 		vsd_float_del(fl);
 	}
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Floating addresses through rtnetlink, gratuitous ARP through a packet
- * socket, link state through the device flags.
+ * Floating addresses through rtnetlink, gratuitous ARP and unsolicited
+ * neighbour advertisements through a packet socket, link state through the
+ * device flags.
  */
 
 #include <arpa/inet.h>
@@ -9,7 +10,9 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netinet/icmp6.h>
 #include <netinet/if_ether.h>
+#include <netinet/ip6.h>
 #include <netpacket/packet.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,8 +24,13 @@
 
 #include "floataddr.h"
 
-int vsd_float_init(struct vsd_float *f, const char *dev, struct in_addr addr,
-		   uint8_t plen)
+static size_t addr_len(uint16_t af)
+{
+	return af == AF_INET6 ? 16 : 4;
+}
+
+int vsd_float_init(struct vsd_float *f, const char *dev, uint16_t af,
+		   const union vs_addr *addr, uint8_t plen)
 {
 	size_t n = strcspn(dev, ":");
 
@@ -31,8 +39,10 @@ int vsd_float_init(struct vsd_float *f, const char *dev, struct in_addr addr,
 		return -1;
 	memcpy(f->ifname, dev, n);
 	strcpy(f->dev, dev);
-	f->addr = addr;
+	f->af = af;
+	f->addr = *addr;
 	f->plen = plen;
+	vs_addr_str_af(af, addr, f->text, sizeof(f->text));
 	return 0;
 }
 
@@ -46,7 +56,7 @@ static struct rtnl_addr *make_addr(const struct vsd_float *f)
 	if (!ifindex)
 		return NULL;
 	a = rtnl_addr_alloc();
-	local = nl_addr_build(AF_INET, &f->addr, sizeof(f->addr));
+	local = nl_addr_build(f->af, &f->addr, addr_len(f->af));
 	if (!a || !local) {
 		rtnl_addr_put(a);
 		nl_addr_put(local);
@@ -56,7 +66,10 @@ static struct rtnl_addr *make_addr(const struct vsd_float *f)
 	rtnl_addr_set_ifindex(a, (int)ifindex);
 	rtnl_addr_set_local(a, local);
 	rtnl_addr_set_prefixlen(a, f->plen);
-	rtnl_addr_set_label(a, f->dev);
+	if (f->af == AF_INET6)	/* usable at once: the peer let it go */
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+	else			/* IPv6 addresses have no labels */
+		rtnl_addr_set_label(a, f->dev);
 	nl_addr_put(local);
 	return a;
 }
@@ -105,8 +118,9 @@ static void find_cb(struct nl_object *obj, void *arg)
 	struct nl_addr *local = rtnl_addr_get_local(a);
 
 	if (rtnl_addr_get_ifindex(a) == (int)ctx->ifindex && local &&
-	    nl_addr_get_family(local) == AF_INET &&
-	    !memcmp(nl_addr_get_binary_addr(local), &ctx->f->addr, 4))
+	    nl_addr_get_family(local) == ctx->f->af &&
+	    !memcmp(nl_addr_get_binary_addr(local), &ctx->f->addr,
+		    addr_len(ctx->f->af)))
 		ctx->found = true;
 }
 
@@ -156,6 +170,84 @@ int vsd_garp_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * The Internet checksum of the ICMPv6 message of an IPv6 packet without
+ * extension headers, with its pseudo-header: the addresses at bytes 8-39.
+ */
+static uint16_t icmp6_sum(const uint8_t *pkt, size_t icmp_len)
+{
+	const uint8_t *msg = pkt + sizeof(struct ip6_hdr);
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 8; i < 40; i += 2)
+		sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+	sum += (uint32_t)icmp_len + IPPROTO_ICMPV6;
+	for (i = 0; i + 1 < icmp_len; i += 2)
+		sum += (uint32_t)(msg[i] << 8 | msg[i + 1]);
+	if (icmp_len & 1)
+		sum += (uint32_t)(msg[icmp_len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/*
+ * From the address itself to all nodes, hop limit 255 (receivers check
+ * it), Override set so that caches take the new MAC, Solicited not, and
+ * the target's link-layer address as its option.
+ */
+size_t vsd_na_build(uint8_t *buf, size_t room, const struct in6_addr *target,
+		    const uint8_t mac[6])
+{
+	struct na {
+		struct ip6_hdr ip6;
+		struct nd_neighbor_advert na;
+		struct nd_opt_hdr opt;
+		uint8_t lladdr[6];
+	} __attribute__((packed)) p;
+	const size_t icmp_len = sizeof(p) - sizeof(p.ip6);
+	uint16_t sum;
+
+	if (room < sizeof(p))
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.ip6.ip6_flow = htonl(6u << 28);
+	p.ip6.ip6_plen = htons((uint16_t)icmp_len);
+	p.ip6.ip6_nxt = IPPROTO_ICMPV6;
+	p.ip6.ip6_hlim = 255;
+	p.ip6.ip6_src = *target;
+	inet_pton(AF_INET6, "ff02::1", &p.ip6.ip6_dst);
+	p.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	p.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	p.na.nd_na_target = *target;
+	p.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
+	p.opt.nd_opt_len = 1;	/* in units of 8 bytes */
+	memcpy(p.lladdr, mac, 6);
+	memcpy(buf, &p, sizeof(p));
+	sum = icmp6_sum(buf, icmp_len);
+	memcpy(buf + sizeof(p.ip6) + 2, &sum, 2);	/* nd_na_cksum */
+	return sizeof(p);
+}
+
+static int send_na(int fd, const struct vsd_float *f, struct sockaddr_ll *to)
+{
+	static const uint8_t all_nodes[ETH_ALEN] = { 0x33, 0x33, 0, 0, 0, 1 };
+	uint8_t mac[ETH_ALEN], buf[128];
+	size_t len;
+	int ret;
+
+	ret = hwaddr(fd, f->ifname, mac);
+	if (ret)
+		return ret;
+	len = vsd_na_build(buf, sizeof(buf), (const struct in6_addr *)&f->addr, mac);
+	to->sll_protocol = htons(ETH_P_IPV6);
+	memcpy(to->sll_addr, all_nodes, ETH_ALEN);
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)to, sizeof(*to)) < 0)
+		return -errno;
+	return 0;
+}
+
 int vsd_float_garp(int fd, const struct vsd_float *f)
 {
 	struct sockaddr_ll to = {
@@ -175,6 +267,8 @@ int vsd_float_garp(int fd, const struct vsd_float *f)
 	to.sll_ifindex = (int)if_nametoindex(f->ifname);
 	if (!to.sll_ifindex)
 		return -ENODEV;
+	if (f->af == AF_INET6)
+		return send_na(fd, f, &to);
 	ret = hwaddr(fd, f->ifname, p.sha);
 	if (!ret) {
 		memset(to.sll_addr, 0xff, ETH_ALEN);
