@@ -638,9 +638,28 @@ static int dest_id(const struct key *key, int port)
 	return port >= 0 ? port : svc_port(key);
 }
 
+/* A tunneled server's type, GUE's port and checksum flags, or wrong ones. */
+static void tun_attrs(int nest)
+{
+	static const uint8_t types[] = { VS_TUN_IPIP, VS_TUN_GUE, VS_TUN_GRE };
+	static const uint8_t bad_types[] = { VS_TUN_MAX + 1, 255 };
+	static const uint16_t ports[] = { 6080, 6081 }, bad_ports[] = { 0 };
+	static const uint16_t flags[] = { 0, VS_TUN_F_CSUM, VS_TUN_F_REMCSUM };
+	static const uint16_t bad_flags[] = { VS_TUN_F_CSUM | VS_TUN_F_REMCSUM, 0xffff };
+	int type = chance(0.8) ? CHOOSE(types, bad_types, 0.1) : -1;
+
+	if (type >= 0)
+		add_u8(nest, VS_DEST_A_TUN_TYPE, type);
+	if (type == VS_TUN_GUE || chance(0.05))
+		add_be16(nest, VS_DEST_A_TUN_PORT, CHOOSE(ports, bad_ports, 0.1));
+	if (chance(0.3))
+		add_u16(nest, VS_DEST_A_TUN_FLAGS, CHOOSE(flags, bad_flags, 0.1));
+}
+
 static void dest_attrs(int nest, const struct key *key, struct dest d, bool full)
 {
-	static const uint8_t fwds[] = { VS_FWD_NAT, VS_FWD_DR }, bad_fwds[] = { 0, 3, 255 };
+	static const uint8_t fwds[] = { VS_FWD_NAT, VS_FWD_DR, VS_FWD_TUNNEL };
+	static const uint8_t bad_fwds[] = { 0, 4, 255 };
 	static const uint32_t weights[] = { 1, 2, 5, 100 };
 	static const uint32_t bad_weights[] = { 0, VS_WEIGHT_MAX, VS_WEIGHT_MAX + 1u, 0xffffffffu };
 	static const uint32_t ut[] = { 0, 10, 100 }, bad_ut[] = { 1, 0xffffffffu };
@@ -648,7 +667,7 @@ static void dest_attrs(int nest, const struct key *key, struct dest d, bool full
 	int fwd = full ? CHOOSE(fwds, bad_fwds, 0.1) : -1;
 
 	add_addr(nest, VS_DEST_A_ADDR, d.ip, false);
-	if (fwd == VS_FWD_DR && chance(0.9))
+	if ((fwd == VS_FWD_DR || fwd == VS_FWD_TUNNEL) && chance(0.9))
 		d.port = chance(0.5) ? svc_port(key) : -1;
 	if (d.port >= 0)
 		add_be16(nest, VS_DEST_A_PORT, d.port);
@@ -662,6 +681,8 @@ static void dest_attrs(int nest, const struct key *key, struct dest d, bool full
 		add_u32(nest, VS_DEST_A_U_THRESH, CHOOSE(ut, bad_ut, 0.1));
 	if (chance(0.2))
 		add_u32(nest, VS_DEST_A_L_THRESH, CHOOSE(lt, bad_lt, 0.1));
+	if (fwd == VS_FWD_TUNNEL || chance(0.03))
+		tun_attrs(nest);
 }
 
 /* One connection as a sync would give it; made says what it was for twin. */
