@@ -1029,7 +1029,13 @@ static void mutate_attrs(int root)
 		uint16_t type = chance(1.0 / 7) ? span(1, 16) : PICK(types);
 		int where = n ? places[below(n)].holder : root;
 		int len = below(24);
-		uint32_t one = 1;
+		/*
+		 * A small value of this namespace's own: as VS_SVC_A_FWMARK (5)
+		 * or VS_CONN_A_FWMARK (8), 1 made another namespace's mark
+		 * (netns 1's mark_min), which the isolation check rightly
+		 * counts as a leak.
+		 */
+		uint32_t one = mark(1);
 
 		if (chance(0.5)) {
 			junk(buf, len);
