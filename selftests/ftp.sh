@@ -18,15 +18,9 @@ tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 head -c 200000 /dev/urandom > "$tmp/file"
 
-# ftpd NS MODE: vsftpd serving "file" (topo.sh ftp_server).
+# ftpd NS MODE: vsftpd serving "file"; behind NAT it announces the VIP.
 ftpd() {
-	local ns=$1 mode=$2 root
-	root=$(mktemp -d)
-	chmod 755 "$root"
-	cp "$tmp/file" "$root/file"
-	chmod 644 "$root/file"
-	defer "rm -rf $root"
-	ftp_server "$ns" "$root" "$([ "$mode" = nat ] && echo "$VIP")"
+	ftp_serve "$1" "$tmp/file" "$([ "$2" = nat ] && echo "$VIP")"
 }
 
 run_mode() { # nat|dr

@@ -17,15 +17,7 @@ tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 head -c 200000 /dev/urandom > "$tmp/file"
 
-ftpd() {
-	local ns=$1 root
-	root=$(mktemp -d)
-	chmod 755 "$root"
-	cp "$tmp/file" "$root/file"
-	chmod 644 "$root/file"
-	defer "rm -rf $root"
-	FTP_V4=NO FTP_V6=YES ftp_server "$ns" "$root"
-}
+ftpd() { FTP_V4=NO FTP_V6=YES ftp_serve "$1" "$tmp/file"; }
 
 run_mode() { # nat|dr
 	local mode=$1 flag=-m i got

@@ -236,6 +236,18 @@ while True:
 # files 0644) to anonymous users, read-only; active data connections from
 # port 20, passive ones on ports 10000-10100 announcing PASV_ADDRESS (a
 # server behind NAT must announce the VIP).
+# ftp_serve NS FILE [PASV_ADDR]: ftp_server with a fresh root holding FILE
+# as "file", readable by vsftpd's anonymous user, removed at exit.
+ftp_serve() {
+	local ns=$1 root
+	root=$(mktemp -d)
+	chmod 755 "$root"
+	cp "$2" "$root/file"
+	chmod 644 "$root/file"
+	defer "rm -rf $root"
+	ftp_server "$ns" "$root" "${3:-}"
+}
+
 # FTP_V6=YES FTP_V4=NO: vsftpd on IPv6 (and, as Debian builds it, IPv4 too).
 ftp_server() {
 	local ns=$1 root=$2 conf=$2.vsftpd.conf
