@@ -6,9 +6,11 @@
  * under the lock of the caller's network namespace alone.
  */
 
+#include <linux/in.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <uapi/linux/vs.h>
 
@@ -47,6 +49,7 @@ static const struct nla_policy dest_policy[VS_DEST_A_MAX + 1] = {
 	[VS_DEST_A_TUN_TYPE]	= NLA_POLICY_MAX(NLA_U8, VS_TUN_MAX),
 	[VS_DEST_A_TUN_PORT]	= { .type = NLA_BE16 },
 	[VS_DEST_A_TUN_FLAGS]	= NLA_POLICY_MASK(NLA_U16, __VS_TUN_F_ALL),
+	[VS_DEST_A_TUN_SRC]	= NLA_POLICY_EXACT_LEN(sizeof(union vs_addr)),
 };
 
 static const struct nla_policy service_policy[VS_SVC_A_MAX + 1] = {
@@ -125,7 +128,8 @@ static int only_attrs(struct nlattr **tb, int max, unsigned long allowed,
 #define DEST_ATTRS (DEST_KEY_ATTRS | BIT(VS_DEST_A_FWD) | \
 		    BIT(VS_DEST_A_WEIGHT) | BIT(VS_DEST_A_U_THRESH) | \
 		    BIT(VS_DEST_A_L_THRESH) | BIT(VS_DEST_A_TUN_TYPE) | \
-		    BIT(VS_DEST_A_TUN_PORT) | BIT(VS_DEST_A_TUN_FLAGS))
+		    BIT(VS_DEST_A_TUN_PORT) | BIT(VS_DEST_A_TUN_FLAGS) | \
+		    BIT(VS_DEST_A_TUN_SRC))
 
 /* A family attribute: AF_INET (also when absent) or AF_INET6. */
 static int parse_af(const struct nlattr *attr, u8 *af,
@@ -148,6 +152,23 @@ static int check_addr(const struct nlattr *attr, u8 af, union vs_addr *addr,
 	if (af == AF_INET && (addr->ip6[1] || addr->ip6[2] || addr->ip6[3])) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "IPv4 address with non-zero bytes after the first 4");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* An outer source: of the server's family, unicast (or all zeros: none). */
+static int check_tun_src(const struct nlattr *attr, u8 af, union vs_addr *addr,
+			 struct netlink_ext_ack *extack)
+{
+	int ret = check_addr(attr, af, addr, extack);
+
+	if (ret)
+		return ret;
+	if (af == AF_INET ? ipv4_is_multicast(addr->ip) || ipv4_is_lbcast(addr->ip)
+			  : ipv6_addr_is_multicast((struct in6_addr *)addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a tunnel source must be a unicast address");
 		return -EINVAL;
 	}
 	return 0;
@@ -267,6 +288,12 @@ static int parse_dest(const struct nlattr *attr, u8 af, unsigned long allowed,
 	if (tb[VS_DEST_A_TUN_FLAGS]) {
 		c->tun.flags = nla_get_u16(tb[VS_DEST_A_TUN_FLAGS]);
 		c->has_tun_flags = true;
+	}
+	if (tb[VS_DEST_A_TUN_SRC]) {
+		ret = check_tun_src(tb[VS_DEST_A_TUN_SRC], c->af, &c->tun_src, extack);
+		if (ret)
+			return ret;
+		c->has_tun_src = true;
 	}
 	if (tb[VS_DEST_A_PORT]) {
 		c->port = nla_get_be16(tb[VS_DEST_A_PORT]);
@@ -685,6 +712,19 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int put_tun_src(struct sk_buff *skb, const struct vs_dest *dest)
+{
+	const struct vs_tun_src *src;
+	int ret = 0;
+
+	rcu_read_lock();
+	src = rcu_dereference(dest->tun_src);
+	if (src)
+		ret = nla_put(skb, VS_DEST_A_TUN_SRC, sizeof(src->addr), &src->addr);
+	rcu_read_unlock();
+	return ret;
+}
+
 static int put_tun(struct sk_buff *skb, const struct vs_dest *dest)
 {
 	union vs_tun t = { .word = READ_ONCE(dest->tun.word) };
@@ -692,9 +732,10 @@ static int put_tun(struct sk_buff *skb, const struct vs_dest *dest)
 	if (READ_ONCE(dest->fwd) != VS_FWD_TUNNEL)
 		return 0;
 	if (nla_put_u8(skb, VS_DEST_A_TUN_TYPE, t.type) ||
-	    nla_put_u16(skb, VS_DEST_A_TUN_FLAGS, t.flags))
+	    nla_put_u16(skb, VS_DEST_A_TUN_FLAGS, t.flags) ||
+	    (t.port && nla_put_be16(skb, VS_DEST_A_TUN_PORT, t.port)))
 		return -EMSGSIZE;
-	return t.port ? nla_put_be16(skb, VS_DEST_A_TUN_PORT, t.port) : 0;
+	return put_tun_src(skb, dest);
 }
 
 static int put_dest(struct sk_buff *skb, const struct vs_dest *dest)

@@ -125,6 +125,7 @@ static void dest_free_rcu(struct rcu_head *rcu)
 
 	service_put(dest->svc);
 	vs_route_release(dest);
+	kfree(rcu_dereference_protected(dest->tun_src, true));
 	vs_stats_free(&dest->stats);
 	kfree(dest);
 }
@@ -270,7 +271,8 @@ static int check_tun_conf(const struct vs_dest_conf *c,
 	const union vs_tun *t = &c->tun;
 
 	if (c->fwd != VS_FWD_TUNNEL) {
-		if (!c->has_tun_type && !c->has_tun_port && !c->has_tun_flags)
+		if (!c->has_tun_type && !c->has_tun_port && !c->has_tun_flags &&
+		    !c->has_tun_src)
 			return 0;
 		NL_SET_ERR_MSG_ATTR(extack, c->attr,
 				    "tunnel attributes on a server that is not tunneled");
@@ -352,6 +354,19 @@ struct vs_dest *vs_dest_find(struct vs_net *vn, const struct vs_service *svc,
 	return rhashtable_lookup_fast(&vn->dests, &key, dest_params);
 }
 
+/* The outer source @c asks for, or NULL (none, or not tunneled). */
+static int new_tun_src(const struct vs_dest_conf *c, struct vs_tun_src **src)
+{
+	*src = NULL;
+	if (c->fwd != VS_FWD_TUNNEL || !memchr_inv(&c->tun_src, 0, sizeof(c->tun_src)))
+		return 0;
+	*src = kzalloc(sizeof(**src), GFP_KERNEL_ACCOUNT);
+	if (!*src)
+		return -ENOMEM;
+	(*src)->addr = c->tun_src;
+	return 0;
+}
+
 static void apply_thresholds(struct vs_dest *dest, const struct vs_dest_conf *c)
 {
 	dest->u_thresh = c->u_thresh;
@@ -365,15 +380,20 @@ static void apply_thresholds(struct vs_dest *dest, const struct vs_dest_conf *c)
 static int link_dest(struct vs_net *vn, struct vs_service *svc,
 		     const struct vs_dest_conf *c)
 {
+	struct vs_tun_src *src;
 	struct vs_dest *dest;
 	int ret;
 
 	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 	if (!dest)
 		return -ENOMEM;
-	ret = vs_stats_init(&dest->stats);
+	ret = new_tun_src(c, &src);
 	if (ret)
 		goto err_free;
+	RCU_INIT_POINTER(dest->tun_src, src);
+	ret = vs_stats_init(&dest->stats);
+	if (ret)
+		goto err_src;
 	dest_key(&dest->key, svc, c->af, &c->addr, c->port);
 	dest->svc = svc;
 	dest->af = c->af;
@@ -393,6 +413,8 @@ static int link_dest(struct vs_net *vn, struct vs_service *svc,
 
 err_stats:
 	vs_stats_free(&dest->stats);
+err_src:
+	kfree(src);
 err_free:
 	kfree(dest);
 	return ret;
@@ -652,6 +674,7 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 		 struct netlink_ext_ack *extack)
 {
 	struct vs_dest_conf c = *conf;
+	struct vs_tun_src *src, *old;
 	int ret;
 
 	c.port = dest->key.port;
@@ -666,6 +689,9 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 			c.tun.port = dest->tun.port;
 		if (!c.has_tun_flags)
 			c.tun.flags = dest->tun.flags;
+		old = rcu_dereference_protected(dest->tun_src, lockdep_is_held(&vn->lock));
+		if (!c.has_tun_src && old)
+			c.tun_src = old->addr;
 	}
 	if (!c.has_weight)
 		c.weight = dest->weight;
@@ -675,8 +701,14 @@ int vs_dest_edit(struct vs_net *vn, struct vs_service *svc,
 		c.l_thresh = dest->l_thresh;
 	c.has_fwd = c.has_weight = true;
 	ret = check_dest_conf(&svc->key, &c, extack);
+	if (!ret)
+		ret = new_tun_src(&c, &src);
 	if (ret)
 		return ret;
+	/* The data path sees the change by comparing with its route's. */
+	old = rcu_replace_pointer(dest->tun_src, src, lockdep_is_held(&vn->lock));
+	if (old)
+		kfree_rcu(old, rcu);
 	WRITE_ONCE(dest->fwd, c.fwd);
 	WRITE_ONCE(dest->tun.word, c.fwd == VS_FWD_TUNNEL ? c.tun.word : 0);
 	WRITE_ONCE(dest->weight, c.weight);

@@ -50,6 +50,12 @@ union vs_tun {
 	u32 word;
 };
 
+/* A tunneled server's outer source address, when one was given. */
+struct vs_tun_src {
+	union vs_addr addr;
+	struct rcu_head rcu;
+};
+
 /*
  * A real server. Connections hold references, so a deleted server lives on
  * (VS_DEST_F_DEAD, unlinked) until its last connection is gone; it holds a
@@ -63,6 +69,7 @@ struct vs_dest {
 	u8 af;
 	u8 fwd;				/* VS_FWD_* */
 	union vs_tun tun;		/* VS_FWD_TUNNEL's */
+	struct vs_tun_src __rcu *tun_src; /* VS_FWD_TUNNEL's, or NULL */
 	u32 weight;			/* READ_ONCE: schedulers read it */
 	u32 sched_weight;		/* sched.c: the weight last seen */
 	unsigned long ramp_start;	/* sched.c: slow start (jiffies) or 0 */
@@ -115,8 +122,9 @@ struct vs_dest_conf {
 	u32 u_thresh;
 	u32 l_thresh;
 	union vs_tun tun;
+	union vs_addr tun_src;		/* all zeros: none */
 	bool has_port, has_fwd, has_weight, has_u_thresh, has_l_thresh;
-	bool has_tun_type, has_tun_port, has_tun_flags;
+	bool has_tun_type, has_tun_port, has_tun_flags, has_tun_src;
 };
 
 int vs_service_net_init(struct vs_net *vn);

@@ -34,6 +34,7 @@ struct vs_route {
 	u32 cookie;		/* IPv6's dst_check wants it */
 	int ifindex;		/* the device it leaves by, as looked up */
 	bool local;
+	bool src_given;		/* saddr is the server's tun_src */
 	union vs_addr saddr;	/* ours toward the server: tunnels' source */
 	struct rcu_head rcu;
 };
@@ -81,18 +82,28 @@ void vs_route_drop(struct vs_dest *dest, int ifindex)
  */
 static struct dst_entry *route_lookup6(struct net *net,
 				       const struct vs_dest *dest,
+				       const struct vs_tun_src *src,
 				       struct vs_route *r)
 {
 	struct flowi6 fl6 = { .flowi6_flags = FLOWI_FLAG_KNOWN_NH };
+	struct in6_addr *saddr = (struct in6_addr *)&r->saddr;
 	struct dst_entry *dst;
 
 	memcpy(&fl6.daddr, &dest->key.addr, sizeof(fl6.daddr));
+	if (src)
+		memcpy(&fl6.saddr, &src->addr, sizeof(fl6.saddr));
 	dst = ip6_route_output(net, NULL, &fl6);
 	if (dst->error)
 		goto fail;
-	if (ipv6_dev_get_saddr(net, ip6_dst_idev(dst)->dev, &fl6.daddr, 0,
-			       (struct in6_addr *)&r->saddr))
+	/* Unlike IPv4's lookup, IPv6's does not insist the source is ours. */
+	if (src) {
+		*saddr = fl6.saddr;
+		if (!ipv6_chk_addr(net, saddr, NULL, 0))
+			goto fail;
+	} else if (ipv6_dev_get_saddr(net, ip6_dst_idev(dst)->dev, &fl6.daddr,
+				      0, saddr)) {
 		goto fail;
+	}
 	r->cookie = rt6_get_cookie((struct rt6_info *)dst);
 	r->local = ((struct rt6_info *)dst)->rt6i_flags & RTF_LOCAL;
 	return dst;
@@ -102,16 +113,23 @@ fail:
 	return NULL;
 }
 
+/*
+ * @src, a tunnel's outer source, if the admin gave one: the lookup fails
+ * while it is not one of our addresses.
+ */
 static struct dst_entry *route_lookup(struct net *net,
 				      const struct vs_dest *dest,
+				      const struct vs_tun_src *src,
 				      struct vs_route *r)
 {
 	struct flowi4 fl4 = { .flowi4_flags = FLOWI_FLAG_KNOWN_NH };
 	struct rtable *rt;
 
+	r->src_given = !!src;
 	if (dest->af == AF_INET6)
-		return route_lookup6(net, dest, r);
+		return route_lookup6(net, dest, src, r);
 	fl4.daddr = dest->key.addr.ip;
+	fl4.saddr = src ? src->addr.ip : 0;
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return NULL;
@@ -120,28 +138,38 @@ static struct dst_entry *route_lookup(struct net *net,
 	return &rt->dst;
 }
 
+/* Was @r looked up from the outer source @src (NULL: none given)? */
+static bool same_src(const struct vs_route *r, const struct vs_tun_src *src)
+{
+	if (!src)
+		return !r->src_given;
+	return r->src_given && !memcmp(&r->saddr, &src->addr, sizeof(r->saddr));
+}
+
 /*
- * The route to a real server, looked up once and kept until it is stale.
- * A deleted server still forwarding its connections keeps none: nothing
- * would find it to drop it when a device goes. Its route is looked up
- * into @once instead, the caller owning the reference.
+ * The route to a real server, looked up once and kept until it is stale or
+ * was looked up for another tunnel source (@src, NULL: none). A deleted
+ * server still forwarding its connections keeps none: nothing would find
+ * it to drop it when a device goes. Its route is looked up into @once
+ * instead, the caller owning the reference.
  */
 static struct vs_route *route_get(struct net *net, struct vs_dest *dest,
+				  const struct vs_tun_src *src,
 				  struct vs_route *once)
 {
 	struct vs_route *r = rcu_dereference(dest->route), *old;
 
-	if (r && dst_check(r->dst, r->cookie))
+	if (r && dst_check(r->dst, r->cookie) && same_src(r, src))
 		return r;
 	if (test_bit(VS_DEST_F_DEAD, &dest->flags)) {
 		memset(once, 0, sizeof(*once));
-		once->dst = route_lookup(net, dest, once);
+		once->dst = route_lookup(net, dest, src, once);
 		return once->dst ? once : NULL;
 	}
 	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
 	if (!r)
 		return NULL;
-	r->dst = route_lookup(net, dest, r);
+	r->dst = route_lookup(net, dest, src, r);
 	if (!r->dst) {
 		kfree(r);
 		return NULL;
@@ -328,7 +356,8 @@ unsigned int vs_xmit(struct vs_net *vn, struct sk_buff *skb,
 	struct vs_route *r, once;
 	unsigned int mtu;
 
-	r = route_get(vn->net, dest, &once);
+	r = route_get(vn->net, dest, tunnel ? rcu_dereference(dest->tun_src) : NULL,
+		      &once);
 	if (!r) {
 		send_host_unreachable(skb, af);
 		goto drop;

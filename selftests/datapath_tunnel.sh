@@ -172,4 +172,50 @@ c curl -s --max-time 5 --local-port 41002 http://$VIP/ > /dev/null
 wait $cap
 check_eq "GUE: two client flows, two outer source ports" 2 \
 	"$(awk '{ split($3, a, "."); print a[5] }' "$tmp/gue" | sort -u | wc -l)"
+d vsadm -C
+
+# --tun-src: the outer source address the admin chose, in both families.
+# outer_src FAM URL: the outer source of the packets rs1 gets while curl
+# fetches URL ("" if it got none), curl's answer after a space.
+outer_src() {
+	local filter="ip proto 4" pos=3 out
+	[ "$1" = 6 ] && filter="ip6 and ip6[6] = 41"
+	in_ns "$(rs_ns 1)" timeout 10 tcpdump -c 1 -n -i eth0 "$filter" \
+		> "$tmp/src" 2> "$tmp/src.err" &
+	cap=$!
+	busywait 5000 grep -q "listening on" "$tmp/src.err"
+	out=$(c curl -s -g --max-time 3 "$2")
+	wait $cap
+	echo "$(awk -v p=$pos '{ print $p; exit }' "$tmp/src") $out"
+}
+d ip addr add 192.168.26.19/24 dev eth0
+d ip addr add 2001:db8:26::19/64 dev eth0 nodad
+d vsadm -A -t $VIP:80 -s rr
+d vsadm -a -t $VIP:80 -r 192.168.26.1 -i --tun-src 192.168.26.19
+check_eq "--tun-src: rs1 gets IPIP from 192.168.26.19, and answers" \
+	"192.168.26.19 rs1" "$(outer_src 4 http://$VIP/)"
+check "--tun-src: -L --tun-info shows it" \
+	grep -qE "^  -> 192\.168\.26\.1:80 +Tunnel +ipip@192\.168\.26\.19 " \
+	<<< "$(d vsadm -L -n --tun-info)"
+check "--tun-src: -S writes it" grep -qx -- \
+	"-a -t $VIP:80 -r 192.168.26.1:80 -i -w 1 --tun-type ipip --tun-src 192.168.26.19" \
+	<<< "$(d vsadm -S -n)"
+d vsadm -e -t $VIP:80 -r 192.168.26.1 -i -w 2
+check "--tun-src: an edit without it keeps it" grep -q "ipip@192.168.26.19" \
+	<<< "$(d vsadm -L -n --tun-info)"
+d vsadm -e -t $VIP:80 -r 192.168.26.1 -i --tun-src 0.0.0.0
+check_eq "--tun-src 0.0.0.0 removes it: the route's source again" \
+	"192.168.26.9 rs1" "$(outer_src 4 http://$VIP/)"
+d vsadm -e -t $VIP:80 -r 192.168.26.1 -i --tun-src 192.168.26.77
+check_eq "--tun-src not ours: taken, and the packets are dropped" \
+	" " "$(outer_src 4 http://$VIP/)"
+d vsadm -e -t $VIP:80 -r 192.168.26.1 -i --tun-src 192.168.26.19
+check_eq "--tun-src ours again: forwarded from it" \
+	"192.168.26.19 rs1" "$(outer_src 4 http://$VIP/)"
+d vsadm -C
+d vsadm -A -t "[$VIP6]:80" -s rr
+d vsadm -a -t "[$VIP6]:80" -r "[2001:db8:26::1]" -i --tun-src 2001:db8:26::19
+check_eq "--tun-src: rs1 gets IPv6-in-IPv6 from 2001:db8:26::19, and answers" \
+	"2001:db8:26::19 rs1" "$(outer_src 6 "http://[$VIP6]/")"
+d vsadm -C
 finish

@@ -62,6 +62,13 @@ refused "a tunnel type on a NAT server" 2 "option '--tun-type' needs tunneling (
 	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -m --tun-type gue
 refused "GUE without a port" 2 "tunnel type gue needs a port (--tun-port)" \
 	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i --tun-type gue
+refused "a tunnel source on a DR server" 2 "option '--tun-src' needs tunneling (-i)" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -g --tun-src 192.168.0.1
+refused "an IPv6 tunnel source for an IPv4 server" 2 \
+	"tunnel source '2001:db8::9' is IPv6 but real server '192.168.0.123' is IPv4" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i --tun-src 2001:db8::9
+refused "a bad tunnel source" 2 "bad address '192.168.0.300'" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i --tun-src 192.168.0.300
 refused "IPv6 server behind an IPv4 service" 2 \
 	"real server '[2001:db8::2]:80' is IPv6 but the service is IPv4 (only tunneling, -i, mixes them)" \
 	vsadm -a -t 192.168.0.30:80 -r '[2001:db8::2]:80' -m
@@ -100,6 +107,9 @@ refused "-L of a missing service" 1 "no such service FWM 99" \
 refused "server exists" 1 \
 	"server 192.168.0.121:80 already exists in service TCP 192.168.0.30:80" \
 	vsadm -a -t 192.168.0.30:80 -r 192.168.0.121:80
+refused "a multicast tunnel source" 1 \
+	"cannot add server 192.168.0.123:80 to service TCP 192.168.0.30:80: a tunnel source must be a unicast address" \
+	vsadm -a -t 192.168.0.30:80 -r 192.168.0.123 -i --tun-src 224.0.0.5
 refused "-e of a missing server" 1 \
 	"no such server 192.168.0.199:80 in service TCP 192.168.0.30:80" \
 	vsadm -e -t 192.168.0.30:80 -r 192.168.0.199:80

@@ -50,6 +50,8 @@ enum {
 	VS_HAS_L_THRESH	= 1U << 7,
 	/* tun_type, tun_port and tun_flags, all three (VS_FWD_TUNNEL) */
 	VS_HAS_TUNNEL	= 1U << 8,
+	/* tun_src (all zeros: none; replies only when there is one) */
+	VS_HAS_TUN_SRC	= 1U << 9,
 };
 
 struct vs_real {
@@ -61,6 +63,7 @@ struct vs_real {
 	uint8_t tun_type;		/* VS_TUN_*, for VS_FWD_TUNNEL */
 	uint16_t tun_port;		/* GUE's UDP port, 0 for the others */
 	uint16_t tun_flags;		/* VS_TUN_F_* */
+	union vs_addr tun_src;		/* outer source, of family af */
 	uint32_t weight;
 	uint32_t u_thresh, l_thresh;
 	uint32_t active_conns, inact_conns, persist_conns;	/* replies */

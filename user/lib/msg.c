@@ -106,6 +106,8 @@ static int put_dest_attrs(struct nl_msg *msg, const struct vs_virtual *s,
 		ret = nla_put_u8(msg, VS_DEST_A_FWD, d->fwd);
 	if (!ret && (d->set & VS_HAS_WEIGHT))
 		ret = nla_put_u32(msg, VS_DEST_A_WEIGHT, d->weight);
+	if (!ret && (d->set & VS_HAS_TUN_SRC))
+		ret = nla_put(msg, VS_DEST_A_TUN_SRC, sizeof(d->tun_src), &d->tun_src);
 	if (!ret && (d->set & VS_HAS_U_THRESH))
 		ret = nla_put_u32(msg, VS_DEST_A_U_THRESH, d->u_thresh);
 	if (!ret && (d->set & VS_HAS_L_THRESH))
@@ -398,6 +400,7 @@ static struct nla_policy dest_policy[VS_DEST_A_MAX + 1] = {
 	[VS_DEST_A_TUN_TYPE] = { .type = NLA_U8 },
 	[VS_DEST_A_TUN_PORT] = { .type = NLA_U16 },
 	[VS_DEST_A_TUN_FLAGS] = { .type = NLA_U16 },
+	[VS_DEST_A_TUN_SRC] = { .minlen = sizeof(union vs_addr) },
 };
 
 /* The kernel sends the encapsulation of a tunneled server only. */
@@ -411,6 +414,10 @@ static void get_tunnel(struct nlattr **tb, struct vs_real *d)
 	if (tb[VS_DEST_A_TUN_FLAGS])
 		d->tun_flags = nla_get_u16(tb[VS_DEST_A_TUN_FLAGS]);
 	d->set |= VS_HAS_TUNNEL;
+	if (tb[VS_DEST_A_TUN_SRC]) {
+		memcpy(&d->tun_src, nla_data(tb[VS_DEST_A_TUN_SRC]), sizeof(d->tun_src));
+		d->set |= VS_HAS_TUN_SRC;
+	}
 }
 
 /* Without VS_DEST_A_AF, af stays 0: the service's, which libvs.c fills in. */

@@ -25,7 +25,7 @@ enum group {
 	G_WEIGHT, G_UTHRESH, G_LTHRESH, G_NUMERIC, G_CONN, G_TIMEOUT,
 	G_STATS, G_RATE, G_THRESH, G_PCONN, G_TUN_INFO, G_EXACT, G_SORT,
 	G_JSON, G_SCHED_FLAGS, G_IPV6, G_TUN_TYPE, G_TUN_PORT, G_TUN_CSUM,
-	G_NONE, G_MAX
+	G_TUN_SRC, G_NONE, G_MAX
 };
 
 #define GB(g) (1UL << (g))
@@ -33,7 +33,7 @@ enum group {
 #define G_DISPLAY (GB(G_CONN) | GB(G_TIMEOUT) | GB(G_STATS) | GB(G_RATE) | \
 		   GB(G_THRESH) | GB(G_PCONN) | GB(G_TUN_INFO))
 /* A tunneled server's encapsulation (-i). */
-#define G_TUN (GB(G_TUN_TYPE) | GB(G_TUN_PORT) | GB(G_TUN_CSUM))
+#define G_TUN (GB(G_TUN_TYPE) | GB(G_TUN_PORT) | GB(G_TUN_CSUM) | GB(G_TUN_SRC))
 
 struct opt {
 	const char *sname;	/* "-A" or NULL */
@@ -84,6 +84,7 @@ static const struct opt opts[] = {
 	{ NULL, "--tun-nocsum", ARG_NONE, G_TUN_CSUM, ID_NOCSUM, NULL },
 	{ NULL, "--tun-csum", ARG_NONE, G_TUN_CSUM, ID_CSUM, NULL },
 	{ NULL, "--tun-remcsum", ARG_NONE, G_TUN_CSUM, ID_REMCSUM, NULL },
+	{ NULL, "--tun-src", ARG_REQ, G_TUN_SRC, 0, NULL },
 	{ "-w", "--weight", ARG_REQ, G_WEIGHT, 0, NULL },
 	{ "-x", "--u-threshold", ARG_REQ, G_UTHRESH, 0, NULL },
 	{ "-y", "--l-threshold", ARG_REQ, G_LTHRESH, 0, NULL },
@@ -594,6 +595,32 @@ static int parse_tun_port(struct ctx *c, const char *s, uint16_t *port)
 	return 0;
 }
 
+static const char *af_name(uint16_t af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * --tun-src (ours; ipvsadm has none): the outer source address, of the
+ * server's family; 0.0.0.0 or :: removes it (-e).
+ */
+static int parse_tun_src(struct ctx *c, const struct words *w,
+			 struct vs_real *d)
+{
+	const char *s = w->arg[G_TUN_SRC];
+	uint16_t af;
+	int ret;
+
+	ret = vs_parse_host_af(s, d->af, &af, &d->tun_src);
+	if (ret)
+		return host_error(c, ret, s);
+	if (af != d->af)
+		return fail(c, "tunnel source '%s' is %s but real server '%s' is %s",
+			    s, af_name(af), w->arg[G_SERVER], af_name(d->af));
+	d->set |= VS_HAS_TUN_SRC;
+	return 0;
+}
+
 static int tun_refuses(struct ctx *c, const struct words *w, enum group g,
 		       uint8_t type)
 {
@@ -612,7 +639,7 @@ static int parse_tunnel(struct ctx *c, const struct words *w,
 			struct vs_real *d)
 {
 	static const enum group tun_groups[] = {
-		G_TUN_TYPE, G_TUN_PORT, G_TUN_CSUM,
+		G_TUN_TYPE, G_TUN_PORT, G_TUN_CSUM, G_TUN_SRC,
 	};
 	const struct opt *csum = w->given[G_TUN_CSUM];
 	size_t i;
@@ -647,7 +674,7 @@ static int parse_tunnel(struct ctx *c, const struct words *w,
 		d->tun_flags = csum->id == ID_CSUM ? VS_TUN_F_CSUM :
 			       csum->id == ID_REMCSUM ? VS_TUN_F_REMCSUM : 0;
 	d->set |= VS_HAS_TUNNEL;
-	return 0;
+	return w->given[G_TUN_SRC] ? parse_tun_src(c, w, d) : 0;
 }
 
 static uint8_t fwd_of(const struct words *w)
@@ -687,11 +714,6 @@ static int dest_params(struct ctx *c, const struct words *w, struct vs_real *d)
 			    d->l_thresh, d->u_thresh);
 	d->set = VS_HAS_FWD | VS_HAS_WEIGHT | VS_HAS_U_THRESH | VS_HAS_L_THRESH;
 	return 0;
-}
-
-static const char *af_name(uint16_t af)
-{
-	return af == AF_INET6 ? "IPv6" : "IPv4";
 }
 
 /*
@@ -902,6 +924,7 @@ void vsadm_usage(FILE *f)
 "                                 [-x upper-threshold] [-y lower-threshold]\n"
 "                                 [--tun-type type] [--tun-port port]\n"
 "                                 [--tun-nocsum|--tun-csum|--tun-remcsum]\n"
+"                                 [--tun-src address]\n"
 "  vsadm -d virtual-service -r server-address\n"
 "  vsadm -L|l [virtual-service] [options]\n"
 "  vsadm -Z [virtual-service]\n"
@@ -952,6 +975,7 @@ void vsadm_usage(FILE *f)
 "  --tun-csum                          tunnel encapsulation with checksum\n"
 "  --tun-remcsum                       tunnel encapsulation with remote\n"
 "                                      checksum (gue only)\n"
+"  --tun-src       address             tunnel's outer source address\n"
 "  --weight       -w weight            capacity of real server (default 1)\n"
 "  --u-threshold  -x uthreshold        upper threshold of connections\n"
 "  --l-threshold  -y lthreshold        lower threshold of connections\n"

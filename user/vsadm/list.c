@@ -325,17 +325,24 @@ static void tun_info(char *buf, size_t len, const struct vs_real *d)
 {
 	static const char *const flags[] = { "-c", "+c", "r+c" };
 	const char *name = tun_name(d->tun_type);
+	char src[INET6_ADDRSTRLEN];
+	int n;
 
 	if (d->fwd != VS_FWD_TUNNEL || !name)
-		snprintf(buf, len, "n/a");
+		n = snprintf(buf, len, "n/a");
 	else if (d->tun_type == VS_TUN_GUE)
-		snprintf(buf, len, "%s:%u:%s", name, d->tun_port,
-			 flags[csum_index(d->tun_flags)]);
+		n = snprintf(buf, len, "%s:%u:%s", name, d->tun_port,
+			     flags[csum_index(d->tun_flags)]);
 	else if (d->tun_type == VS_TUN_GRE)
-		snprintf(buf, len, "%s:%s", name,
-			 flags[csum_index(d->tun_flags)]);
+		n = snprintf(buf, len, "%s:%s", name,
+			     flags[csum_index(d->tun_flags)]);
 	else
-		snprintf(buf, len, "%s", name);
+		n = snprintf(buf, len, "%s", name);
+	/* ours: the outer source, which ipvsadm has not */
+	if (name && (d->set & VS_HAS_TUN_SRC) && n > 0 && (size_t)n < len) {
+		vs_addr_str_af(d->af, &d->tun_src, src, sizeof(src));
+		snprintf(buf + n, len - n, "@%s", src);
+	}
 }
 
 /*
@@ -356,6 +363,12 @@ static void print_tunnel_rule(FILE *f, const struct vs_real *d)
 		fprintf(f, " --tun-port %u", d->tun_port);
 	if (d->tun_type != VS_TUN_IPIP)
 		fprintf(f, " %s", opts[csum_index(d->tun_flags)]);
+	if (d->set & VS_HAS_TUN_SRC) {
+		char src[INET6_ADDRSTRLEN];
+
+		vs_addr_str_af(d->af, &d->tun_src, src, sizeof(src));
+		fprintf(f, " --tun-src %s", src);
+	}
 }
 
 /*
@@ -498,7 +511,7 @@ static void print_svc_line(FILE *f, const struct vs_virtual *s,
 static void print_dest(FILE *f, const struct vs_virtual *s,
 		       const struct vs_real *d, unsigned int fmt)
 {
-	char name[VS_HOSTPORT_MAX], info[16];
+	char name[VS_HOSTPORT_MAX], info[16 + INET6_ADDRSTRLEN];
 
 	dest_label(name, sizeof(name), s, d, fmt);
 	if (fmt & FMT_STATS)
@@ -621,9 +634,19 @@ static void json_tunnel(FILE *f, const struct vs_real *d)
 	else
 		fputs(", \"port\": null", f);
 	if (d->tun_type == VS_TUN_IPIP)
-		fputs(", \"csum\": null}", f);
+		fputs(", \"csum\": null", f);
 	else
-		fprintf(f, ", \"csum\": \"%s\"}", csum[csum_index(d->tun_flags)]);
+		fprintf(f, ", \"csum\": \"%s\"", csum[csum_index(d->tun_flags)]);
+	fputs(", \"src\": ", f);
+	if (d->set & VS_HAS_TUN_SRC) {
+		char src[INET6_ADDRSTRLEN];
+
+		vs_addr_str_af(d->af, &d->tun_src, src, sizeof(src));
+		json_str(f, src);
+	} else {
+		fputs("null", f);
+	}
+	fputc('}', f);
 }
 
 static void json_dest(FILE *f, const struct vs_virtual *s,

@@ -91,16 +91,23 @@
  * VS_CMD_NEW_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT, FWD
  *   (default VS_FWD_DR), WEIGHT (0..VS_WEIGHT_MAX, default 1), U_THRESH,
  *   L_THRESH (connections; 0 = no threshold; L_THRESH must not exceed a
- *   non-zero U_THRESH: ERANGE), AF, TUN_TYPE, TUN_PORT, TUN_FLAGS }. A
+ *   non-zero U_THRESH: ERANGE), AF, TUN_TYPE, TUN_PORT, TUN_FLAGS,
+ *   TUN_SRC }. A
  *   direct-routing or tunneled server keeps the service's port (its PORT
  *   must equal the service port or be absent). AF (default: the
  *   service's) may differ from the service's family only for VS_FWD_TUNNEL
  *   (IPv4 in IPv6 and IPv6 in IPv4). The tunnel attributes need
  *   VS_FWD_TUNNEL: TUN_TYPE (default VS_TUN_IPIP), TUN_PORT (GUE's UDP
  *   port, needed by and only for GUE), TUN_FLAGS (VS_TUN_F_*: CSUM for
- *   GUE and GRE, REMCSUM for GUE; none means no checksum).
+ *   GUE and GRE, REMCSUM for GUE; none means no checksum), TUN_SRC (the
+ *   outer source address, of the server's family; all zeros or absent:
+ *   the route's source; not multicast: EINVAL). A TUN_SRC that is not
+ *   one of the netns's addresses is taken, and the server's packets are
+ *   dropped as unroutable until it is one.
  *   ESRCH if no such service, EEXIST if the server exists.
- * VS_CMD_SET_DEST: the same; only the attributes given change. Weight 0
+ * VS_CMD_SET_DEST: the same; only the attributes given change (a TUN_SRC
+ *   of all zeros removes the source; a server no longer tunneled loses
+ *   its tunnel attributes). Weight 0
  *   quiesces the server: no new connections, existing ones continue. ENOENT
  *   if no such server.
  * VS_CMD_DEL_DEST: VS_A_SERVICE { key }, VS_A_DEST { ADDR, PORT, AF }. ENOENT
@@ -109,8 +116,8 @@
  * VS_CMD_GET_DEST: dump only, VS_A_SERVICE { key } required: one message
  *   per real server, VS_A_DEST { ADDR, PORT, FWD, WEIGHT, U_THRESH,
  *   L_THRESH, ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS, STATS, AF, and
- *   for VS_FWD_TUNNEL TUN_TYPE, TUN_PORT, TUN_FLAGS }, in the order they
- *   were added.
+ *   for VS_FWD_TUNNEL TUN_TYPE, TUN_PORT, TUN_FLAGS and TUN_SRC if set },
+ *   in the order they were added.
  *
  * VS_CMD_FLUSH: no attributes. Deletes every service of the netns.
  * VS_CMD_ZERO: optional VS_A_SERVICE { key }: zero the counters of that
@@ -336,6 +343,7 @@ enum vs_dest_attr {
 	VS_DEST_A_TUN_TYPE,	/* NLA_U8: VS_TUN_* */
 	VS_DEST_A_TUN_PORT,	/* NLA_BE16: GUE's UDP destination port */
 	VS_DEST_A_TUN_FLAGS,	/* NLA_U16: VS_TUN_F_* */
+	VS_DEST_A_TUN_SRC,	/* NLA_BINARY, sizeof(union vs_addr): outer source */
 	__VS_DEST_A_LAST
 };
 #define VS_DEST_A_MAX (__VS_DEST_A_LAST - 1)
