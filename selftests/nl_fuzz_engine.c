@@ -654,6 +654,12 @@ static void tun_attrs(int nest)
 		add_be16(nest, VS_DEST_A_TUN_PORT, CHOOSE(ports, bad_ports, 0.1));
 	if (chance(0.3))
 		add_u16(nest, VS_DEST_A_TUN_FLAGS, CHOOSE(flags, bad_flags, 0.1));
+	if (chance(0.2)) {	/* ours, none, one not (yet) ours; multicast */
+		uint32_t srcs[] = { ip(1, 9), 0, ip(1, 77) };
+		uint32_t bad_srcs[] = { htonl(0xe0000005), 0xffffffff };
+
+		add_addr(nest, VS_DEST_A_TUN_SRC, CHOOSE(srcs, bad_srcs, 0.2), chance(0.05));
+	}
 }
 
 static void dest_attrs(int nest, const struct key *key, struct dest d, bool full)
