@@ -5,7 +5,8 @@
 # headless chromium, driven by playwright-core (selftests/web, installed by
 # scripts/setup), logs in, adds a virtual server and a real server through
 # the panel's forms, has a bad value refused with the parser's message,
-# and sees the new server in CONTROL/MONITORING. The screenshot is kept as
+# and sees the new server in CONTROL/MONITORING; then the same for an
+# IPv6 virtual server (an IPv4 real server refused in it). The screenshot is kept as
 # build/artifacts/panel.png.
 #
 #   chromium ──HTTP──> vsd 127.0.0.1:PORT (web panel) ──> in-memory table
@@ -58,7 +59,9 @@ while IFS= read -r line; do
 done <<< "$out"
 check "the browser's steps all ran" grep -q '^PASS no script error' <<< "$out"
 check "the screenshot is in build/artifacts/panel.png" test -s "$art/panel.png"
-check_eq "what the browser saved is in the file (serial_no 4)" "serial_no = 4" \
+check_eq "what the browser saved is in the file (serial_no 7)" "serial_no = 7" \
 	"$(grep '^serial_no' "$tmp/vsd.conf")"
-check "and vsd runs it" grep -q "^  s1 .*10.2.2.7:443 .*up" <<< "$("$vsd" -s "$tmp/sock" status)"
+status=$("$vsd" -s "$tmp/sock" status)
+check "and vsd runs it" grep -q "^  s1 .*10.2.2.7:443 .*up" <<< "$status"
+check "the IPv6 server too" grep -q "^  s6 .*\[2001:db8::7\]:443 .*up" <<< "$status"
 finish

@@ -107,6 +107,29 @@ async function run(page) {
 		const paths = await page.locator('#plot svg path').count();
 		if (paths < 2) throw new Error(paths + ' lines');
 	});
+	await step('an IPv6 virtual server and its real server through the same forms', async () => {
+		await page.click('#nav a[data-view=virtuals]');
+		await page.click('#v-add');
+		await page.locator('#virtual-form').waitFor({ state: 'visible' });
+		await fill(page, 'virtual-form', { name: 'shop6', port: '443', 'address/addr': '2001:db8::10', scheduler: 'rr' });
+		await expectText(page, '#message', 'serial_no 5');
+		await page.click('nav.sub a[data-sub=scripts]');
+		await fill(page, 'scripts-form', { check_type: 'none' });
+		await expectText(page, '#message', 'serial_no 6');
+		await page.click('nav.sub a[data-sub=servers]');
+		await page.click('#s-add');
+		await fill(page, 'server-form', { name: 's6', address: '10.2.2.8' });
+		await expectText(page, '#message', /IPv4.*IPv6|IPv6.*IPv4/);
+		await fill(page, 'server-form', { name: 's6', address: '2001:db8::7' });
+		await expectText(page, '#message', 'serial_no 7');
+		await expectText(page, '#servers', '2001:db8::7');
+	});
+	await step('the monitoring panel lists them in brackets, checked up', async () => {
+		await page.click('#nav a[data-view=monitor]');
+		await page.click('#refresh');
+		await expectText(page, '#table', 'TCP [2001:db8::10]:443');
+		await expectText(page, '#table tr', /-> \[2001:db8::7\]:443.*up/s);
+	});
 	await step('a screenshot is kept', async () => {
 		await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
 	});

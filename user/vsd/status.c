@@ -386,8 +386,11 @@ static void text_server(const json_t *s, struct strbuf *o)
 {
 	char addr[VS_HOSTPORT_MAX + 8], since[32];
 	const json_t *check = at(s, "check");
+	const char *a = str(s, "address");
 
-	snprintf(addr, sizeof(addr), "%s:%llu", str(s, "address"), count(s, "port"));
+	/* An IPv6 address in brackets, as the table writes it. */
+	snprintf(addr, sizeof(addr), strchr(a, ':') ? "[%s]:%llu" : "%s:%llu", a,
+		 count(s, "port"));
 	time_str(num(s, "since"), since, sizeof(since));
 	sb_printf(o, "  %-12s %-21s %-9s weight %llu/%llu", str(s, "name"), addr,
 		  str(s, "state"), count(s, "weight"),
