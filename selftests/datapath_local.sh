@@ -5,8 +5,9 @@
 # server address that is local is served by local delivery, over NAT (the
 # destination rewritten to the local address and port, the reply's source
 # rewritten back at LOCAL_OUT) and direct routing (delivered to the local
-# socket as it is). Mixed with a remote server in one service. Also the
-# rate estimator: a steady stream of connections shows up in --rate.
+# socket as it is). Mixed with a remote server in one service; over IPv4
+# and IPv6. Also the rate estimator: a steady stream of connections shows
+# up in --rate.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 require_vm
@@ -14,6 +15,8 @@ require_cmd nginx curl
 
 load_vs || die "insmod"
 topo_nat 1 || die "topology"
+topo_v6 nat 1 || die "IPv6 on the topology"
+HTTP_V6=1
 http_server "$dir" "director" 8080 || die "nginx on the director"
 http_server "$rs1" "rs1" 80 || die "nginx on rs1"
 wait_port "$dir" tcp 8080 && wait_port "$rs1" tcp 80 || die "servers"
@@ -31,6 +34,19 @@ d vsadm -A -t $VIP:8080 -s rr
 d vsadm -a -t $VIP:8080 -r $DIRECTOR_PUB -g
 check_eq "DR to the director itself: delivered locally" "director" \
 	"$(in_ns "$client" curl -s --max-time 5 http://$VIP:8080/)"
+
+d vsadm -A -t "[$VIP6]:80" -s rr
+d vsadm -a -t "[$VIP6]:80" -r "[2001:db8:12::9]:8080" -m
+d vsadm -a -t "[$VIP6]:80" -r "[2001:db8:12::1]:80" -m
+got=""
+for i in 1 2 3 4; do got+="$(in_ns "$client" curl -s -g --max-time 5 "http://[$VIP6]/") "; done
+check_eq "IPv6 NAT: the local server and the remote one share the load" \
+	"director rs1 director rs1 " "$got"
+d vsadm -A -t "[$VIP6]:8080" -s rr
+d vsadm -a -t "[$VIP6]:8080" -r "[2001:db8:26::9]" -g
+check_eq "IPv6 DR to the director itself: delivered locally" "director" \
+	"$(in_ns "$client" curl -s -g --max-time 5 "http://[$VIP6]:8080/")"
+d vsadm -D -t "[$VIP6]:80"
 
 # Rates: a steady stream of connections, read while it flows (the
 # estimator ticks every 2 s and averages over a few ticks).

@@ -50,6 +50,8 @@ defer rm -rf "$tmp"
 head -c 65536 /dev/urandom > "$tmp/in"
 c socat -t 5 -T 10 - TCP:$VIP:7 < "$tmp/in" > "$tmp/out"
 check "TCP echo through NAT is byte-identical" cmp -s "$tmp/in" "$tmp/out"
+check_eq "a 1 MB echo over a 1400-byte path to the servers: whole, the client learned 1400" \
+	"same 1400" "$(pmtu_echo nat 1400 $VIP $VIP)"
 
 head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
 udp_ask "$client" $VIP 7 < "$tmp/uin" > "$tmp/uout"

@@ -5,12 +5,27 @@
 # (topo_v6). Source lib.sh and topo.sh first.
 #
 # suite MODE FWD: curl spreads round robin over three servers, TCP and UDP
-# echoes come back byte for byte, the connection table lists the IPv6
-# connections, and a persistent service with -M 64 keeps a client's /64 on
-# one server.
+# echoes come back byte for byte (a 1 MB one over a narrower path to the
+# servers, a 4 kB datagram in fragments, one behind a destination options
+# header), the connection table lists the IPv6 connections, and a
+# persistent service with -M 64 keeps a client's /64 on one server.
 
 d() { in_ns "$dir" "$@"; }
 c() { in_ns "$client" "$@"; }
+
+# udp_dstopts ADDR PORT TEXT: TEXT from the client to ADDR:PORT behind a
+# destination options header (a PadN); prints the answer.
+udp_dstopts() {
+	c python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+# next header (the kernel fills it in), length 0 (8 bytes), PadN of 4
+s.setsockopt(socket.IPPROTO_IPV6, getattr(socket, "IPV6_DSTOPTS", 59),
+             bytes([0, 0, 1, 4, 0, 0, 0, 0]))
+s.settimeout(10)
+s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))
+sys.stdout.buffer.write(s.recv(65536))' "$1" "$2" "$3"
+}
 
 spread() {
 	local out="" i
@@ -54,9 +69,22 @@ suite() {
 	head -c 65536 /dev/urandom > "$tmp/in"
 	c socat -t 5 -T 10 - "TCP6:[$VIP6]:7" < "$tmp/in" > "$tmp/out"
 	check "$mode: TCP echo over IPv6 is byte-identical" cmp -s "$tmp/in" "$tmp/out"
+	check_eq "$mode: a 1 MB echo over a 1400-byte path to the servers: whole, the client learned 1400" \
+		"same 1400" "$(pmtu_echo "$mode" 1400 "$VIP6" "[$VIP6]")"
 	head -c 1000 /dev/urandom | base64 -w0 > "$tmp/uin"
 	udp_ask "$client" "$VIP6" 7 < "$tmp/uin" > "$tmp/uout"
 	check "$mode: UDP echo over IPv6 is byte-identical" cmp -s "$tmp/uin" "$tmp/uout"
+	# The director puts the fragments together (nf_defrag_ipv6) to find
+	# the ports, and sends them on as they came.
+	head -c 3000 /dev/urandom | base64 -w0 > "$tmp/fin"
+	udp_ask "$client" "$VIP6" 7 < "$tmp/fin" > "$tmp/fout"
+	check "$mode: a 4 kB UDP echo in fragments over IPv6 is byte-identical" \
+		cmp -s "$tmp/fin" "$tmp/fout"
+	capture "$tmp/opts" "ip6[6] == 60"
+	check_eq "$mode: a datagram behind a destination options header is echoed" \
+		"opts" "$(udp_dstopts "$VIP6" 7 opts)"
+	wait $capture_pid
+	check "$mode: and it left the client with the header" grep -q "DSTOPT" "$tmp/opts"
 	rm -rf "$tmp"
 	check "$mode: -L -n -c lists IPv6 connections" \
 		grep -qF "[$CLIENT6]" <<< "$(d vsadm -L -n -c)"

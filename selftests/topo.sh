@@ -158,6 +158,38 @@ rs_addr() {
 	if [ "$1" = nat ]; then echo "10.11.12.$2"; else echo "192.168.26.$2"; fi
 }
 
+# pmtu_echo MODE MTU VIP URL-HOST: the director's routes to the servers
+# narrowed to MTU (host routes by the same devices, as a VPN or tunnel
+# link would), then a 1 MB TCP echo from the client to VIP port 7, whose
+# segments only fit once the client has learned the path's MTU from the
+# director's "fragmentation needed" or Packet Too Big. Prints "same" if
+# the echo came back whole, then the MTU the client holds for VIP; the
+# routes go again.
+pmtu_echo() {
+	local mode=$1 mtu=$2 vip=$3 host=$4 i a dev f out proto
+	f=$(mktemp -d)
+	for i in 1 2 3; do
+		a=$(rs_addr "$mode" $i)
+		[[ $vip == *:* ]] && a=$(rs_addr6 "$mode" $i)
+		dev=$(ip -n "$dir" route get "$a" | grep -o 'dev [^ ]*' | cut -d' ' -f2)
+		ip -n "$dir" route add "$a" dev "$dev" mtu "$mtu"
+	done
+	ip -n "$client" route flush cache
+	ip -n "$client" -6 route flush cache
+	head -c 1000000 /dev/urandom > "$f/in"
+	proto=TCP
+	[[ $vip == *:* ]] && proto=TCP6
+	in_ns "$client" socat -t 10 -T 20 - "$proto:$host:7" < "$f/in" > "$f/out"
+	cmp -s "$f/in" "$f/out" && out=same || out=differs
+	echo "$out $(ip -n "$client" route get "$vip" | grep -o 'mtu [0-9]*' | cut -d' ' -f2)"
+	for i in 1 2 3; do
+		a=$(rs_addr "$mode" $i)
+		[[ $vip == *:* ]] && a=$(rs_addr6 "$mode" $i)
+		ip -n "$dir" route del "$a" mtu "$mtu"
+	done
+	rm -rf "$f"
+}
+
 # in_ns NS CMD...: run CMD in namespace NS.
 in_ns() {
 	local ns=$1
