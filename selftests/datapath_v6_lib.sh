@@ -89,6 +89,19 @@ suite() {
 	check "$mode: -L -n -c lists IPv6 connections" \
 		grep -qF "[$CLIENT6]" <<< "$(d vsadm -L -n -c)"
 
+	# Every scheduler over IPv6: three requests, three answers (the
+	# hashing ones hash all 16 bytes: sh keeps the client on one server).
+	local sched got bad=""
+	for sched in rr wrr lc wlc lblc lblcr dh sh sed nq mh fo ovf; do
+		d vsadm -E -t "[$VIP6]:80" -s $sched || { bad+=" $sched:-E"; continue; }
+		got=$(for i in 1 2 3; do c curl -s -g --max-time 5 "http://[$VIP6]/"; echo; done |
+			grep -x "rs[123]")
+		[ "$(wc -l <<< "$got")" = 3 ] || bad+=" $sched:lost"
+		[ $sched = sh ] && [ "$(sort -u <<< "$got" | wc -l)" != 1 ] && bad+=" sh:moved"
+	done
+	check_eq "$mode: every scheduler serves IPv6 (rr wrr lc wlc lblc lblcr dh sh sed nq mh fo ovf)" "" "$bad"
+	d vsadm -E -t "[$VIP6]:80" -s rr
+
 	# Persistence by /64: two client addresses of one /64, one server.
 	c ip addr add 2001:db8:26::101/64 dev eth0 nodad
 	check "$mode: persistent service with -M 64" \

@@ -1297,6 +1297,41 @@ static void test_tun_sort(void)
 	   "same port, created IPv4 then IPv6: IPv4 stays first (cmp 0 keeps left)");
 }
 
+/* A --tun-src in each listing that shows tunnels: -S, --tun-info, JSON. */
+static void test_tun_src(void)
+{
+	struct vs_real d[2];
+	struct vs_virtual v = service(IPPROTO_TCP, "192.168.0.40", 80, 0, "rr", 0, 32);
+	struct vs_table t = { &v, 1 };
+	char *got;
+
+	d[0] = tunnel(dest("10.0.0.5", 80, 0, 1, 0, 0), AF_INET, VS_TUN_IPIP, 0, 0);
+	inet_pton(AF_INET, "10.0.0.99", &d[0].tun_src);
+	d[0].set |= VS_HAS_TUN_SRC;
+	d[1] = tunnel(dest6("2001:db8::20", 80, 0, 1, 0, 0), AF_INET6,
+		      VS_TUN_GUE, 6080, VS_TUN_F_CSUM);
+	inet_pton(AF_INET6, "2001:db8::99", &d[1].tun_src);
+	d[1].set |= VS_HAS_TUN_SRC;
+	v.dests = d;
+	v.n_dests = 2;
+	got = render(NULL, &t, FMT_RULE | FMT_NUMERIC | FMT_NOSORT);
+	is_str(got, "-A -t 192.168.0.40:80 -s rr\n"
+	       "-a -t 192.168.0.40:80 -r 10.0.0.5:80 -i -w 1 --tun-type ipip --tun-src 10.0.0.99\n"
+	       "-a -t 192.168.0.40:80 -r [2001:db8::20]:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum --tun-src 2001:db8::99\n",
+	       "-S: --tun-src after the tunnel options, in the server's family");
+	free(got);
+	got = render(&info, &t, FMT_NUMERIC | FMT_TUN_INFO | FMT_NOSORT);
+	ok(got && strstr(got, "  -> 10.0.0.5:80                  Tunnel  ipip@10.0.0.99 1 ") &&
+	   strstr(got, "  -> [2001:db8::20]:80            Tunnel  gue:6080:+c@2001:db8::99 1 "),
+	   "--tun-info: the source after an @");
+	free(got);
+	got = render(&info, &t, FMT_JSON | FMT_NOSORT);
+	ok(got && strstr(got, "\"csum\": null, \"src\": \"10.0.0.99\"}") &&
+	   strstr(got, "\"csum\": \"csum\", \"src\": \"2001:db8::99\"}"),
+	   "JSON: \"src\" in the tunnel");
+	free(got);
+}
+
 /* JSON: "forward": "tunnel", the server's "af" and its "tunnel". */
 static void test_tun_json(void)
 {
@@ -1309,22 +1344,22 @@ static void test_tun_json(void)
 			      "\"active_conns\": 0, \"inactive_conns\": 0, "
 			      "\"persistent_conns\": 0, \"af\": \"inet\", "
 			      "\"tunnel\": {\"type\": \"gue\", \"port\": 6080, "
-			      "\"csum\": \"csum\"}, \"stats\": {") != NULL,
+			      "\"csum\": \"csum\", \"src\": null}, \"stats\": {") != NULL,
 	   "JSON: a gue server with its port and checksum");
 	ok(got && strstr(got, "{\"address\": \"2001:db8::20\", \"port\": 80, "
 			      "\"forward\": \"tunnel\"") != NULL &&
 	   strstr(got, "\"af\": \"inet6\", \"tunnel\": {\"type\": \"gre\", "
-		       "\"port\": null, \"csum\": \"nocsum\"}") != NULL,
+		       "\"port\": null, \"csum\": \"nocsum\", \"src\": null}") != NULL,
 	   "JSON: an IPv6 gre server of an IPv4 service, without checksum");
 	ok(got && strstr(got, "{\"address\": \"10.0.0.8\", \"port\": 443, "
 			      "\"forward\": \"tunnel\"") != NULL &&
 	   strstr(got, "\"af\": \"inet\", \"tunnel\": {\"type\": \"ipip\", "
-		       "\"port\": null, \"csum\": null}") != NULL,
+		       "\"port\": null, \"csum\": null, \"src\": null}") != NULL,
 	   "JSON: an IPv4 ipip server of an IPv6 service");
 	ok(got && strstr(got, "\"tunnel\": {\"type\": \"gue\", \"port\": 6081, "
-			      "\"csum\": \"remcsum\"}") != NULL &&
+			      "\"csum\": \"remcsum\", \"src\": null}") != NULL &&
 	   strstr(got, "\"tunnel\": {\"type\": \"gre\", \"port\": null, "
-		       "\"csum\": \"csum\"}") != NULL,
+		       "\"csum\": \"csum\", \"src\": null}") != NULL,
 	   "JSON: remcsum and csum");
 	ok(got && strstr(got, "{\"address\": \"10.0.0.7\", \"port\": 8080, "
 			      "\"forward\": \"masq\"") != NULL &&
@@ -1417,6 +1452,7 @@ int main(void)
 	test_tun_save_parses();
 	test_tun_sort();
 	test_tun_json();
+	test_tun_src();
 	test_tun_conns();
 	return tap_done();
 }
