@@ -26,9 +26,11 @@
 #   gre6    IPv6 service, GRE over IPv6 to ip6gre0 (ip6_gre's fallback)
 #   gue6    IPv6 service, GUE over IPv6 (fou -6), summed as IPv6 needs
 # and an ICMP error about a tunneled packet reaches the client, in both
-# families.
+# families. The outer source: vsadm's --tun-src, then vsd's
+# tunnel_source on every server of its virtual and gone with the key.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
+. "$(dirname "$0")/vsd_lib.sh"
 require_vm
 require_cmd socat curl nginx tcpdump
 
@@ -217,5 +219,46 @@ d vsadm -A -t "[$VIP6]:80" -s rr
 d vsadm -a -t "[$VIP6]:80" -r "[2001:db8:26::1]" -i --tun-src 2001:db8:26::19
 check_eq "--tun-src: rs1 gets IPv6-in-IPv6 from 2001:db8:26::19, and answers" \
 	"2001:db8:26::19 rs1" "$(outer_src 6 "http://[$VIP6]/")"
+d vsadm -C
+
+# vsd's tunnel_source: the reconciler sets it on every server of the
+# virtual (rs2 at weight 0 has it too, and leaves the traffic to rs1), and
+# a reload without the key removes it.
+cat > "$VSD_CONF" << EOF
+serial_no = 1
+network = tunnel
+virtual web {
+	address = $VIP
+	port = 80
+	scheduler = rr
+	check_type = none
+	tunnel_source = 192.168.26.19
+	server rs1 {
+		address = 192.168.26.1
+	}
+	server rs2 {
+		address = 192.168.26.2
+		weight = 0
+	}
+}
+EOF
+# tun_srcs_are "N M": N servers of the table tunneled from 192.168.26.19,
+# M without a source.
+tun_srcs_are() {
+	local t
+	t=$(d vsadm -L -n --tun-info) || return 1
+	[ "$(grep -cE " Tunnel +ipip@192\.168\.26\.19 " <<< "$t") $(grep -cE " Tunnel +ipip " <<< "$t")" = "$1" ]
+}
+vsd_start || die "vsd"
+check "vsd tunnel_source: both servers have it" busywait 5000 tun_srcs_are "2 0"
+check_eq "vsd tunnel_source: rs1 gets IPIP from 192.168.26.19, and answers" \
+	"192.168.26.19 rs1" "$(outer_src 4 http://$VIP/)"
+sed -i '/tunnel_source/d; s/^serial_no = 1$/serial_no = 2/' "$VSD_CONF"
+check "vsd reload without tunnel_source" vsd -s "$VSD_SOCK" reload
+check "vsd: the sources are gone from the table" busywait 5000 tun_srcs_are "0 2"
+check_eq "vsd: rs1 gets IPIP from the route's source again" \
+	"192.168.26.9 rs1" "$(outer_src 4 http://$VIP/)"
+check "vsd logged no failure" sh -c "! grep -q failed '$VSD_LOG'" || show_vsd_log
+vsd_stop
 d vsadm -C
 finish

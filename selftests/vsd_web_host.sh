@@ -21,7 +21,7 @@
 # too; a password file not root's is refused; the limit on logins from
 # all addresses says so; a second vsd cannot share the panel's port; a
 # panel added by a reload waits for a restart and says so; TLS marks the
-# cookie Secure.
+# cookie Secure; a tunnel_source reaches the table and leaves it.
 . "$(dirname "$0")/lib.sh"
 require_cmd python3 openssl curl
 
@@ -369,6 +369,36 @@ check_eq "an edit of an old serial is refused: 409" 409 "$(status_of "$out")"
 out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config '{"serial":3,"ops":[{"op":"delete","virtual":"shop"}]}')
 check_eq "deleting it" "200 4" "$(status_of "$out") $(body_of "$out" | jget 'j["serial"]')"
 check "takes it out of the table" sh -c "! '$vsd' -s '$tmp/sock' status | grep -q shop"
+
+# tunnel_source: saved, written back, on every server of its virtual in
+# the (in-memory) table, refused in the other family with the parser's
+# message, and removed from the table with the key.
+tun='{"serial":4,"ops":[{"op":"set","keys":{"network":"tunnel"}},
+{"op":"add","virtual":"tun","keys":{"address":"10.1.1.3","port":"80","check_type":"none","tunnel_type":"gre","tunnel_source":"10.9.9.9"}},
+{"op":"add","virtual":"tun","server":"t1","keys":{"address":"10.2.2.8"}},
+{"op":"add","virtual":"tun","server":"t2","keys":{"address":"10.2.2.9"}}]}'
+tun_srcs() { # the tunnel sources of virtual tun's servers in /api/table
+	body_of "$(req --jar "$tmp/jar" "$url" GET /api/table)" | jget \
+		'" ".join(str(d["tunnel"]["source"]) for s in j["services"] if s["virtual"] == "tun" for d in s["servers"])'
+}
+tun_srcs_are() { [ "$(tun_srcs)" = "$1" ]; }
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config "$tun")
+check_eq "a tunnel with a tunnel_source is saved" "200 5" \
+	"$(status_of "$out") $(body_of "$out" | jget 'j["serial"]')"
+check_eq "written to the file" "	tunnel_source = 10.9.9.9" "$(grep tunnel_source "$conf")"
+check "the table has the source on both servers" busywait 5000 tun_srcs_are "10.9.9.9 10.9.9.9"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":5,"ops":[{"op":"set","virtual":"tun","keys":{"tunnel_source":"2001:db8::9"}}]}')
+check "a source of the other family is refused: the parser's message" \
+	grep -q "^$conf:[0-9]*: key 'tunnel_source': bad value '2001:db8::9' (expected an IPv4 address: server 't1' (10.2.2.8) is IPv4, and the outer source is of the real servers' family)$" \
+	<<< "$(body_of "$out" | jget 'j["error"]')"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":5,"ops":[{"op":"set","virtual":"tun","keys":{"tunnel_source":null}}]}')
+check_eq "removing it is saved" 200 "$(status_of "$out")"
+check "and takes it out of the table" busywait 5000 tun_srcs_are "None None"
+out=$(req --jar "$tmp/jar" --csrf "$url" POST /api/config \
+	'{"serial":6,"ops":[{"op":"delete","virtual":"tun"},{"op":"set","keys":{"network":"nat"}}]}')
+check_eq "back to NAT without it" 200 "$(status_of "$out")"
 
 # ---------------------------------------------------------------- sessions end
 printf 'another horse\n' | "$vsd" -f "$conf" passwd viewer --role read > /dev/null

@@ -101,6 +101,12 @@ struct vsd_virtual_conf {
 	uint8_t tun_type;		/* VS_TUN_* (tunnel_type) */
 	uint16_t tun_port;		/* GUE's UDP port (tunnel_port) */
 	uint8_t tun_csum;		/* tunnel_checksum: VSD_CSUM_* */
+	/* tunnel_source: the outer source, of the servers' family (without
+	 * it, the route's source).
+	 */
+	bool has_tun_src;
+	uint16_t tun_src_af;
+	union vs_addr tun_src;
 	struct vsd_server_conf *servers;
 	size_t n_servers;
 };

@@ -367,6 +367,44 @@ static void check_family(struct parser *p, int line, const char *key,
 	conf_bad_value(p, line, key, val, exp);
 }
 
+/*
+ * tunnel_source is the outer header's source, so of the outer family: that
+ * of every server of the virtual, the sorry server included (the kernel
+ * refuses a source of another family). A virtual whose servers mix the
+ * families can have none. The first server that differs is named.
+ */
+static void check_tun_src(struct parser *p, size_t i)
+{
+	const struct vsd_virtual_conf *v = &p->conf->virtuals[i];
+	char val[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], who[128], exp[320];
+	uint16_t other = 0;
+	size_t j;
+
+	if (!v->has_tun_src)
+		return;
+	for (j = 0; j < v->n_servers && !other; j++) {
+		const struct vsd_server_conf *s = &v->servers[j];
+
+		if (!s->af || s->af == v->tun_src_af)
+			continue;
+		other = s->af;
+		vs_addr_str_af(s->af, &s->addr, a, sizeof(a));
+		snprintf(who, sizeof(who), "server '%.64s' (%s)", s->name, a);
+	}
+	if (!other && v->has_sorry && v->sorry_af != v->tun_src_af) {
+		other = v->sorry_af;
+		vs_addr_str_af(v->sorry_af, &v->sorry_addr, a, sizeof(a));
+		snprintf(who, sizeof(who), "sorry_server %s", a);
+	}
+	if (!other)
+		return;
+	vs_addr_str_af(v->tun_src_af, &v->tun_src, val, sizeof(val));
+	snprintf(exp, sizeof(exp),
+		 "an %s address: %s is %s, and the outer source is of the real servers' family",
+		 af_name(other), who, af_name(other));
+	conf_bad_value(p, p->vf[i].tun_src_line, "tunnel_source", val, exp);
+}
+
 /* tunnel_*: only with network = tunnel, and each encapsulation takes
  * what ipvsadm's -i takes with it: gue needs a port and is the only one
  * with remote checksum offload, ipip has no checksum.
@@ -380,13 +418,17 @@ static void check_tunnel(struct parser *p, size_t i)
 	char val[16], exp[96];
 
 	if (v->fwd != VS_FWD_TUNNEL) {
-		if (f->tun_type_line || f->tun_port_line || f->tun_csum_line)
-			conf_error_at(p, f->tun_type_line ? f->tun_type_line :
-				      f->tun_port_line ? f->tun_port_line : f->tun_csum_line,
+		int line = f->tun_type_line ? f->tun_type_line :
+			   f->tun_port_line ? f->tun_port_line :
+			   f->tun_csum_line ? f->tun_csum_line : f->tun_src_line;
+
+		if (line)
+			conf_error_at(p, line,
 				      "virtual '%s': the tunnel_* keys need network = tunnel (it is %s)",
 				      v->name, v->fwd == VS_FWD_DR ? "direct" : "nat");
 		return;
 	}
+	check_tun_src(p, i);
 	if (v->tun_type == VS_TUN_GUE && !f->tun_port_line)
 		conf_error_at(p, f->tun_type_line,
 			      "virtual '%s': tunnel_type gue needs tunnel_port",

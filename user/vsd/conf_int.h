@@ -52,7 +52,7 @@ struct parser {
 		int check_type, expect_line, send_line, program_line,
 		    regex_line, url_line, port_line, proto_line;
 		int ipv6_line, sorry_line, pmask_line, tun_type_line,
-		    tun_port_line, tun_csum_line;
+		    tun_port_line, tun_csum_line, tun_src_line;
 		char pmask[64];		/* read once the family is known */
 		int *port_lines;	/* per server: its `port` line */
 		int *addr_lines;	/* per server: its `address` line */

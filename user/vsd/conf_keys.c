@@ -226,6 +226,42 @@ static int fn_sorry(struct parser *p, const struct keydef *k,
 	return 0;
 }
 
+/* Not a source the kernel takes (multicast, 255.255.255.255: EINVAL) or
+ * its "none" (all zeros): told by `vsd -t` rather than at every pass of
+ * the reconciler.
+ */
+static bool unicast(uint16_t af, const union vs_addr *a)
+{
+	static const union vs_addr zero;
+
+	if (!memcmp(a, &zero, sizeof(*a)))
+		return false;
+	if (af == AF_INET6)
+		return a->bytes[0] != 0xff;
+	return !IN_MULTICAST(ntohl(a->ip)) && ntohl(a->ip) != INADDR_BROADCAST;
+}
+
+/* tunnel_source: one address; its family against the servers' is
+ * checked with the whole file (conf_check.c).
+ */
+static int fn_tun_src(struct parser *p, const struct keydef *k,
+		      const char *val, void *obj)
+{
+	struct vsd_virtual_conf *v = obj;
+	uint16_t af;
+	union vs_addr a;
+
+	if (parse_addr_af(val, &af, &a))
+		return bad(p, k->name, val, "an IPv4 or IPv6 address");
+	if (!unicast(af, &a))
+		return bad(p, k->name, val,
+			   "a unicast address of this director (leave tunnel_source out for the route's source)");
+	v->tun_src_af = af;
+	v->tun_src = a;
+	v->has_tun_src = true;
+	return 0;
+}
+
 /* The persistence mask waits for the block's end, where the family is
  * known (an address may follow it): conf_check.c reads it.
  */
@@ -512,6 +548,7 @@ static const struct keydef virtual_keys[] = {
 	  .expect = "a UDP port" },
 	{ .name = "tunnel_checksum", .kind = K_ENUM, V(tun_csum), .names = csum_names,
 	  .expect = "nocsum, csum or remcsum" },
+	{ .name = "tunnel_source", .kind = K_FUNC, .fn = fn_tun_src },
 	{ .name = NULL }
 };
 
@@ -641,6 +678,8 @@ static void mark_virtual_key(struct parser *p, const char *name)
 		f->tun_port_line = p->line;
 	else if (!strcmp(name, "tunnel_checksum"))
 		f->tun_csum_line = p->line;
+	else if (!strcmp(name, "tunnel_source"))
+		f->tun_src_line = p->line;
 }
 
 void conf_key_value(struct parser *p, const char *key, const char *val)

@@ -435,7 +435,10 @@ static bool virtual_special(struct writer *w, const char *name)
 		put(w, name, v->sched);
 	else if (!strcmp(name, "sorry_server"))
 		sorry(w);
-	else if (!strcmp(name, "load_monitor")) {
+	else if (!strcmp(name, "tunnel_source")) {
+		if (v->has_tun_src)
+			addr_dev(w, name, v->tun_src_af, &v->tun_src, NULL);
+	} else if (!strcmp(name, "load_monitor")) {
 		if (v->load_monitor == VSD_LOAD_AGENT)
 			put(w, name, "agent");
 	} else if (!strcmp(name, "http_url") || !strcmp(name, "http_host")) {

@@ -355,7 +355,8 @@ static void want_params(const struct vsd_virtual_conf *vc, struct vs_virtual *s)
 
 /* A server of vc: its family always (the reconciler keys servers by it:
  * 10.0.0.1 and [a00:1::] have the same bytes), the encapsulation when
- * tunneled.
+ * tunneled, and the outer source when the virtual has one (without one,
+ * no VS_HAS_TUN_SRC: the reconciler removes a source left in the kernel).
  */
 static void want_dest(struct want_service *ws,
 		      const struct vsd_virtual_conf *vc, uint16_t af,
@@ -377,6 +378,10 @@ static void want_dest(struct want_service *ws,
 		d->d.tun_port = vc->tun_port;
 		d->d.tun_flags = vsd_tun_flags(vc);
 		d->d.set |= VS_HAS_TUNNEL;
+		if (vc->has_tun_src) {
+			d->d.tun_src = vc->tun_src;
+			d->d.set |= VS_HAS_TUN_SRC;
+		}
 	}
 	d->optional = optional;
 }

@@ -99,7 +99,25 @@ static bool params_differ(const struct vs_virtual *want,
 	       want->netmask != have->netmask;
 }
 
-/* A tunnel's encapsulation counts: a new type or port is an edit. */
+/* A tunnel's outer source, if any: VS_HAS_TUN_SRC and not all zeros (a
+ * reply sets the bit only for a source; an edit that removes one sends
+ * zeros, and the in-memory table keeps them).
+ */
+static bool has_tun_src(const struct vs_real *d)
+{
+	static const union vs_addr none;
+
+	return (d->set & VS_HAS_TUN_SRC) &&
+	       memcmp(&d->tun_src, &none, sizeof(none));
+}
+
+static bool tun_src_differs(const struct vs_real *a, const struct vs_real *b)
+{
+	return has_tun_src(a) != has_tun_src(b) ||
+	       (has_tun_src(a) && memcmp(&a->tun_src, &b->tun_src, sizeof(a->tun_src)));
+}
+
+/* A tunnel's encapsulation counts: a new type, port or source is an edit. */
 static bool dest_differs(const struct vs_real *want, const struct vs_real *have)
 {
 	return want->fwd != have->fwd || want->weight != have->weight ||
@@ -108,7 +126,21 @@ static bool dest_differs(const struct vs_real *want, const struct vs_real *have)
 	       (want->fwd == VS_FWD_TUNNEL &&
 		(want->tun_type != have->tun_type ||
 		 want->tun_port != have->tun_port ||
-		 want->tun_flags != have->tun_flags));
+		 want->tun_flags != have->tun_flags ||
+		 tun_src_differs(want, have)));
+}
+
+/*
+ * The edit of a tunneled server the kernel has a source for, and the
+ * configuration none: an all-zero source removes it. Only then, so a
+ * configuration without tunnel_source never sends the attribute.
+ */
+static void drop_tun_src(struct vs_real *d, const struct vs_real *have)
+{
+	if (d->fwd != VS_FWD_TUNNEL || has_tun_src(d) || !has_tun_src(have))
+		return;
+	memset(&d->tun_src, 0, sizeof(d->tun_src));
+	d->set |= VS_HAS_TUN_SRC;
 }
 
 static void add_service(struct opv *v, const struct want_service *ws)
@@ -213,8 +245,11 @@ static void sync_dests(struct opv *v, const struct want_service *ws,
 		if (wd->optional || (hd && !dest_differs(&wd->d, hd)))
 			continue;
 		op = push(v, hd ? VS_OP_EDIT_DEST : VS_OP_ADD_DEST, &ws->s);
-		if (op)
-			op->dest = wd->d;
+		if (!op)
+			continue;
+		op->dest = wd->d;
+		if (hd)
+			drop_tun_src(&op->dest, hd);
 	}
 	for (i = 0; i < have->n_dests; i++) {
 		if (lookup(wv, ws->n_dests, &have->dests[i], dest_order))
@@ -304,10 +339,14 @@ static void dest_str(const struct vs_virtual *s, const struct vs_real *d,
 			   IPPROTO_TCP, true);
 }
 
-/* ipvsadm's names; a tunnel with its encapsulation, as -L --tun-info. */
-static const char *fwd_name(const struct vs_real *d, char *buf, size_t len)
+/* ipvsadm's names; a tunnel with its encapsulation, as -L --tun-info,
+ * and its outer source (of af, the server's family).
+ */
+static const char *fwd_name(const struct vs_real *d, uint16_t af, char *buf,
+			    size_t len)
 {
 	static const char *const tun[] = { "ipip", "gue", "gre" };
+	char src[INET6_ADDRSTRLEN];
 
 	if (d->fwd != VS_FWD_TUNNEL)
 		return d->fwd == VS_FWD_NAT ? "masq" : "route";
@@ -320,15 +359,20 @@ static const char *fwd_name(const struct vs_real *d, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), " csum");
 	if (d->tun_flags & VS_TUN_F_REMCSUM)
 		snprintf(buf + strlen(buf), len - strlen(buf), " remcsum");
+	if (has_tun_src(d)) {
+		vs_addr_str_af(af, &d->tun_src, src, sizeof(src));
+		snprintf(buf + strlen(buf), len - strlen(buf), " source %s", src);
+	}
 	return buf;
 }
 
 void rec_describe(const struct vs_op *op, const struct vs_table *have,
 		  char *buf, size_t len)
 {
-	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX], f[48], hf[48];
+	char s[VS_HOSTPORT_MAX + 8], d[VS_HOSTPORT_MAX], f[112], hf[112];
 	const struct vs_real *hd = find_dest(find_svc(have, &op->svc), &op->dest);
 	const struct vs_virtual *hs = find_svc(have, &op->svc);
+	uint16_t af = vs_real_af(&op->svc, &op->dest);
 
 	svc_str(&op->svc, s, sizeof(s));
 	dest_str(&op->svc, &op->dest, d, sizeof(d));
@@ -348,12 +392,12 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 		break;
 	case VS_OP_ADD_DEST:
 		snprintf(buf, len, "%s: add server %s %s weight %u", s, d,
-			 fwd_name(&op->dest, f, sizeof(f)), op->dest.weight);
+			 fwd_name(&op->dest, af, f, sizeof(f)), op->dest.weight);
 		break;
 	case VS_OP_EDIT_DEST:
 		snprintf(buf, len, "%s: server %s %s weight %u (was %s weight %u%s)",
-			 s, d, fwd_name(&op->dest, f, sizeof(f)), op->dest.weight,
-			 hd ? fwd_name(hd, hf, sizeof(hf)) : "?", hd ? hd->weight : 0,
+			 s, d, fwd_name(&op->dest, af, f, sizeof(f)), op->dest.weight,
+			 hd ? fwd_name(hd, af, hf, sizeof(hf)) : "?", hd ? hd->weight : 0,
 			 hd && (hd->u_thresh || hd->l_thresh) ? ", thresholds" : "");
 		break;
 	case VS_OP_DEL_DEST:

@@ -419,6 +419,32 @@ static const struct {
 	  "t.conf:5: key 'tunnel_checksum': bad value 'remcsum' (expected nocsum or csum with tunnel_type gre)" },
 	{ TUN(" tunnel_type = gue\n tunnel_port = 6080\n tunnel_checksum = on\n"),
 	  "t.conf:6: key 'tunnel_checksum': bad value 'on' (expected nocsum, csum or remcsum)" },
+	{ V(" tunnel_source = 10.0.0.9\n"),
+	  "t.conf:3: virtual 'w': the tunnel_* keys need network = tunnel (it is nat)" },
+	{ TUN(" tunnel_source = 10.0.0.300\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '10.0.0.300' (expected an IPv4 or IPv6 address)" },
+	{ TUN(" tunnel_source = 10.0.0.9 eth0\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '10.0.0.9 eth0' (expected an IPv4 or IPv6 address)" },
+	{ TUN(" tunnel_source = 224.0.0.5\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '224.0.0.5' (expected a unicast address of this director (leave tunnel_source out for the route's source))" },
+	{ TUN(" tunnel_source = 255.255.255.255\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '255.255.255.255' (expected a unicast address of this director (leave tunnel_source out for the route's source))" },
+	{ TUN(" tunnel_source = 0.0.0.0\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '0.0.0.0' (expected a unicast address of this director (leave tunnel_source out for the route's source))" },
+	{ TUN(" tunnel_source = ::\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '::' (expected a unicast address of this director (leave tunnel_source out for the route's source))" },
+	{ TUN(" tunnel_source = ff02::1\n"),
+	  "t.conf:4: key 'tunnel_source': bad value 'ff02::1' (expected a unicast address of this director (leave tunnel_source out for the route's source))" },
+	{ TUN(" tunnel_source = 2001:db8::9\n server s {\n address = 10.0.0.1\n }\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '2001:db8::9' (expected an IPv4 address: server 's' (10.0.0.1) is IPv4, and the outer source is of the real servers' family)" },
+	{ TUN(" server s {\n address = 10.0.0.1\n }\n server t {\n address = 2001:db8::1\n }\n"
+	      " tunnel_source = 10.0.0.9\n"),
+	  "t.conf:10: key 'tunnel_source': bad value '10.0.0.9' (expected an IPv6 address: server 't' (2001:db8::1) is IPv6, and the outer source is of the real servers' family)" },
+	{ TUN(" tunnel_source = 10.0.0.9\n sorry_server = 2001:db8::64\n"
+	      " server s {\n address = 10.0.0.1\n }\n"),
+	  "t.conf:4: key 'tunnel_source': bad value '10.0.0.9' (expected an IPv6 address: sorry_server 2001:db8::64 is IPv6, and the outer source is of the real servers' family)" },
+	{ TUN(" tunnel_source = 10.0.0.9\n tunnel_source = 10.0.0.8\n"),
+	  "t.conf:5: key 'tunnel_source' given twice (first on line 4)" },
 	{ TUN(" port = 80\n server s {\n address = 2001:db8:12::1\n port = 8080\n }\n"),
 	  "t.conf:7: key 'port': bad value '8080' (expected 80, the virtual's port: tunneling cannot change ports)" },
 	{ V6(" server a {\n address = 2001:db8::1\n }\n server b {\n address = 2001:db8:0::1\n }\n"),
@@ -550,6 +576,40 @@ static void test_tunnel(void)
 	c = parse("network = tunnel\n" V6(" server s {\n address = 10.0.0.1\n }\n"), &d);
 	ok(c && c->virtuals[0].af == AF_INET6 && c->virtuals[0].servers[0].af == AF_INET,
 	   "an IPv4 server under an IPv6 tunnel virtual");
+	ok(c && !c->virtuals[0].has_tun_src, "no tunnel_source: none");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
+/* tunnel_source: of the servers' family, which may not be the VIP's. */
+static void test_tun_src(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c;
+	const struct vsd_virtual_conf *v;
+
+	c = parse("network = tunnel\n"
+		  V(" tunnel_type = gre\n tunnel_source = 2001:db8::1\n"
+		    " sorry_server = 2001:db8::64\n"
+		    " server s {\n address = 2001:db8:12::1\n }\n")
+		  "virtual x {\n address = 2001:db8::10\n tunnel_source = 192.168.1.1\n"
+		  " server t {\n address = 10.0.0.1\n }\n}\n", &d);
+	ok(c && !d.n_errors, "tunnel_source of the servers' family, not the VIP's, parses");
+	if (!c)
+		return;
+	v = &c->virtuals[0];
+	ok(v->has_tun_src && v->tun_src_af == AF_INET6 &&
+	   is_addr6(&v->tun_src, "2001:db8::1"),
+	   "an IPv6 source for IPv6 servers (and sorry server) of an IPv4 VIP");
+	v = &c->virtuals[1];
+	ok(v->has_tun_src && v->tun_src_af == AF_INET &&
+	   v->tun_src.ip == htonl(0xc0a80101) && !v->tun_src.bytes[4],
+	   "an IPv4 source for an IPv4 server of an IPv6 VIP");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse(TUN(" tunnel_source = 10.0.0.9\n"), &d);
+	ok(c && c->virtuals[0].has_tun_src, "a virtual without servers yet may have one");
 	vsd_conf_free(c);
 	vsd_diag_free(&d);
 }
@@ -597,6 +657,7 @@ int main(void)
 	test_bad6();
 	test_ipv6();
 	test_tunnel();
+	test_tun_src();
 	test_misc();
 	return tap_done();
 }

@@ -7,6 +7,7 @@
  * web panel makes come out as the parser reads them; values the file
  * cannot hold are refused, naming the key.
  */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,8 @@ static const char awkward[] =
 	" connect_timeout = 9\n server x {\n  address = 10.3.3.3\n  port = 80\n }\n}\n";
 
 /* IPv6 virtuals and servers, a fwmark service made IPv6, persistence
- * prefixes of both families, and tunnels of each type across families.
+ * prefixes of both families, and tunnels of each type across families,
+ * with outer sources of the servers' family.
  */
 static const char ipv6_tunnel[] =
 	"network = tunnel\n"
@@ -79,12 +81,12 @@ static const char ipv6_tunnel[] =
 	" server a {\n  address = 2001:db8:12::1\n }\n"
 	" server b {\n  address = 10.11.12.2\n }\n}\n"
 	"virtual v4 {\n address = 192.168.26.10\n persistent = 60\n pmask = 255.255.0.0\n"
-	" tunnel_type = gre\n tunnel_checksum = csum\n"
+	" tunnel_type = gre\n tunnel_checksum = csum\n tunnel_source = 2001:db8:0:0::1\n"
 	" server c {\n  address = 2001:db8:12::3\n }\n}\n"
 	"virtual fw {\n fwmark = 6\n ipv6 = 1\n sorry_server = 2001:db8::99\n"
 	" server d {\n  address = 2001:db8:12::4\n }\n}\n"
 	"virtual ipip {\n address = 2001:db8::11\n ipv6 = 1\n persistent = 10\n"
-	" server e {\n  address = 10.0.0.5\n }\n}\n";
+	" tunnel_source = 10.0.0.1\n server e {\n  address = 10.0.0.5\n }\n}\n";
 
 #define SAME(f) do { if ((a)->f != (b)->f) return #f; } while (0)
 #define SAME_MEM(f) do { if (memcmp(&(a)->f, &(b)->f, sizeof((a)->f))) return #f; } while (0)
@@ -126,7 +128,7 @@ static const char *diff_virtual(const struct vsd_virtual_conf *a,
 
 	SAME_STR(name); SAME(active); SAME(has_addr); SAME_MEM(addr);
 	SAME(af); SAME(ipv6); SAME(sorry_af); SAME(tun_type); SAME(tun_port);
-	SAME(tun_csum);
+	SAME(tun_csum); SAME(has_tun_src); SAME(tun_src_af); SAME_MEM(tun_src);
 	SAME_STR(dev); SAME(vip_nmask); SAME(has_sorry); SAME_MEM(sorry_addr);
 	SAME(sorry_port); SAME(fwmark); SAME(protocol); SAME(port);
 	SAME(persistent); SAME(pmask); SAME(quiesce); SAME(slow_start);
@@ -249,16 +251,58 @@ static void ipv6_tunnel_text(void)
 	       "\tserver b {\n\t\taddress = 10.11.12.2\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
 	       "virtual v4 {\n\tactive = 1\n\taddress = 192.168.26.10\n\tprotocol = tcp\n"
 	       "\tport = 80\n\tscheduler = wlc\n\tpersistent = 60\n\tpmask = 255.255.0.0\n"
-	       "\ttunnel_type = gre\n\ttunnel_checksum = csum\n"
+	       "\ttunnel_type = gre\n\ttunnel_checksum = csum\n\ttunnel_source = 2001:db8::1\n"
 	       "\tserver c {\n\t\taddress = 2001:db8:12::3\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
 	       "virtual fw {\n\tactive = 1\n\tsorry_server = 2001:db8::99\n\tfwmark = 6\n"
 	       "\tprotocol = tcp\n\tport = 80\n\tscheduler = wlc\n\tipv6 = 1\n"
 	       "\tserver d {\n\t\taddress = 2001:db8:12::4\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n\n"
 	       "virtual ipip {\n\tactive = 1\n\taddress = 2001:db8::11\n\tprotocol = tcp\n"
 	       "\tport = 80\n\tscheduler = wlc\n\tpersistent = 10\n\tipv6 = 1\n"
+	       "\ttunnel_source = 10.0.0.1\n"
 	       "\tserver e {\n\t\taddress = 10.0.0.5\n\t\tactive = 1\n\t\tweight = 1\n\t}\n}\n",
-	       "IPv6 addresses, prefix pmask, ipv6 and the tunnel keys are written back");
+	       "IPv6 addresses, prefix pmask, ipv6 and the tunnel keys (a source in its shortest form) are written back");
 	free(t);
+	vsd_conf_free(c);
+}
+
+/* The panel's edits of tunnel_source: removed (null), changed, refused. */
+static void tun_src_edits(void)
+{
+	struct vsd_conf *c = parse("t.conf", ipv6_tunnel), *d = NULL;
+	struct conf_block root;
+	struct strbuf sb = { 0 };
+	struct vsd_diag diag;
+	char err[256] = "";
+
+	if (!c || conf_doc_from_model(c, &root)) {
+		ok(0, "document of the tunnels");
+		vsd_conf_free(c);
+		return;
+	}
+	conf_kv_set(conf_block_find(&root, "v4"), "tunnel_source", NULL);
+	conf_kv_set(conf_block_find(&root, "ipip"), "tunnel_source", "10.0.0.2");
+	ok(!conf_doc_render(&root, &sb, err, sizeof(err)) && sb.s &&
+	   (d = parse("t.conf", sb.s)) && !d->virtuals[1].has_tun_src &&
+	   d->virtuals[3].has_tun_src &&
+	   d->virtuals[3].tun_src.ip == htonl(0x0a000002),
+	   "tunnel_source removed from one virtual, changed in another");
+	vsd_conf_free(d);
+	sb_free(&sb);
+
+	conf_kv_set(conf_block_find(&root, "ipip"), "tunnel_source", "2001:db8::2");
+	d = NULL;
+	if (!conf_doc_render(&root, &sb, err, sizeof(err)) && sb.s)
+		vsd_conf_parse("t.conf", sb.s, &d, &diag);
+	else
+		memset(&diag, 0, sizeof(diag));
+	ok(diag.n_errors == 1 &&
+	   strstr(diag.errors[0], "key 'tunnel_source': bad value '2001:db8::2' (expected an IPv4 address: server 'e' (10.0.0.5) is IPv4"),
+	   "a source of the other family is the parser's one error: %s",
+	   diag.n_errors ? diag.errors[0] : "none");
+	vsd_diag_free(&diag);
+	vsd_conf_free(d);
+	sb_free(&sb);
+	conf_block_free(&root);
 	vsd_conf_free(c);
 }
 
@@ -370,6 +414,7 @@ int main(void)
 	round_trip("awkward values", "awkward.conf", awkward);
 	round_trip("IPv6 and tunnels", "v6.conf", ipv6_tunnel);
 	ipv6_tunnel_text();
+	tun_src_edits();
 	controls();
 	defaults_left_out();
 	doc_edits();

@@ -400,6 +400,97 @@ static void test_ipv6_tunnel(void)
 	vs_table_free(&th);
 }
 
+/*
+ * tunnel_source: programmed with the server, compared as part of the
+ * encapsulation, and removed with an all-zero source when the
+ * configuration drops it; a configuration without one sends none. The
+ * kernel's table is what a dump gives: VS_HAS_TUN_SRC only for a source.
+ */
+static void test_tun_src(void)
+{
+	struct want_dest twd[1];
+	struct want_service tws = { .name = "t" };
+	struct want tw = { .svcs = &tws, .n = 1 };
+	struct vs_table th = { 0 };
+	struct vs_real *hd;
+	struct vs_op *ops = NULL;
+	char what[512];
+	size_t n = 0;
+
+	tws.s = svc("192.168.26.10", 80, "rr");
+	twd[0] = (struct want_dest){ .d = tun(AF_INET6, A6("2001:db8:12::1"),
+					      VS_TUN_GRE, 0, 0) };
+	tws.dests = twd;
+	tws.n_dests = 1;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   !(ops[0].svc.dests[0].set & VS_HAS_TUN_SRC),
+	   "without a source, a server is added without one");
+	rec_apply_fake(&th, ops, n);
+	rec_ops_free(ops, n);
+
+	twd[0].d.tun_src = A6("2001:db8::1");
+	twd[0].d.set |= VS_HAS_TUN_SRC;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_EDIT_DEST && (ops[0].dest.set & VS_HAS_TUN_SRC) &&
+	   !memcmp(&ops[0].dest.tun_src, &twd[0].d.tun_src, sizeof(union vs_addr)),
+	   "a new source is a server edit carrying it");
+	if (n == 1) {
+		rec_describe(&ops[0], &th, what, sizeof(what));
+		is_str(what, "TCP 192.168.26.10:80: server [2001:db8:12::1]:80 tunnel gre source 2001:db8::1 weight 1 (was tunnel gre weight 1)",
+		       "described with the source");
+	}
+	rec_apply_fake(&th, ops, n);
+	rec_ops_free(ops, n);
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 0, "applied, nothing more to do");
+	rec_ops_free(ops, n);
+
+	twd[0].d.tun_src = A6("2001:db8::2");
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_EDIT_DEST &&
+	   !memcmp(&ops[0].dest.tun_src, &twd[0].d.tun_src, sizeof(union vs_addr)),
+	   "another source is an edit");
+	rec_ops_free(ops, n);
+
+	twd[0].d.set &= ~VS_HAS_TUN_SRC;
+	memset(&twd[0].d.tun_src, 0, sizeof(twd[0].d.tun_src));
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   ops[0].kind == VS_OP_EDIT_DEST && (ops[0].dest.set & VS_HAS_TUN_SRC) &&
+	   !memcmp(&ops[0].dest.tun_src, &(union vs_addr){ 0 }, sizeof(union vs_addr)),
+	   "the source removed from the configuration: an edit with an all-zero one");
+	if (n == 1) {
+		rec_describe(&ops[0], &th, what, sizeof(what));
+		is_str(what, "TCP 192.168.26.10:80: server [2001:db8:12::1]:80 tunnel gre weight 1 (was tunnel gre source 2001:db8::1 weight 1)",
+		       "described as the source gone");
+	}
+	rec_apply_fake(&th, ops, n);
+	rec_ops_free(ops, n);
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 0,
+	   "the all-zero source left in the in-memory table is none: nothing more");
+	rec_ops_free(ops, n);
+
+	/* what the kernel's dump then gives: no source, no bit */
+	hd = &th.svcs[0].dests[0];
+	hd->set &= ~VS_HAS_TUN_SRC;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 0, "and the kernel's answer without one neither");
+	rec_ops_free(ops, n);
+
+	/* a weight change of a server without a source never sends one */
+	twd[0].d.weight = 5;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   !(ops[0].dest.set & VS_HAS_TUN_SRC), "an edit without a source to remove sends none");
+	rec_ops_free(ops, n);
+
+	/* a source set behind vsd's back is removed */
+	hd->tun_src = A6("2001:db8::99");
+	hd->set |= VS_HAS_TUN_SRC;
+	ok(!rec_diff(&tw, &th, &ops, &n) && n == 1 &&
+	   (ops[0].dest.set & VS_HAS_TUN_SRC) && ops[0].dest.weight == 5 &&
+	   !memcmp(&ops[0].dest.tun_src, &(union vs_addr){ 0 }, sizeof(union vs_addr)),
+	   "a source vsd did not set is removed in the same edit");
+	rec_ops_free(ops, n);
+	vs_table_free(&th);
+}
+
 int main(void)
 {
 	test_unchanged();
@@ -409,5 +500,6 @@ int main(void)
 	test_services();
 	test_big();
 	test_ipv6_tunnel();
+	test_tun_src();
 	return tap_done();
 }

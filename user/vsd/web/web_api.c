@@ -186,16 +186,32 @@ static const char *fwd_name(uint8_t fwd)
 	       "masq";
 }
 
+/* The outer source (of af, the server's family), null without one. An
+ * all-zero one is none: what an edit that removed it leaves in the
+ * in-memory table of --no-kernel.
+ */
+static json_t *tun_src_json(const struct vs_real *d, uint16_t af)
+{
+	static const union vs_addr none;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!(d->set & VS_HAS_TUN_SRC) || !memcmp(&d->tun_src, &none, sizeof(none)))
+		return json_null();
+	vs_addr_str_af(af, &d->tun_src, a, sizeof(a));
+	return json_string(a);
+}
+
 /* A tunnel's encapsulation, in vsd.conf's words (tunnel_*). */
-static json_t *tunnel_json(const struct vs_real *d)
+static json_t *tunnel_json(const struct vs_real *d, uint16_t af)
 {
 	static const char *const types[] = { "ipip", "gue", "gre" };
 
-	return json_pack("{s:s, s:I, s:s}",
+	return json_pack("{s:s, s:I, s:s, s:o}",
 			 "type", d->tun_type <= VS_TUN_MAX ? types[d->tun_type] : "?",
 			 "port", (json_int_t)d->tun_port,
 			 "checksum", d->tun_flags & VS_TUN_F_REMCSUM ? "remcsum" :
-				     d->tun_flags & VS_TUN_F_CSUM ? "csum" : "nocsum");
+				     d->tun_flags & VS_TUN_F_CSUM ? "csum" : "nocsum",
+			 "source", tun_src_json(d, af));
 }
 
 /* "address" is "10.0.0.1:80" or "[2001:db8::1]:80", as vsadm -L -n. */
@@ -213,7 +229,7 @@ json_t *web_dest_json(const struct vs_virtual *s, const struct vs_real *d)
 		      "active", (json_int_t)d->active_conns,
 		      "inactive", (json_int_t)d->inact_conns);
 	if (o && d->fwd == VS_FWD_TUNNEL)
-		json_object_set_new(o, "tunnel", tunnel_json(d));
+		json_object_set_new(o, "tunnel", tunnel_json(d, vs_real_af(s, d)));
 	return stats_json(o, &d->stats);
 }
 

@@ -116,7 +116,7 @@ static const char *const editable_virtual[] = {
 	"check_type", "check_interval", "connect_timeout", "retries",
 	"check_port", "http_url", "http_host", "http_status", "http_regex",
 	"agent_port", "load_interval", "slow_start", "ipv6", "tunnel_type",
-	"tunnel_port", "tunnel_checksum", NULL
+	"tunnel_port", "tunnel_checksum", "tunnel_source", NULL
 };
 
 static const char *const editable_server[] = {

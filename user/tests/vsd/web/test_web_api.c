@@ -3,7 +3,7 @@
  * The panel's view of the table's servers (/api/table): addresses of
  * either family as vsadm -L -n prints them, the forwarding method by
  * ipvsadm's name ("tunnel", not "masq", for a tunneled server) and a
- * tunnel's encapsulation in vsd.conf's words.
+ * tunnel's encapsulation in vsd.conf's words, its outer source included.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -36,10 +36,23 @@ int main(void)
 	is_str(t, "{\"active\":2,\"address\":\"[2001:db8:12::1]:443\",\"cps\":0,"
 	       "\"forward\":\"tunnel\",\"inactive\":1,\"inbps\":0,\"inpps\":0,"
 	       "\"outbps\":0,\"outpps\":0,"
-	       "\"tunnel\":{\"checksum\":\"remcsum\",\"port\":6080,\"type\":\"gue\"},"
-	       "\"weight\":3}",
+	       "\"tunnel\":{\"checksum\":\"remcsum\",\"port\":6080,\"source\":null,"
+	       "\"type\":\"gue\"},\"weight\":3}",
 	       "an IPv6 GUE tunnel server: bracketed address, forward tunnel, its encapsulation");
 	free(t);
+
+	/* a source, in the server's family; all zeros (an edit removed it) is none */
+	inet_pton(AF_INET6, "2001:db8::1", d.tun_src.bytes);
+	d.set |= VS_HAS_TUN_SRC;
+	t = dest_text(&s4, &d);
+	ok(t && strstr(t, "\"source\":\"2001:db8::1\""),
+	   "an IPv6 server's outer source, under an IPv4 service");
+	free(t);
+	memset(&d.tun_src, 0, sizeof(d.tun_src));
+	t = dest_text(&s6, &d);
+	ok(t && strstr(t, "\"source\":null"), "an all-zero source is none");
+	free(t);
+	d.set &= ~VS_HAS_TUN_SRC;
 
 	/* an IPv6 server tunneled from an IPv4 service, and the reverse */
 	t = dest_text(&s4, &d);
@@ -55,8 +68,15 @@ int main(void)
 	d.tun_flags = VS_TUN_F_CSUM;
 	t = dest_text(&s6, &d);
 	ok(t && strstr(t, "\"address\":\"10.0.0.1:443\"") &&
-	   strstr(t, "\"tunnel\":{\"checksum\":\"csum\",\"port\":0,\"type\":\"gre\"}"),
+	   strstr(t, "\"tunnel\":{\"checksum\":\"csum\",\"port\":0,\"source\":null,"
+		     "\"type\":\"gre\"}"),
 	   "an IPv4 GRE server of an IPv6 service");
+	free(t);
+	inet_pton(AF_INET, "10.0.0.9", &d.tun_src.ip);
+	d.set |= VS_HAS_TUN_SRC;
+	t = dest_text(&s6, &d);
+	ok(t && strstr(t, "\"source\":\"10.0.0.9\""),
+	   "an IPv4 server's source is IPv4, whatever the service's family");
 	free(t);
 
 	d.fwd = VS_FWD_NAT;

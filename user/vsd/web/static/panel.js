@@ -162,7 +162,8 @@ function tableRows(tab, st) {
 		for (const d of s.servers) {
 			const c = checks.get(s.virtual + ' ' + d.address);
 			rows.push(h('tr', {}, h('td', {}, c ? c.name : ''), h('td', {}, '-> ' + d.address),
-				h('td', {}, d.tunnel ? d.forward + ' ' + d.tunnel.type : d.forward),
+				h('td', {}, d.tunnel ? d.forward + ' ' + d.tunnel.type +
+					(d.tunnel.source ? ' from ' + d.tunnel.source : '') : d.forward),
 				h('td', { class: 'num' }, d.weight),
 				h('td', { class: 'num' }, d.active), h('td', { class: 'num' }, d.inactive),
 				h('td', { class: 'num' }, fmt(d.cps)), h('td', { class: 'num' }, fmt(d.inbps)),
@@ -303,6 +304,7 @@ const VIRTUAL_FIELDS = [
 	['tunnel_type', 'Tunnel type', 'select', ['', 'ipip', 'gue', 'gre'], 'network tunnel only'],
 	['tunnel_port', 'Tunnel port (gue)', 'text', 'GUE\'s UDP port'],
 	['tunnel_checksum', 'Tunnel checksum', 'select', ['', 'nocsum', 'csum', 'remcsum'], 'remcsum: gue only'],
+	['tunnel_source', 'Tunnel source address', 'text', 'the outer source, of the real servers\' family; empty: the route\'s'],
 ];
 const SCRIPT_FIELDS = [
 	['check_type', 'Check', 'select', ['', 'connect', 'http', 'program', 'none']],
