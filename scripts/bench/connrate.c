@@ -2,6 +2,8 @@
 /*
  * connrate ADDR PORT SECONDS CONCURRENCY
  *
+ * ADDR is an IPv4 or an IPv6 address.
+ *
  * Short TCP connections as fast as they complete: CONCURRENCY connections
  * in flight, each one connect, "GET / HTTP/1.0" with Connection: close,
  * read the answer to the end (the server closes), close; then the next.
@@ -40,7 +42,8 @@ struct conn {
 	long long start;
 };
 
-static struct sockaddr_in dst;
+static struct sockaddr_storage dst;
+static socklen_t dst_len;
 static int ep;
 
 static long long now_ns(void)
@@ -55,13 +58,13 @@ static int start(struct conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
 
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	c->fd = socket(dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (c->fd < 0)
 		return -1;
 	c->sent = 0;
 	c->got = 0;
 	c->start = now_ns();
-	if (connect(c->fd, (struct sockaddr *)&dst, sizeof(dst)) < 0 &&
+	if (connect(c->fd, (struct sockaddr *)&dst, dst_len) < 0 &&
 	    errno != EINPROGRESS) {
 		close(c->fd);
 		c->fd = -1;
@@ -119,6 +122,27 @@ static int step(struct conn *c)
 	}
 }
 
+static int parse_dst(const char *addr, int port)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&dst;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&dst;
+
+	memset(&dst, 0, sizeof(dst));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		dst_len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		dst_len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct conn conns[MAXC];
@@ -131,10 +155,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: connrate ADDR PORT SECONDS CONCURRENCY\n");
 		return 2;
 	}
-	memset(&dst, 0, sizeof(dst));
-	dst.sin_family = AF_INET;
-	dst.sin_port = htons(atoi(argv[2]));
-	if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
+	if (parse_dst(argv[1], atoi(argv[2])) < 0) {
 		fprintf(stderr, "connrate: bad address %s\n", argv[1]);
 		return 2;
 	}

@@ -182,11 +182,16 @@ pg_reset() {
 # pg_conf THREAD KEY=VALUE...: a pktgen device on the client's eth0 for
 # thread 0 (device eth0) or 1 (eth0@1). Keys: dst, dmac, src_min, src_max,
 # sport_min, sport_max (pktgen takes ports in [min, max), and random
-# addresses in [min, max)), count, flags (pktgen flag names). 60-byte
+# addresses in [min, max)), count, flags (pktgen flag names; each flags=
+# adds to the others). 60-byte
 # frames: 64 bytes on the wire, to UDP port 5000.
+#
+# An IPv6 dst makes IPv6 packets from src_min (pktgen varies no IPv6
+# source; src_max is ignored) with the same 18 bytes of UDP payload, so
+# 84 bytes on the wire, and a UDP checksum, which IPv6 requires.
 pg_conf() {
 	local thread=$1 dev=eth0 dst dmac src_min src_max sport_min=9 sport_max=9
-	local count=0 flags= kv f cmds
+	local count=0 flags= kv f cmds addrs
 	shift
 	[ "$thread" = 0 ] || dev=eth0@$thread
 	for kv in "$@"; do
@@ -198,18 +203,26 @@ pg_conf() {
 		sport_min=*) sport_min=${kv#*=} ;;
 		sport_max=*) sport_max=${kv#*=} ;;
 		count=*) count=${kv#*=} ;;
-		flags=*) flags=${kv#*=} ;;
+		flags=*) flags="$flags ${kv#*=}" ;;
 		esac
 	done
+	if [[ $dst == *:* ]]; then
+		addrs="echo 'pkt_size 80' > $PG/$dev
+echo 'dst6 $dst' > $PG/$dev
+echo 'src6 $src_min' > $PG/$dev"
+		flags="$flags UDPCSUM"
+	else
+		addrs="echo 'pkt_size 60' > $PG/$dev
+echo 'dst $dst' > $PG/$dev
+echo 'src_min $src_min' > $PG/$dev
+echo 'src_max $src_max' > $PG/$dev"
+	fi
 	cmds="echo add_device $dev > $PG/kpktgend_$thread
 echo 'count $count' > $PG/$dev
-echo 'pkt_size 60' > $PG/$dev
 echo 'clone_skb 0' > $PG/$dev
 echo 'delay 0' > $PG/$dev
-echo 'dst $dst' > $PG/$dev
+$addrs
 echo 'dst_mac $dmac' > $PG/$dev
-echo 'src_min $src_min' > $PG/$dev
-echo 'src_max $src_max' > $PG/$dev
 echo 'udp_src_min $sport_min' > $PG/$dev
 echo 'udp_src_max $sport_max' > $PG/$dev
 echo 'udp_dst_min 5000' > $PG/$dev
@@ -227,15 +240,17 @@ pg_run() {
 }
 
 # RX_NS / RX_DEV: the real servers' namespaces and the interface the flood
-# arrives on. There a tc filter counts the flood (UDP to port 5000) and
-# drops it on arrival: no socket lookup, no ICMP back.
+# arrives on (a tunnel's: the packet as the server's kernel decapsulated
+# it). There a tc filter counts the flood (UDP to port 5000, RX_PROTO ip
+# or ipv6) and drops it on arrival: no socket lookup, no ICMP back.
 RX_NS=()
 RX_DEV=eth1
+RX_PROTO=ip
 rx_drop_on() {
 	local ns
 	for ns in "${RX_NS[@]}"; do
 		tc -n "$ns" qdisc add dev "$RX_DEV" clsact 2>/dev/null
-		tc -n "$ns" filter add dev "$RX_DEV" ingress protocol ip pref 1 \
+		tc -n "$ns" filter add dev "$RX_DEV" ingress protocol "$RX_PROTO" pref 1 \
 			flower ip_proto udp dst_port 5000 action drop || return 1
 	done
 }
