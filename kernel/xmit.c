@@ -33,6 +33,7 @@ struct vs_route {
 	struct dst_entry *dst;
 	u32 cookie;		/* IPv6's dst_check wants it */
 	int ifindex;		/* the device it leaves by, as looked up */
+	int idev_ifindex;	/* IPv6: the device its inet6_dev pins */
 	bool local;
 	bool src_given;		/* saddr is the server's tun_src */
 	union vs_addr saddr;	/* ours toward the server: tunnels' source */
@@ -66,7 +67,7 @@ void vs_route_drop(struct vs_dest *dest, int ifindex)
 
 	rcu_read_lock();
 	r = rcu_dereference(dest->route);
-	if (r && (!ifindex || r->ifindex == ifindex)) {
+	if (r && (!ifindex || r->ifindex == ifindex || r->idev_ifindex == ifindex)) {
 		r = unrcu_pointer(xchg(&dest->route, NULL));
 		if (r)
 			call_rcu(&r->rcu, route_free_rcu);
@@ -175,6 +176,12 @@ static struct vs_route *route_get(struct net *net, struct vs_dest *dest,
 		return NULL;
 	}
 	r->ifindex = r->dst->dev->ifindex;
+	/*
+	 * A route to one of our own IPv6 addresses leaves by lo but holds the
+	 * address's device through its inet6_dev: that one must drop it too.
+	 */
+	r->idev_ifindex = dest->af == AF_INET6 ? ip6_dst_idev(r->dst)->dev->ifindex
+					       : r->ifindex;
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, route_free_rcu);

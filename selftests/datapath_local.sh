@@ -62,4 +62,9 @@ cps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $3 }')
 check "--rate shows the connections per second ($cps)" test "$cps" -ge 1
 inbps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $6 }')
 check "--rate shows the incoming bytes per second ($inbps)" test "$inbps" -gt 0
+
+# A route to one of the director's own IPv6 addresses leaves by lo but
+# holds the address's device: deleting that device must not wait for it.
+check "the director's eth0 goes while [$VIP6]:8080 has its local IPv6 server" \
+	timeout 30 ip -n "$dir" link del eth0
 finish

@@ -14,8 +14,10 @@ dumper and a traffic process, all running at once:
   fuzz     nl_fuzz_engine (nl_fuzz_engine.c, built by make all into
            build/selftests; Python was too slow for a million messages):
            random messages for every VS_CMD_*: mostly valid ones drawn from
-           a small pool of services and real servers (so the table fills
-           and NEW_CONN finds services), boundary values, and "dirty" ones:
+           a small pool of services and real servers, IPv4 and IPv6 (so the
+           table fills and NEW_CONN finds services; an IPv6 address is the
+           namespace's IPv4 one with a tail, so its first four bytes still
+           say whose it is), boundary values, and "dirty" ones:
            wrong attribute types and lengths, nests that are not, unknown
            attributes and flags, broken netlink and genl headers, several
            messages in one sendmsg. Each answer is checked and counted.

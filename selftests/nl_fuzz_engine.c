@@ -221,8 +221,13 @@ static uint32_t mark_max(void)
 	return 0xffffffffu - ((0xffffffffu - plan_k) % plan_n);
 }
 
+/*
+ * An IPv6 key's addresses are its IPv4 ones with a tail (addr6()), so that
+ * their first four bytes still say whose they are.
+ */
 struct key {
 	bool fw;
+	bool v6;
 	uint8_t proto;
 	uint32_t vip;		/* network order */
 	uint16_t port;
@@ -236,13 +241,13 @@ struct dest {
 
 static bool key_eq(const struct key *a, const struct key *b)
 {
-	if (a->fw != b->fw)
+	if (a->fw != b->fw || a->v6 != b->v6)
 		return false;
 	return a->fw ? a->mark == b->mark :
 		a->proto == b->proto && a->vip == b->vip && a->port == b->port;
 }
 
-static struct key pool_keys[21];
+static struct key pool_keys[27];
 static uint32_t pool_dests[4];
 
 static void plan_pools(void)
@@ -258,6 +263,12 @@ static void plan_pools(void)
 							      .port = ports[i] };
 	for (int j = 1; j <= 3; j++)
 		pool_keys[n++] = (struct key){ .fw = true, .mark = mark(j) };
+	for (int v = 1; v <= 2; v++)
+		for (int i = 0; i < 2; i++)
+			pool_keys[n++] = (struct key){ .v6 = true, .proto = protos[i],
+						      .vip = ip(0, v), .port = ports[i] };
+	for (int j = 1; j <= 2; j++)
+		pool_keys[n++] = (struct key){ .fw = true, .v6 = true, .mark = mark(j) };
 	pool_dests[0] = ip(1, 1);
 	pool_dests[1] = ip(1, 2);
 	pool_dests[2] = ip(1, 3);
@@ -437,6 +448,19 @@ static int add_addr(int parent, uint16_t type, uint32_t a, bool dirty_tail)
 	return 0;
 }
 
+/* @a as an IPv6 address (ac10:...::6), or as itself. */
+static int add_addr6(int parent, uint16_t type, uint32_t a, bool v6)
+{
+	uint8_t v[16] = { 0 };
+
+	if (!v6)
+		return add_addr(parent, type, a, false);
+	memcpy(v, &a, 4);
+	v[15] = 6;
+	add(parent, node_new(type, v, 16));
+	return 0;
+}
+
 static size_t encode_node(int i, uint8_t *out, size_t room);
 
 static size_t encode_kids(int i, uint8_t *out, size_t room)
@@ -548,7 +572,9 @@ static void svc_key_attrs(int nest, const struct key *key)
 {
 	static const uint32_t afs[] = { AF_INET, 0xffffffffu };	/* ~0: absent */
 	static const uint32_t bad_afs[] = { AF_INET6, 0, 0xffff };
-	uint32_t af = CHOOSE(afs, bad_afs, 0.1);
+	static const uint32_t afs6[] = { AF_INET6 };
+	static const uint32_t bad_afs6[] = { AF_INET, 0xffffffffu, 0xffff };
+	uint32_t af = key->v6 ? CHOOSE(afs6, bad_afs6, 0.1) : CHOOSE(afs, bad_afs, 0.1);
 
 	if (af != 0xffffffffu)
 		add_u16(nest, VS_SVC_A_AF, af);
@@ -557,7 +583,10 @@ static void svc_key_attrs(int nest, const struct key *key)
 		return;
 	}
 	add_u8(nest, VS_SVC_A_PROTOCOL, key->proto);
-	add_addr(nest, VS_SVC_A_ADDR, key->vip, !chance(0.98));
+	if (key->v6)
+		add_addr6(nest, VS_SVC_A_ADDR, key->vip, true);
+	else
+		add_addr(nest, VS_SVC_A_ADDR, key->vip, !chance(0.98));
 	add_be16(nest, VS_SVC_A_PORT, key->port);
 }
 
@@ -672,7 +701,7 @@ static void dest_attrs(int nest, const struct key *key, struct dest d, bool full
 	static const uint32_t lt[] = { 0, 5, 50 }, bad_lt[] = { 200, 0xffffffffu };
 	int fwd = full ? CHOOSE(fwds, bad_fwds, 0.1) : -1;
 
-	add_addr(nest, VS_DEST_A_ADDR, d.ip, false);
+	add_addr6(nest, VS_DEST_A_ADDR, d.ip, key->v6);
 	if ((fwd == VS_FWD_DR || fwd == VS_FWD_TUNNEL) && chance(0.9))
 		d.port = chance(0.5) ? svc_port(key) : -1;
 	if (d.port >= 0)
@@ -707,6 +736,7 @@ static int conn_attrs(struct made *m, bool have_key, bool have_dest, bool have_c
 	static const uint32_t bad_exp[] = { 0, 1, VS_TIMEOUT_MAX * 1000u, 0xffffffffu };
 	static const uint32_t flags[] = { 0, VS_CONN_F_TEMPLATE }, bad_flags[] = { 2, 0xffffffffu };
 	static const uint16_t afs[] = { AF_INET }, bad_afs[] = { AF_INET6, 0 };
+	static const uint16_t afs6[] = { AF_INET6 }, bad_afs6[] = { AF_INET, 0 };
 	int nest = nest_new(VS_A_CONN), n;
 	uint8_t proto, state;
 	uint32_t vaddr;
@@ -735,11 +765,11 @@ static int conn_attrs(struct made *m, bool have_key, bool have_dest, bool have_c
 	}
 	state = proto == IPPROTO_TCP ? below(11) : VS_UDP_S_NORMAL;
 	add_u8(nest, VS_CONN_A_PROTOCOL, proto);
-	add_addr(nest, VS_CONN_A_CADDR, m->cip, false);
+	add_addr6(nest, VS_CONN_A_CADDR, m->cip, m->key.v6);
 	add_be16(nest, VS_CONN_A_CPORT, m->cport);
-	add_addr(nest, VS_CONN_A_VADDR, vaddr, false);
+	add_addr6(nest, VS_CONN_A_VADDR, vaddr, m->key.v6);
 	add_be16(nest, VS_CONN_A_VPORT, vport);
-	add_addr(nest, VS_CONN_A_DADDR, m->dest.ip, false);
+	add_addr6(nest, VS_CONN_A_DADDR, m->dest.ip, m->key.v6);
 	add_be16(nest, VS_CONN_A_DPORT, m->dest.port ? m->dest.port : vport);
 	add_u8(nest, VS_CONN_A_STATE, chance(0.1) ? PICK(bad_states) : state);
 	add_u32(nest, VS_CONN_A_EXPIRES, CHOOSE(exp, bad_exp, 0.1));
@@ -747,8 +777,9 @@ static int conn_attrs(struct made *m, bool have_key, bool have_dest, bool have_c
 		add_u32(nest, VS_CONN_A_FWMARK, m->key.fw ? m->key.mark : 0);
 	if (chance(0.3))
 		add_u32(nest, VS_CONN_A_FLAGS, CHOOSE(flags, bad_flags, 0.1));
-	if (chance(0.3))
-		add_u16(nest, VS_CONN_A_AF, CHOOSE(afs, bad_afs, 0.1));
+	if (m->key.v6 ? chance(0.95) : chance(0.3))
+		add_u16(nest, VS_CONN_A_AF, m->key.v6 ? CHOOSE(afs6, bad_afs6, 0.1)
+						      : CHOOSE(afs, bad_afs, 0.1));
 	/* attribute order must not matter */
 	n = nest >= 0 ? nodes[nest].nkids : 0;
 	for (int i = n - 1; i > 0; i--) {
