@@ -57,7 +57,7 @@ for j in 1 2 3 4 5 6 7 8; do
 	done) &
 	defer "kill $! 2>/dev/null"
 done
-sleep 8
+sleep $((8 * TIME_SCALE))
 cps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $3 }')
 check "--rate shows the connections per second ($cps)" test "$cps" -ge 1
 inbps=$(d vsadm -L -n --rate -t $VIP:80 | awk '$1 == "TCP" { print $6 }')

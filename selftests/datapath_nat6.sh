@@ -26,6 +26,23 @@ wait $capture_pid
 check "a server's port unreachable reaches the client from VIP6" \
 	grep -q "$VIP6 > $CLIENT6: ICMP6, destination unreachable" "$tmp/icmp"
 
+# The other way: the client's port unreachable about a reply reaches the
+# server, addressed to it. The client's socket closes before the echo
+# comes back, so its kernel answers the echo with the error.
+d vsadm -A -u "[$VIP6]:17" -s rr
+d vsadm -a -u "[$VIP6]:17" -r "[2001:db8:12::1]:7" -m
+in_ns "$rs1" timeout 10 tcpdump -c 1 -n -i eth1 "icmp6 and ip6[40] == 1" \
+	> "$tmp/back" 2> "$tmp/back.err" &
+cap=$!
+busywait 5000 grep -q "listening on" "$tmp/back.err"
+c python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.sendto(b"x", (sys.argv[1], 17))' "$VIP6"
+wait $cap
+check "a client's port unreachable about a reply reaches the server" \
+	grep -q "$CLIENT6 > 2001:db8:12::1: ICMP6, destination unreachable" "$tmp/back"
+
 # A cached IPv6 route holds its FIB entry, and that the device: deleting
 # the device must not wait for vs. Once for a live server, once for a
 # deleted one still forwarding its connection.
