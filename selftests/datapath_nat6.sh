@@ -27,18 +27,26 @@ check "a server's port unreachable reaches the client from VIP6" \
 	grep -q "$VIP6 > $CLIENT6: ICMP6, destination unreachable" "$tmp/icmp"
 
 # The other way: the client's port unreachable about a reply reaches the
-# server, addressed to it. The client's socket closes before the echo
-# comes back, so its kernel answers the echo with the error.
+# server, addressed to it. The server answers a second late, when the
+# client's socket is gone, so the client's kernel answers with the error.
+in_ns "$rs1" python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", 17))
+data, peer = s.recvfrom(100)
+time.sleep(1)
+s.sendto(data, peer)' > /dev/null 2>&1 &
+defer "kill $! 2>/dev/null"
+wait_port "$rs1" udp 17 || die "late echo on rs1"
 d vsadm -A -u "[$VIP6]:17" -s rr
-d vsadm -a -u "[$VIP6]:17" -r "[2001:db8:12::1]:7" -m
+d vsadm -a -u "[$VIP6]:17" -r "[2001:db8:12::1]:17" -m
 in_ns "$rs1" timeout 10 tcpdump -c 1 -n -i eth1 "icmp6 and ip6[40] == 1" \
 	> "$tmp/back" 2> "$tmp/back.err" &
 cap=$!
 busywait 5000 grep -q "listening on" "$tmp/back.err"
 c python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.sendto(b"x", (sys.argv[1], 17))' "$VIP6"
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b"x", (sys.argv[1], 17))' "$VIP6"
 wait $cap
 check "a client's port unreachable about a reply reaches the server" \
 	grep -q "$CLIENT6 > 2001:db8:12::1: ICMP6, destination unreachable" "$tmp/back"
