@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topo.sh"
 . "$(dirname "$0")/datapath_v6_lib.sh"
+. "$(dirname "$0")/vsd_lib.sh"
 require_vm
 require_cmd socat curl nginx tcpdump
 
@@ -78,4 +79,47 @@ for deleted in no yes; do
 		gone_in dummy6
 	d vsadm -D -u "[$VIP6]:99"
 done
+
+# vsd's health checks over IPv6: HTTP to rs1 answers, to 2001:db8:12::77
+# nothing (no such host) until rs2 takes that address; vsd keeps the table
+# to what answers.
+cat > "$VSD_CONF" << EOF
+serial_no = 1
+network = nat
+virtual web6 {
+	address = $VIP6
+	port = 80
+	scheduler = rr
+	check_interval = 0.5
+	connect_timeout = 1
+	timeout = 2
+	reentry = 1
+	http_url = /
+	http_regex = "^rs[0-9]"
+	server a {
+		address = 2001:db8:12::1
+	}
+	server b {
+		address = 2001:db8:12::77
+	}
+}
+EOF
+# servers_are LIST: the real servers of [VIP6]:80 in the table, sorted.
+servers_are() {
+	[ "$(d vsadm -L -n -t "[$VIP6]:80" | awk '$1 == "->" && $2 != "RemoteAddress:Port" { print $2 }' |
+		sort | tr '\n' ' ')" = "$1" ]
+}
+vsd_start || die "vsd"
+check "vsd, IPv6 health checks: only the server that answers is in the table" \
+	busywait $((10000 * TIME_SCALE)) servers_are "[2001:db8:12::1]:80 "
+b_down() { vsd -s "$VSD_SOCK" status | grep -qE "^  b +\[2001:db8:12::77\]:80 +down"; }
+check "vsd status says the other is down" busywait $((10000 * TIME_SCALE)) b_down ||
+	log "$(vsd -s "$VSD_SOCK" status)"
+ip -n "$rs2" addr add 2001:db8:12::77/64 dev eth1 nodad
+check "it answers: checked up and back in the table" \
+	busywait $((10000 * TIME_SCALE)) servers_are "[2001:db8:12::1]:80 [2001:db8:12::77]:80 "
+check_eq "curl through the VIP reaches both" "rs1 rs2" \
+	"$(for i in 1 2; do c curl -s -g --max-time 5 "http://[$VIP6]/"; done | sort | tr '\n' ' ' | sed 's/ $//')"
+vsd_stop
+d vsadm -C
 finish
