@@ -63,19 +63,34 @@ void conf_error_at(struct parser *p, int line, const char *fmt, ...)
 	diag_add(&p->diag->errors, &p->diag->n_errors, full);
 }
 
-void conf_note(struct parser *p, const char *fmt, ...)
+static void note_v(struct parser *p, int line, const char *fmt, va_list ap)
 {
 	char *msg = NULL, *full = NULL;
-	va_list ap;
 
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
-	if (msg && asprintf(&full, "%s:%d: %s", p->path, p->line, msg) < 0)
+	if (msg && asprintf(&full, "%s:%d: %s", p->path, line, msg) < 0)
 		full = NULL;
 	free(msg);
 	diag_add(&p->diag->notes, &p->diag->n_notes, full);
+}
+
+void conf_note(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note_v(p, p->line, fmt, ap);
+	va_end(ap);
+}
+
+void conf_note_at(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	note_v(p, line, fmt, ap);
+	va_end(ap);
 }
 
 int conf_bad_value(struct parser *p, int line, const char *key,
@@ -493,6 +508,8 @@ static int parser_init(struct parser *p, const char *path,
 	p->conf->web_allow[0] = (struct vsd_cidr){ .ip = htonl(0x7f000001), .plen = 32 };
 	p->conf->n_web_allow = 1;
 	p->conf->web_passwd_file = strdup(VSD_WEB_PASSWD_DEFAULT);
+	p->conf->announce_table = VSD_ANNOUNCE_TABLE;
+	p->conf->drain_timeout = DEF_DRAIN_TIMEOUT;
 	return 0;
 }
 

@@ -21,6 +21,15 @@
 #define VSD_WEB_PASSWD_DEFAULT "/etc/vs/vsd.passwd"
 #define VSD_WEB_PORT 3636
 #define VSD_WEB_ALLOW_MAX 16
+/* Active-active: the directors of one mesh, and where their routes go. */
+#define VSD_DIRECTORS_MIN 2
+#define VSD_DIRECTORS_MAX 16
+#define VSD_ANNOUNCE_TABLE 250		/* announce_table's default */
+/* The routing protocol number of vsd's routes (RTPROT_*): free in
+ * iproute2's rt_protos and unused by FRR and BIRD, so a stale route of an
+ * earlier run is told from any other in the table.
+ */
+#define VSD_RTPROT 251
 
 enum vsd_network { VSD_NET_NAT, VSD_NET_DIRECT, VSD_NET_TUNNEL };
 enum vsd_shutdown { VSD_SHUTDOWN_KEEP, VSD_SHUTDOWN_FLUSH };
@@ -88,6 +97,7 @@ struct vsd_virtual_conf {
 	uint8_t protocol;
 	uint16_t port;
 	char sched[VS_SCHED_NAME_MAX];
+	uint32_t sched_flags;		/* VS_SVC_F_SCHED1..3: scheduler_flags */
 	uint32_t persistent;		/* seconds, 0 = off */
 	uint8_t pmask;			/* prefix length (of af's addresses) */
 	bool quiesce;
@@ -142,6 +152,15 @@ struct vsd_conf {
 	uint64_t garp_interval;
 	bool preempt;
 	uint16_t sync_port;		/* 0: heartbeat_port + 1 */
+	/* Active-active (announce.c, mesh/): every director of the list
+	 * schedules and announces its healthy VIPs as routes in
+	 * announce_table; no roles, no floating addresses.
+	 */
+	bool active_active;
+	uint32_t directors[VSD_DIRECTORS_MAX];	/* IPv4, network order */
+	unsigned int n_directors;
+	uint32_t announce_table;
+	uint64_t drain_timeout;
 	/* The table. */
 	enum vsd_network network;
 	struct vs_timeouts timeouts;	/* tcp_timeout...; 0 = leave alone */
@@ -195,6 +214,13 @@ void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s);
 /* A tunneled virtual's VS_TUN_F_* (0 for the other methods). */
 uint16_t vsd_tun_flags(const struct vsd_virtual_conf *v);
 const char *vsd_check_type_name(enum vsd_check_type t);
+/* The name of one scheduler flag (VS_SVC_F_SCHED1..3) for sched: sh's and
+ * mh's own names, else flag-1..3.
+ */
+const char *vsd_sched_flag_name(const char *sched, uint32_t flag);
+/* The flags as scheduler_flags takes them, "mh-port,flag-3"; "" for none. */
+void vsd_sched_flags_str(const char *sched, uint32_t flags, char *buf,
+			 size_t len);
 
 static inline bool vsd_web_enabled(const struct vsd_conf *c)
 {

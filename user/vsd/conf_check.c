@@ -263,6 +263,20 @@ static void finish_servers(struct parser *p, struct vsd_virtual_conf *v,
 	}
 }
 
+/* sh's and mh's flags need their scheduler (ipvsadm's -b rule). */
+static void finish_sched_flags(struct parser *p, struct vsd_virtual_conf *v,
+			       const struct vflags *f)
+{
+	char exp[160];
+
+	if (!f->sched_flags_line || !*f->flags_sched ||
+	    !strcmp(f->flags_sched, v->sched))
+		return;
+	snprintf(exp, sizeof(exp), "flags of scheduler %s: %s's need scheduler = %s",
+		 v->sched, f->flags_sched, f->flags_sched);
+	conf_bad_value(p, f->sched_flags_line, "scheduler_flags", f->flags_text, exp);
+}
+
 void conf_close_virtual(struct parser *p)
 {
 	struct vsd_virtual_conf *v = p->v;
@@ -291,6 +305,7 @@ void conf_close_virtual(struct parser *p)
 	if (c->program)
 		finish_program(p, f->program_line, c->program);
 	finish_check_type(p, v, f);
+	finish_sched_flags(p, v, f);
 	if (v->has_sorry && !v->sorry_port)
 		v->sorry_port = v->fwmark ? 0 : v->port;
 	finish_servers(p, v, f);
@@ -514,7 +529,7 @@ static void check_failover(struct parser *p)
 	const char *why;
 	size_t i;
 
-	if (!c->heartbeat)
+	if (!c->heartbeat || c->active_active)	/* a conflict, said there */
 		return;
 	if (!c->has_primary || !c->has_backup)
 		conf_error_at(p, line, "heartbeat = 1 needs both 'primary' and 'backup'");
@@ -546,6 +561,101 @@ static void check_failover(struct parser *p)
 			"key 'nat_router': failover moves it, which needs a device (nat_router = IP eth1:1)");
 }
 
+/* The keys of the primary/backup pair: they mean nothing to a mesh. */
+static const char *const pair_keys[] = {
+	"primary", "primary_private", "backup", "backup_private",
+	"backup_active", "heartbeat", "preempt", "nat_router", "nat_nmask",
+	"monitor_links", "garp_repeat", "garp_interval", "active_cmd",
+	"inactive_cmd", NULL
+};
+
+/* The mesh's keys, an error without active_active = 1. */
+static const char *const mesh_keys[] = {
+	"director", "announce_table", "drain_timeout", NULL
+};
+
+static void check_aa_keys(struct parser *p, int aa_line)
+{
+	const char *const *k;
+	int line;
+
+	for (k = pair_keys; *k; k++)
+		if ((line = conf_key_line(p, S_GLOBAL, *k)))
+			conf_error_at(p, line, "key '%s' conflicts with active_active = 1 (line %d): it belongs to a primary/backup pair, and every director of a mesh is active",
+				      *k, aa_line);
+}
+
+/* Routes in main, local or default would forward: not vsd's to add. */
+static void check_announce_table(struct parser *p)
+{
+	uint32_t t = p->conf->announce_table;
+	char val[16];
+
+	if (t < 253 || t > 255)
+		return;
+	snprintf(val, sizeof(val), "%u", t);
+	conf_bad_value(p, conf_key_line(p, S_GLOBAL, "announce_table"), "announce_table", val,
+		       "a routing table 1..4294967295 other than 253, 254 and 255 (default, main, local): routes there would forward");
+}
+
+/*
+ * Every director schedules a flow ECMP sends it, and only mh picks the
+ * same real server on all of them for the same flow: the others pick by
+ * their own counters or rotation. A warning, not an error: a site may
+ * rely on connection sync alone for some service.
+ */
+static void warn_schedulers(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->conf->n_virtuals; i++) {
+		const struct vsd_virtual_conf *v = &p->conf->virtuals[i];
+
+		if (!strcmp(v->sched, "mh"))
+			continue;
+		conf_note_at(p, p->vf[i].sched_line ? p->vf[i].sched_line : v->line,
+			     "virtual '%s': scheduler %s in active-active mode: use mh, or a flow that ECMP moves to another director may be sent to another real server",
+			     v->name, v->sched);
+	}
+}
+
+/*
+ * active_active = 1: the list of directors, the shared key, timing that
+ * can tell a dead peer, and none of the pair's keys.
+ */
+static void check_active_active(struct parser *p)
+{
+	struct vsd_conf *c = p->conf;
+	int line = conf_key_line(p, S_GLOBAL, "active_active");
+	const char *const *k;
+	struct vsd_hb_key key;
+	const char *why;
+
+	if (!c->active_active) {
+		for (k = mesh_keys; *k; k++)
+			if (conf_key_line(p, S_GLOBAL, *k))
+				conf_error_at(p, conf_key_line(p, S_GLOBAL, *k),
+					      "key '%s' needs active_active = 1", *k);
+		return;
+	}
+	check_aa_keys(p, line);
+	if (c->n_directors < VSD_DIRECTORS_MIN)
+		conf_error_at(p, line, "active_active = 1 needs %d to %d 'director' lines, one per director, this one included (got %u)",
+			      VSD_DIRECTORS_MIN, VSD_DIRECTORS_MAX, c->n_directors);
+	if (!c->heartbeat_key)
+		conf_error_at(p, line, "active_active = 1 needs 'heartbeat_key' (the directors' shared secret)");
+	else if (vsd_hb_key_load(c->heartbeat_key, &key, &why))
+		conf_error_at(p, conf_key_line(p, S_GLOBAL, "heartbeat_key"),
+			      "key 'heartbeat_key': bad value '%s' (%s)", c->heartbeat_key, why);
+	explicit_bzero(&key, sizeof(key));
+	if (c->deadtime <= c->keepalive)
+		conf_error_at(p, conf_key_line(p, S_GLOBAL, "deadtime"),
+			      "key 'deadtime': bad value '%g' (expected more than keepalive, %g s)",
+			      c->deadtime / 1000.0, c->keepalive / 1000.0);
+	check_announce_table(p);
+	warn_schedulers(p);
+}
+
 /* TLS needs both halves; a half-configured panel would fall back to
  * plain HTTP, which is what the certificate was meant to prevent.
  */
@@ -567,5 +677,6 @@ void conf_check_file(struct parser *p)
 	check_forwarding(p);
 	check_duplicates(p);
 	check_failover(p);
+	check_active_active(p);
 	check_web(p);
 }

@@ -32,6 +32,7 @@
 #define DEF_LOAD_INTERVAL	20000
 #define DEF_RECONCILE		5000
 #define DEF_HTTP_STATUS		200
+#define DEF_DRAIN_TIMEOUT	300000
 
 enum scope { S_GLOBAL, S_VIRTUAL, S_SERVER, S_COUNT };
 
@@ -44,6 +45,8 @@ struct parser {
 	struct vsd_server_conf *s;
 	/* Per scope: the line each key was given on (0: not given). */
 	int *seen[S_COUNT];
+	/* The line of each `director` (the key repeats). */
+	int director_lines[VSD_DIRECTORS_MAX];
 	/* Global defaults for the virtuals' timing (UNSET: ours). */
 	uint64_t def_interval, def_connect, def_retries;
 	/* Per virtual (parallel to conf->virtuals): what it set itself. */
@@ -53,6 +56,11 @@ struct parser {
 		    regex_line, url_line, port_line, proto_line;
 		int ipv6_line, sorry_line, pmask_line, tun_type_line,
 		    tun_port_line, tun_csum_line, tun_src_line;
+		int sched_line, sched_flags_line;
+		/* scheduler_flags named sh's or mh's flags: the scheduler
+		 * they need ("" for flag-1..3), checked when the block ends.
+		 */
+		char flags_sched[4], flags_text[64];
 		char pmask[64];		/* read once the family is known */
 		int *port_lines;	/* per server: its `port` line */
 		int *addr_lines;	/* per server: its `address` line */
@@ -72,6 +80,8 @@ __attribute__((format(printf, 3, 4)))
 void conf_error_at(struct parser *p, int line, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 void conf_note(struct parser *p, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void conf_note_at(struct parser *p, int line, const char *fmt, ...);
 int conf_bad_value(struct parser *p, int line, const char *key,
 		   const char *val, const char *expect);
 #define error(p, ...) conf_error_at(p, (p)->line, __VA_ARGS__)

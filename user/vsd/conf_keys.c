@@ -301,6 +301,128 @@ static int fn_sched(struct parser *p, const struct keydef *k,
 		   "rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh");
 }
 
+/*
+ * scheduler_flags: ipvsadm's -b names, comma-separated. sh's and mh's
+ * names need that scheduler, checked when the block ends (the scheduler
+ * may come later in it); flag-1..3 go with any.
+ */
+static const struct {
+	const char *name, *sched;
+	uint32_t flag;
+} sched_flags[] = {
+	{ "flag-1", "", VS_SVC_F_SCHED1 },
+	{ "flag-2", "", VS_SVC_F_SCHED2 },
+	{ "flag-3", "", VS_SVC_F_SCHED3 },
+	{ "sh-fallback", "sh", VS_SVC_F_SH_FALLBACK },
+	{ "sh-port", "sh", VS_SVC_F_SH_PORT },
+	{ "mh-fallback", "mh", VS_SVC_F_MH_FALLBACK },
+	{ "mh-port", "mh", VS_SVC_F_MH_PORT },
+};
+
+#define N_SCHED_FLAGS (sizeof(sched_flags) / sizeof(sched_flags[0]))
+
+static int sched_flag(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; len && i < N_SCHED_FLAGS; i++)
+		if (strlen(sched_flags[i].name) == len &&
+		    !strncmp(s, sched_flags[i].name, len))
+			return (int)i;
+	return -1;
+}
+
+static int fn_sched_flags(struct parser *p, const struct keydef *k,
+			  const char *val, void *obj)
+{
+	struct vsd_virtual_conf *v = obj;
+	struct vflags *f = cur_vf(p);
+	const char *s = val;
+	uint32_t bits = 0;
+	int i;
+
+	f->flags_sched[0] = '\0';
+	while (*s) {
+		size_t len = strcspn(s, ",");
+
+		if (!len) {	/* "a,,b": as vsadm, an empty one is none */
+			s++;
+			continue;
+		}
+		i = sched_flag(s, len);
+		if (i < 0 || (*sched_flags[i].sched && *f->flags_sched &&
+			      strcmp(f->flags_sched, sched_flags[i].sched)))
+			return bad(p, k->name, val,
+				   i < 0 ? "flags of sh-fallback,sh-port (sh), mh-fallback,mh-port (mh), flag-1,flag-2,flag-3" :
+				   "the flags of one scheduler, sh's or mh's");
+		if (*sched_flags[i].sched)
+			strcpy(f->flags_sched, sched_flags[i].sched);
+		bits |= sched_flags[i].flag;
+		s += len + (s[len] == ',');
+	}
+	if (!bits)
+		return bad(p, k->name, val, "at least one flag, e.g. mh-port");
+	snprintf(f->flags_text, sizeof(f->flags_text), "%s", val);
+	v->sched_flags = bits;
+	return 0;
+}
+
+const char *vsd_sched_flag_name(const char *sched, uint32_t flag)
+{
+	size_t i;
+
+	for (i = 3; i < N_SCHED_FLAGS; i++)
+		if (sched_flags[i].flag == flag && !strcmp(sched, sched_flags[i].sched))
+			return sched_flags[i].name;
+	for (i = 0; i < 3; i++)
+		if (sched_flags[i].flag == flag)
+			return sched_flags[i].name;
+	return NULL;
+}
+
+void vsd_sched_flags_str(const char *sched, uint32_t flags, char *buf,
+			 size_t len)
+{
+	uint32_t bit;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (bit = VS_SVC_F_SCHED1; bit <= VS_SVC_F_SCHED3; bit <<= 1)
+		if ((flags & bit) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      vsd_sched_flag_name(sched, bit));
+}
+
+/*
+ * director: one line per director of an active-active mesh, this one
+ * included. Each must be an address a director can hold, and listed once.
+ */
+static int fn_director(struct parser *p, const struct keydef *k,
+		       const char *val, void *obj)
+{
+	struct vsd_conf *c = obj;
+	char exp[96];
+	union vs_addr a;
+	unsigned int i;
+
+	if (vs_parse_ipv4(val, &a) || !unicast(AF_INET, &a) ||
+	    (ntohl(a.ip) >> 24) == 127)
+		return bad(p, k->name, val, "a unicast IPv4 address of a director, not a loopback one");
+	for (i = 0; i < c->n_directors; i++)
+		if (c->directors[i] == a.ip) {
+			snprintf(exp, sizeof(exp), "each director once (it is on line %d too)",
+				 p->director_lines[i]);
+			return bad(p, k->name, val, exp);
+		}
+	if (c->n_directors == VSD_DIRECTORS_MAX) {
+		snprintf(exp, sizeof(exp), "at most %d directors", VSD_DIRECTORS_MAX);
+		return bad(p, k->name, val, exp);
+	}
+	p->director_lines[c->n_directors] = p->line;
+	c->directors[c->n_directors++] = a.ip;
+	return 0;
+}
+
 static int fn_network(struct parser *p, const struct keydef *k,
 		      const char *val, void *obj)
 {
@@ -475,6 +597,13 @@ static const struct keydef global_keys[] = {
 	{ .name = "preempt", .kind = K_BOOL, G(preempt) },
 	{ .name = "sync_port", .kind = K_UINT, G(sync_port), .min = 1, .max = 65535,
 	  .expect = "a UDP port" },
+	/* active-active (vsd) */
+	{ .name = "active_active", .kind = K_BOOL, G(active_active) },
+	{ .name = "director", .kind = K_FUNC, .fn = fn_director, .repeat = true },
+	{ .name = "announce_table", .kind = K_UINT, G(announce_table), .min = 1,
+	  .max = UINT32_MAX, .expect = "a routing table" },
+	{ .name = "drain_timeout", .kind = K_DURATION, G(drain_timeout),
+	  SECS(1000, MAX_DURATION) },
 	/* vsd's own */
 	{ .name = "shutdown_action", .kind = K_ENUM, G(shutdown), .names = shutdown_names,
 	  .expect = "keep or flush" },
@@ -510,6 +639,7 @@ static const struct keydef virtual_keys[] = {
 	  .expect = "tcp or udp" },
 	{ .name = "port", .kind = K_UINT, V(port), .max = 65535, .expect = "a port" },
 	{ .name = "scheduler", .kind = K_FUNC, .fn = fn_sched },
+	{ .name = "scheduler_flags", .kind = K_FUNC, .fn = fn_sched_flags },
 	{ .name = "persistent", .kind = K_UINT, V(persistent), .max = VS_PERSIST_TIMEOUT_MAX,
 	  .expect = "seconds (0: off)" },
 	{ .name = "pmask", .kind = K_FUNC, .fn = fn_pmask },
@@ -680,6 +810,10 @@ static void mark_virtual_key(struct parser *p, const char *name)
 		f->tun_csum_line = p->line;
 	else if (!strcmp(name, "tunnel_source"))
 		f->tun_src_line = p->line;
+	else if (!strcmp(name, "scheduler"))
+		f->sched_line = p->line;
+	else if (!strcmp(name, "scheduler_flags"))
+		f->sched_flags_line = p->line;
 }
 
 void conf_key_value(struct parser *p, const char *key, const char *val)
@@ -700,12 +834,13 @@ void conf_key_value(struct parser *p, const char *key, const char *val)
 		return;
 	}
 	idx = (size_t)(k - tables[sc]);
-	if (p->seen[sc][idx]) {
+	if (p->seen[sc][idx] && !k->repeat) {
 		error(p, "key '%s' given twice (first on line %d)", key,
 		      p->seen[sc][idx]);
 		return;
 	}
-	p->seen[sc][idx] = p->line;
+	if (!p->seen[sc][idx])
+		p->seen[sc][idx] = p->line;
 	if (sc == S_SERVER && !strcmp(key, "port"))
 		cur_vf(p)->port_lines[p->s - p->v->servers] = p->line;
 	if (sc == S_SERVER && !strcmp(key, "address"))

@@ -7,6 +7,7 @@
 #ifndef _VSD_CONF_KEYS_H
 #define _VSD_CONF_KEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ struct keydef {
 	const char *const *names;
 	const char *expect;		/* for K_UINT, K_ENUM, K_FUNC */
 	key_fn fn;
+	bool repeat;			/* may be given on several lines */
 };
 
 /* Keys handled in struct parser rather than the model. */

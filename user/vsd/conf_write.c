@@ -60,19 +60,39 @@ const char *conf_kv_get(const struct conf_block *b, const char *key)
 	return NULL;
 }
 
+/* Every line of the key: a repeated one (director) goes whole. */
 static int kv_remove(struct conf_block *b, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < b->n_kv; i++)
+	for (i = 0; i < b->n_kv; )
 		if (!strcmp(b->kv[i].key, key)) {
 			free(b->kv[i].key);
 			free(b->kv[i].val);
 			memmove(&b->kv[i], &b->kv[i + 1],
 				(b->n_kv - i - 1) * sizeof(*b->kv));
 			b->n_kv--;
-			return 0;
+		} else {
+			i++;
 		}
+	return 0;
+}
+
+int conf_kv_add(struct conf_block *b, const char *key, const char *val)
+{
+	struct conf_kv *kv = grow(b->kv, b->n_kv, sizeof(*kv));
+
+	if (!kv)
+		return -1;
+	b->kv = kv;
+	kv[b->n_kv].key = strdup(key);
+	kv[b->n_kv].val = strdup(val);
+	if (!kv[b->n_kv].key || !kv[b->n_kv].val) {
+		free(kv[b->n_kv].key);
+		free(kv[b->n_kv].val);
+		return -1;
+	}
+	b->n_kv++;
 	return 0;
 }
 
@@ -340,6 +360,19 @@ static void web_allow(struct writer *w)
 	put(w, "web_allow", buf);
 }
 
+/* One line per director, in the file's order. */
+static void directors(struct writer *w)
+{
+	char a[16];
+	unsigned int i;
+
+	for (i = 0; i < w->c->n_directors && !w->err; i++) {
+		ip_str(w->c->directors[i], a, sizeof(a));
+		if (conf_kv_add(w->b, "director", a))
+			w->err = -1;
+	}
+}
+
 static bool global_special(struct writer *w, const char *name)
 {
 	const struct vsd_conf *c = w->c;
@@ -354,6 +387,8 @@ static bool global_special(struct writer *w, const char *name)
 			addr_dev(w, name, AF_INET, &c->nat_router, c->nat_router_dev);
 	} else if (!strcmp(name, "web_allow"))
 		web_allow(w);
+	else if (!strcmp(name, "director"))
+		directors(w);
 	else
 		return false;
 	return true;
@@ -433,6 +468,13 @@ static bool virtual_special(struct writer *w, const char *name)
 		put(w, name, v->protocol == IPPROTO_UDP ? "udp" : "tcp");
 	else if (!strcmp(name, "scheduler"))
 		put(w, name, v->sched);
+	else if (!strcmp(name, "scheduler_flags")) {
+		char buf[64];
+
+		vsd_sched_flags_str(v->sched, v->sched_flags, buf, sizeof(buf));
+		if (*buf)
+			put(w, name, buf);
+	}
 	else if (!strcmp(name, "sorry_server"))
 		sorry(w);
 	else if (!strcmp(name, "tunnel_source")) {

@@ -39,8 +39,12 @@ int conf_doc_from_model(const struct vsd_conf *c, struct conf_block *root);
 void conf_block_free(struct conf_block *b);
 
 const char *conf_kv_get(const struct conf_block *b, const char *key);
-/* val NULL removes the key (the parser's default applies). 0 or -1. */
+/* val NULL removes the key, every line of it (the parser's default
+ * applies). 0 or -1.
+ */
 int conf_kv_set(struct conf_block *b, const char *key, const char *val);
+/* One more line of a key that repeats (director). 0 or -1. */
+int conf_kv_add(struct conf_block *b, const char *key, const char *val);
 struct conf_block *conf_block_find(struct conf_block *b, const char *name);
 /* A new empty block at the end; NULL when out of memory. */
 struct conf_block *conf_block_add(struct conf_block *b, const char *name);

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "tap.h"
@@ -650,6 +651,164 @@ static void test_misc(void)
 	vsd_diag_free(&d);
 }
 
+/* ------------------------------------------------------------------ */
+/* Active-active                                                        */
+
+static char key_path[] = "/tmp/test_conf_key.XXXXXX";
+
+/* A heartbeat key file as vsd wants it: ours, 0600, 32 bytes. */
+static void make_key(void)
+{
+	int fd = mkstemp(key_path);
+
+	if (fd < 0 || write(fd, "0123456789abcdef0123456789abcdef", 32) != 32)
+		printf("# cannot write %s\n", key_path);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* An active-active file: its global head, then body (more keys or
+ * virtuals), the key file's path filled in.
+ */
+static struct vsd_conf *parse_aa(const char *body, struct vsd_diag *d)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "active_active = 1\n"
+		 "director = 10.0.5.1\n"
+		 "director = 10.0.5.2\n"
+		 "director = 10.0.5.3\n"
+		 "heartbeat_key = %s\n"
+		 "%s", key_path, body);
+	return parse(text, d);
+}
+
+#define MH(body) V(" scheduler = mh\n" body)
+
+static void test_aa_good(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c;
+
+	c = parse_aa("keepalive = 0.2\ndeadtime = 0.6\nannounce_table = 100\n"
+		     "drain_timeout = 30\n"
+		     MH(" scheduler_flags = mh-port,mh-fallback\n"), &d);
+	ok(c && c->active_active, "active_active = 1 parses");
+	is_int(c ? c->n_directors : 0, 3, "every director line is kept");
+	ok(c && c->directors[0] == ip("10.0.5.1") && c->directors[2] == ip("10.0.5.3"),
+	   "in the file's order");
+	is_int(c ? c->announce_table : 0, 100, "announce_table");
+	is_int(c ? (long long)c->drain_timeout : 0, 30000, "drain_timeout in ms");
+	is_int(c ? c->virtuals[0].sched_flags : 0,
+	       VS_SVC_F_MH_PORT | VS_SVC_F_MH_FALLBACK, "scheduler_flags as the kernel's bits");
+	is_int(d.n_notes, 0, "mh everywhere: no warning");
+	ok(c && c->syncdaemon, "connection sync is on by default");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse_aa(V(" scheduler = wlc\n"), &d);
+	ok(c != NULL, "another scheduler is not an error");
+	is_str(d.n_notes ? d.notes[0] : NULL,
+	       "t.conf:8: virtual 'w': scheduler wlc in active-active mode: use mh, or a flow that ECMP moves to another director may be sent to another real server",
+	       "but a warning naming the virtual and the line, and why");
+	is_int(c ? c->announce_table : 0, VSD_ANNOUNCE_TABLE, "announce_table defaults to 250");
+	is_int(c ? (long long)c->drain_timeout : 0, 300000, "drain_timeout defaults to 300 s");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+
+	c = parse(V(" scheduler = sh\n scheduler_flags = sh-port\n"), &d);
+	is_int(c ? c->virtuals[0].sched_flags : 0, VS_SVC_F_SH_PORT,
+	       "scheduler_flags without active_active too");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+	c = parse(V(" scheduler_flags = flag-3\n scheduler = rr\n"), &d);
+	is_int(c ? c->virtuals[0].sched_flags : 0, VS_SVC_F_SCHED3,
+	       "flag-1..3 go with any scheduler, before or after it");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
+/* Each refused with exactly this first message (line 6 is the body's
+ * first; the head is lines 1-5).
+ */
+static const struct {
+	const char *body, *error;
+} bad_aa[] = {
+	{ "primary = 10.0.5.1\n",
+	  "t.conf:6: key 'primary' conflicts with active_active = 1 (line 1): it belongs to a primary/backup pair, and every director of a mesh is active" },
+	{ "preempt = 0\n",
+	  "t.conf:6: key 'preempt' conflicts with active_active = 1 (line 1): it belongs to a primary/backup pair, and every director of a mesh is active" },
+	{ "heartbeat = 1\n",
+	  "t.conf:6: key 'heartbeat' conflicts with active_active = 1 (line 1): it belongs to a primary/backup pair, and every director of a mesh is active" },
+	{ "director = 10.0.5.256\n",
+	  "t.conf:6: key 'director': bad value '10.0.5.256' (expected a unicast IPv4 address of a director, not a loopback one)" },
+	{ "director = 224.0.0.1\n",
+	  "t.conf:6: key 'director': bad value '224.0.0.1' (expected a unicast IPv4 address of a director, not a loopback one)" },
+	{ "director = 10.0.5.2\n",
+	  "t.conf:6: key 'director': bad value '10.0.5.2' (expected each director once (it is on line 3 too))" },
+	{ "director = 10.0.5.4\ndirector = 10.0.5.5\ndirector = 10.0.5.6\n"
+	  "director = 10.0.5.7\ndirector = 10.0.5.8\ndirector = 10.0.5.9\n"
+	  "director = 10.0.5.10\ndirector = 10.0.5.11\ndirector = 10.0.5.12\n"
+	  "director = 10.0.5.13\ndirector = 10.0.5.14\ndirector = 10.0.5.15\n"
+	  "director = 10.0.5.16\ndirector = 10.0.5.17\n",
+	  "t.conf:19: key 'director': bad value '10.0.5.17' (expected at most 16 directors)" },
+	{ "announce_table = 254\n",
+	  "t.conf:6: key 'announce_table': bad value '254' (expected a routing table 1..4294967295 other than 253, 254 and 255 (default, main, local): routes there would forward)" },
+	{ "announce_table = 0\n",
+	  "t.conf:6: key 'announce_table': bad value '0' (expected a routing table 1..4294967295)" },
+	{ "deadtime = 2\n",
+	  "t.conf:6: key 'deadtime': bad value '2' (expected more than keepalive, 2 s)" },
+	{ MH(" scheduler_flags = mh-port,sh-port\n"),
+	  "t.conf:9: key 'scheduler_flags': bad value 'mh-port,sh-port' (expected the flags of one scheduler, sh's or mh's)" },
+	{ MH(" scheduler_flags = mh-quick\n"),
+	  "t.conf:9: key 'scheduler_flags': bad value 'mh-quick' (expected flags of sh-fallback,sh-port (sh), mh-fallback,mh-port (mh), flag-1,flag-2,flag-3)" },
+	{ MH(" scheduler_flags = ,\n"),
+	  "t.conf:9: key 'scheduler_flags': bad value ',' (expected at least one flag, e.g. mh-port)" },
+	{ MH(" scheduler_flags = sh-port\n"),
+	  "t.conf:9: key 'scheduler_flags': bad value 'sh-port' (expected flags of scheduler mh: sh's need scheduler = sh)" },
+};
+
+static void test_aa_bad(void)
+{
+	struct vsd_diag d;
+	struct vsd_conf *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_aa) / sizeof(bad_aa[0]); i++) {
+		char name[128];
+
+		c = parse_aa(bad_aa[i].body, &d);
+		snprintf(name, sizeof(name), "active-active:%.70s",
+			 strchr(bad_aa[i].error, ' '));
+		ok(c == NULL, "bad active-active config %zu is refused", i + 1);
+		is_str(d.n_errors ? d.errors[0] : NULL, bad_aa[i].error, name);
+		vsd_conf_free(c);
+		vsd_diag_free(&d);
+	}
+	c = parse("active_active = 1\ndirector = 10.0.5.1\n", &d);
+	is_int(d.n_errors, 2, "one director and no key: two errors");
+	is_str(d.n_errors ? d.errors[0] : NULL,
+	       "t.conf:1: active_active = 1 needs 2 to 16 'director' lines, one per director, this one included (got 1)",
+	       "too few directors, said at active_active");
+	is_str(d.n_errors > 1 ? d.errors[1] : NULL,
+	       "t.conf:1: active_active = 1 needs 'heartbeat_key' (the directors' shared secret)",
+	       "the key is required");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+	c = parse("announce_table = 100\ndirector = 10.0.5.1\n", &d);
+	is_str(d.n_errors ? d.errors[0] : NULL, "t.conf:2: key 'director' needs active_active = 1",
+	       "the mesh's keys need the mode");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+	c = parse(V(" scheduler_flags = mh-port\n"), &d);
+	is_str(d.n_errors ? d.errors[0] : NULL,
+	       "t.conf:3: key 'scheduler_flags': bad value 'mh-port' (expected flags of scheduler wlc: mh's need scheduler = mh)",
+	       "mh's flags on the default scheduler (wlc)");
+	vsd_conf_free(c);
+	vsd_diag_free(&d);
+}
+
 int main(void)
 {
 	test_full();
@@ -659,5 +818,9 @@ int main(void)
 	test_tunnel();
 	test_tun_src();
 	test_misc();
+	make_key();
+	test_aa_good();
+	test_aa_bad();
+	unlink(key_path);
 	return tap_done();
 }

@@ -133,7 +133,7 @@ static const char *diff_virtual(const struct vsd_virtual_conf *a,
 	SAME(sorry_port); SAME(fwmark); SAME(protocol); SAME(port);
 	SAME(persistent); SAME(pmask); SAME(quiesce); SAME(slow_start);
 	SAME(load_monitor); SAME(agent_port); SAME(load_interval); SAME(fwd);
-	SAME(n_servers);
+	SAME(n_servers); SAME(sched_flags);
 	if (strcmp(a->sched, b->sched))
 		return "sched";
 	if ((d = diff_check(&a->check, &b->check)))
@@ -164,6 +164,10 @@ static const char *diff_conf(const struct vsd_conf *a, const struct vsd_conf *b)
 	SAME(reconcile_interval); SAME(has_web_port); SAME(has_web_listen);
 	SAME(web_port); SAME(web_listen.ip); SAME(n_web_allow);
 	SAME_STR(web_cert); SAME_STR(web_key); SAME_STR(web_passwd_file);
+	SAME(active_active); SAME(n_directors); SAME(announce_table);
+	SAME(drain_timeout);
+	if (memcmp(a->directors, b->directors, sizeof(a->directors)))
+		return "directors";
 	if (memcmp(a->web_allow, b->web_allow, a->n_web_allow * sizeof(*a->web_allow)))
 		return "web_allow";
 	SAME(n_virtuals);
@@ -407,6 +411,51 @@ static void controls(void)
 	}
 }
 
+/* An active-active mesh: every director line written back, in order, and
+ * the scheduler's flags by the scheduler's own names.
+ */
+static void active_active(void)
+{
+	char key[] = "/tmp/test_conf_write_key.XXXXXX", text[1024];
+	int fd = mkstemp(key);
+	struct vsd_conf *c;
+	char *out;
+
+	if (fd < 0 || write(fd, "0123456789abcdef0123456789abcdef", 32) != 32)
+		printf("# cannot write %s\n", key);
+	if (fd >= 0)
+		close(fd);
+	snprintf(text, sizeof(text),
+		 "active_active = 1\ndirector = 10.0.5.3\ndirector = 10.0.5.1\n"
+		 "director = 10.0.5.2\nheartbeat_key = %s\nannounce_table = 100\n"
+		 "drain_timeout = 45.5\nkeepalive = 0.2\ndeadtime = 1\nnetwork = direct\n"
+		 "virtual a {\n address = 10.1.1.1\n scheduler = mh\n"
+		 " scheduler_flags = flag-2,flag-1\n server s {\n  address = 10.2.2.2\n }\n}\n"
+		 "virtual b {\n address = 10.1.1.1\n port = 443\n scheduler = sh\n"
+		 " scheduler_flags = flag-3,sh-port\n}\n", key);
+	round_trip("active-active", "aa.conf", text);
+	c = parse("aa.conf", text);
+	out = c ? write_conf(c) : NULL;
+	ok(out && strstr(out, "active_active = 1\ndirector = 10.0.5.3\ndirector = 10.0.5.1\ndirector = 10.0.5.2\n"),
+	   "the directors are written one per line, in the file's order");
+	ok(out && strstr(out, "announce_table = 100\ndrain_timeout = 45.5\n"),
+	   "announce_table and drain_timeout are written when not the default");
+	ok(out && strstr(out, "\tscheduler_flags = mh-fallback,mh-port\n"),
+	   "mh's flags by mh's names");
+	ok(out && strstr(out, "\tscheduler_flags = sh-port,flag-3\n"),
+	   "sh's by sh's, flag-3 as itself");
+	free(out);
+	vsd_conf_free(c);
+	c = parse("aa.conf", "virtual a {\n address = 10.1.1.1\n}\n");
+	out = c ? write_conf(c) : NULL;
+	ok(out && !strstr(out, "active_active") && !strstr(out, "announce_table") &&
+	   !strstr(out, "drain_timeout") && !strstr(out, "scheduler_flags"),
+	   "none of them in a file that does not set them");
+	free(out);
+	vsd_conf_free(c);
+	unlink(key);
+}
+
 int main(void)
 {
 	examples();
@@ -418,5 +467,6 @@ int main(void)
 	controls();
 	defaults_left_out();
 	doc_edits();
+	active_active();
 	return tap_done();
 }

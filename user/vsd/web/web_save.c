@@ -32,13 +32,23 @@
 /* ------------------------------------------------------------------ */
 /* GET /api/config                                                      */
 
+/* A key given on several lines (director) shows its values together. */
 static json_t *kv_json(const struct conf_block *b)
 {
 	json_t *o = json_object();
+	const char *prev;
+	char *both;
 	size_t i;
 
-	for (i = 0; i < b->n_kv; i++)
-		json_object_set_new(o, b->kv[i].key, json_text(b->kv[i].val));
+	for (i = 0; i < b->n_kv; i++) {
+		prev = json_string_value(json_object_get(o, b->kv[i].key));
+		if (prev && asprintf(&both, "%s %s", prev, b->kv[i].val) >= 0) {
+			json_object_set_new(o, b->kv[i].key, json_text(both));
+			free(both);
+		} else {
+			json_object_set_new(o, b->kv[i].key, json_text(b->kv[i].val));
+		}
+	}
 	return o;
 }
 
@@ -116,7 +126,8 @@ static const char *const editable_virtual[] = {
 	"check_type", "check_interval", "connect_timeout", "retries",
 	"check_port", "http_url", "http_host", "http_status", "http_regex",
 	"agent_port", "load_interval", "slow_start", "ipv6", "tunnel_type",
-	"tunnel_port", "tunnel_checksum", "tunnel_source", NULL
+	"tunnel_port", "tunnel_checksum", "tunnel_source", "scheduler_flags",
+	NULL
 };
 
 static const char *const editable_server[] = {
