@@ -672,6 +672,14 @@ int vs_set_backup_only(struct vs_handle *h, bool on)
 	return request(h, msg, &rx);
 }
 
+/* STUB (aa-vsd): replaced by main's vs_set_sloppy_tcp at the merge. */
+int vs_set_sloppy_tcp(struct vs_handle *h, bool on)
+{
+	(void)h;
+	(void)on;
+	return -EOPNOTSUPP;
+}
+
 static int parse_timeouts(struct rx *rx, struct nlmsghdr *nlh)
 {
 	return vs_msg_get_timeouts(reply_attr(nlh, VS_A_TIMEOUTS), rx->arg);
