@@ -346,7 +346,7 @@ static void want_params(const struct vsd_virtual_conf *vc, struct vs_virtual *s)
 {
 	vsd_virtual_key(vc, s);
 	snprintf(s->sched, sizeof(s->sched), "%s", vc->sched);
-	s->flags = vc->persistent ? VS_SVC_F_PERSISTENT : 0;
+	s->flags = (vc->persistent ? VS_SVC_F_PERSISTENT : 0) | vc->sched_flags;
 	s->timeout = vc->persistent;
 	/* without persistence, the kernel's: the whole address */
 	s->netmask = vc->persistent ? vc->pmask : vc->af == AF_INET6 ? 128 : 32;

@@ -386,6 +386,11 @@ void rec_describe(const struct vs_op *op, const struct vs_table *have,
 			 s, op->svc.sched, op->svc.timeout, op->svc.netmask,
 			 hs ? hs->sched : "?", hs ? hs->timeout : 0,
 			 hs ? hs->netmask : 0);
+		if (hs && ((op->svc.flags ^ hs->flags) & __VS_SVC_F_SCHED_ALL))
+			snprintf(buf + strlen(buf), len - strlen(buf),
+				 ", scheduler flags 0x%x (was 0x%x)",
+				 op->svc.flags & __VS_SVC_F_SCHED_ALL,
+				 hs->flags & __VS_SVC_F_SCHED_ALL);
 		break;
 	case VS_OP_DEL_SERVICE:
 		snprintf(buf, len, "%s: delete service", s);
@@ -510,6 +515,8 @@ int rec_open(struct reconciler *r, bool no_kernel)
 	memset(r, 0, sizeof(*r));
 	r->no_kernel = no_kernel;
 	r->backup_only = no_kernel ? 0 : -1;
+	r->want_sloppy_tcp = r->sloppy_tcp = -1;
+	r->last_ret = -ENODATA;
 	return no_kernel ? 0 : vs_open(&r->h);
 }
 
@@ -518,6 +525,9 @@ void rec_close(struct reconciler *r)
 	vs_close(r->h);
 	vs_table_free(&r->fake);
 	vs_table_free(&r->last);
+	free(r->failed_svcs);
+	r->failed_svcs = NULL;
+	r->n_failed_svcs = 0;
 	sb_free(&r->failed);
 	sb_free(&r->failed_prev);
 	r->h = NULL;
@@ -685,20 +695,116 @@ int rec_backup_only(struct reconciler *r, bool on)
 /* A standby must never schedule, even after vs.ko was loaded again (which
  * starts with backup_only off) or somebody set the sysctl.
  */
-static void sync_backup_only(struct reconciler *r)
+static void sync_backup_only(struct reconciler *r, const struct vs_info *info)
+{
+	r->backup_only = info->backup_only;
+	if (info->backup_only == r->want_backup_only)
+		return;
+	log_warn("backup_only was %s behind vsd's back: setting it %s again",
+		 info->backup_only ? "set" : "cleared",
+		 r->want_backup_only ? "on" : "off");
+	r->corrections++;
+	rec_backup_only(r, r->want_backup_only);
+}
+
+int rec_sloppy_tcp(struct reconciler *r, bool on)
+{
+	int ret = 0;
+
+	r->want_sloppy_tcp = on;
+	if (!r->no_kernel)
+		ret = r->h ? vs_set_sloppy_tcp(r->h, on) : -VS_ENOMODULE;
+	if (ret && ret != r->sloppy_err)	/* said once, not at every pass */
+		log_err("cannot set sloppy_tcp %d: %s", on, vs_strerror(ret));
+	if (!ret && r->sloppy_tcp != on)
+		log_info("sloppy_tcp %s", on ? "on: a TCP segment without a connection is scheduled (active-active)"
+					     : "off");
+	r->sloppy_err = ret;
+	r->sloppy_tcp = ret ? -1 : on;
+	return ret;
+}
+
+/* The same for sloppy_tcp, in active-active mode only. */
+static void sync_sloppy_tcp(struct reconciler *r, const struct vs_info *info)
+{
+	if (r->want_sloppy_tcp < 0)
+		return;
+	if (!r->sloppy_err && info->sloppy_tcp == r->want_sloppy_tcp) {
+		r->sloppy_tcp = info->sloppy_tcp;
+		return;
+	}
+	if (!r->sloppy_err) {
+		log_warn("sloppy_tcp was %s behind vsd's back: setting it %s again",
+			 info->sloppy_tcp ? "set" : "cleared",
+			 r->want_sloppy_tcp ? "on" : "off");
+		r->corrections++;
+	}
+	rec_sloppy_tcp(r, r->want_sloppy_tcp);
+}
+
+static void sync_kernel_flags(struct reconciler *r)
 {
 	struct vs_info info;
 
 	if (r->no_kernel || vs_get_info(r->h, &info))
 		return;
-	r->backup_only = info.backup_only;
-	if (info.backup_only == r->want_backup_only)
-		return;
-	log_warn("backup_only was %s behind vsd's back: setting it %s again",
-		 info.backup_only ? "set" : "cleared",
-		 r->want_backup_only ? "on" : "off");
-	r->corrections++;
-	rec_backup_only(r, r->want_backup_only);
+	sync_backup_only(r, &info);
+	sync_sloppy_tcp(r, &info);
+}
+
+bool rec_kernel_ok(struct reconciler *r)
+{
+	struct vs_handle *h;
+	struct vs_info info;
+
+	if (r->no_kernel || (r->h && !vs_get_info(r->h, &info)))
+		return true;
+	r->last_ret = -VS_ENOMODULE;	/* the table must be made again */
+	if (vs_open(&h))
+		return false;
+	vs_close(r->h);
+	r->h = h;
+	return !vs_get_info(r->h, &info);
+}
+
+static bool in_failed(const struct reconciler *r, const struct vs_virtual *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_failed_svcs; i++)
+		if (vs_service_same(&r->failed_svcs[i], key))
+			return true;
+	return false;
+}
+
+bool rec_service_ok(const struct reconciler *r, const struct vs_virtual *key)
+{
+	if (r->last_ret < 0 || (r->want_sloppy_tcp >= 0 && r->sloppy_err))
+		return false;
+	return !in_failed(r, key);
+}
+
+/* The services an operation of this pass failed on. */
+static void note_failed(struct reconciler *r, const struct vs_op *ops,
+			size_t n)
+{
+	struct vs_virtual *k;
+	size_t i;
+
+	r->n_failed_svcs = 0;
+	for (i = 0; i < n; i++) {
+		if (!ops[i].err || in_failed(r, &ops[i].svc))
+			continue;
+		k = realloc(r->failed_svcs, (r->n_failed_svcs + 1) * sizeof(*k));
+		if (!k) {
+			r->last_ret = -ENOMEM;	/* unknown: count it all failed */
+			return;
+		}
+		r->failed_svcs = k;
+		k[r->n_failed_svcs] = ops[i].svc;
+		k[r->n_failed_svcs].dests = NULL;
+		k[r->n_failed_svcs++].n_dests = 0;
+	}
 }
 
 int rec_run(struct reconciler *r, const struct want *w)
@@ -712,12 +818,13 @@ int rec_run(struct reconciler *r, const struct want *w)
 		if (ret != r->last_err)
 			log_err("cannot read the table: %s", vs_strerror(ret));
 		r->last_err = ret;
+		r->last_ret = ret;
 		return ret;
 	}
 	if (r->last_err)
 		log_notice("the table can be read again");
 	r->last_err = 0;
-	sync_backup_only(r);
+	sync_kernel_flags(r);
 	ret = rec_diff(w, &have, &ops, &n);
 	if (!ret && n) {
 		ret = apply(r, ops, n);
@@ -734,6 +841,8 @@ int rec_run(struct reconciler *r, const struct want *w)
 		for (i = 0; i < n; i++)
 			if (ops[i].done && !ops[i].err)
 				fake_one(&have, &ops[i]);
+	r->last_ret = ret;
+	note_failed(r, ops, n);
 	rec_ops_free(ops, n);
 	rotate_failures(r);
 	vs_table_free(&r->last);

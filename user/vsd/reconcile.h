@@ -70,6 +70,18 @@ struct reconciler {
 	 */
 	bool want_backup_only;
 	int backup_only;
+	/* sloppy_tcp likewise, but only in active-active mode:
+	 * want_sloppy_tcp is -1 (never touched) otherwise.
+	 */
+	int want_sloppy_tcp, sloppy_tcp;
+	int sloppy_err;			/* of the last attempt: 0 or -errno */
+	/* The last pass: its result (-errno: the table could not be read or
+	 * changed; -ENODATA before the first) and the services an operation
+	 * of it failed on: what the announcer asks of rec_service_ok().
+	 */
+	int last_ret;
+	struct vs_virtual *failed_svcs;
+	size_t n_failed_svcs;
 };
 
 /* no_kernel: keep the table in memory. 0, or -errno from vs_open(). */
@@ -84,6 +96,20 @@ int rec_run(struct reconciler *r, const struct want *w);
  * it so at every pass. 0, or -errno.
  */
 int rec_backup_only(struct reconciler *r, bool on);
+/* Active-active: set net.vs.sloppy_tcp now and keep it so at every pass
+ * (a non-SYN TCP segment without a connection is scheduled, so a flow
+ * ECMP moves here keeps its mh-chosen server). 0, or -errno.
+ */
+int rec_sloppy_tcp(struct reconciler *r, bool on);
+/* Does the vs module answer? Asked of the kernel now (a handle to a
+ * module loaded again is made anew). A module that does not answer makes
+ * the last pass count as failed until the next one succeeds.
+ */
+bool rec_kernel_ok(struct reconciler *r);
+/* Did the last pass apply this service, and was sloppy_tcp set as
+ * wanted? False before the first pass.
+ */
+bool rec_service_ok(const struct reconciler *r, const struct vs_virtual *key);
 /* Delete every service of w that exists (shutdown_action = flush). */
 int rec_remove_all(struct reconciler *r, const struct want *w);
 

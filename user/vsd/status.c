@@ -236,17 +236,19 @@ static json_t *json_virtual(const struct vsd_daemon *d,
 			    const struct pool_service *ps)
 {
 	const struct vsd_virtual_conf *vc = ps->vc;
-	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX];
+	char key[VS_HOSTPORT_MAX + 8], hp[VS_HOSTPORT_MAX], flags[64];
 	json_t *j, *servers = json_array();
 	size_t i;
 
 	svc_str(vc, key, sizeof(key));
+	vsd_sched_flags_str(vc->sched, vc->sched_flags, flags, sizeof(flags));
 	for (i = 0; i < ps->n_members; i++)
 		json_array_append_new(servers, json_server(d, &ps->members[i]));
-	j = json_pack("{s:o, s:s, s:s, s:s, s:s, s:b, s:b}",
+	j = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
 		"name", json_text(vc->name),
 		"service", key,
 		"scheduler", vc->sched,
+		"scheduler_flags", flags,
 		"forwarding", vc->fwd == VS_FWD_NAT ? "nat" :
 			      vc->fwd == VS_FWD_TUNNEL ? "tunnel" : "direct",
 		"check", vsd_check_type_name(vc->check.type),
@@ -412,8 +414,10 @@ static void text_virtual(const json_t *v, struct strbuf *o)
 	const json_t *servers = at(v, "servers");
 	size_t i;
 
-	sb_printf(o, "\nvirtual %s: %s %s %s, check %s%s%s\n", str(v, "name"),
-		  str(v, "service"), str(v, "scheduler"), str(v, "forwarding"),
+	sb_printf(o, "\nvirtual %s: %s %s%s%s %s, check %s%s%s\n", str(v, "name"),
+		  str(v, "service"), str(v, "scheduler"),
+		  *str(v, "scheduler_flags") ? " " : "", str(v, "scheduler_flags"),
+		  str(v, "forwarding"),
 		  str(v, "check"), yes(v, "quiesce") ? ", quiesce" : "",
 		  yes(v, "active") ? "" : ", inactive");
 	if (at(v, "sorry_server"))

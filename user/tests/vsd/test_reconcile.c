@@ -7,6 +7,7 @@
  * kept as found, and applying the diff makes the next diff empty.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 
 #include "reconcile.h"
@@ -491,6 +492,52 @@ static void test_tun_src(void)
 	vs_table_free(&th);
 }
 
+/* scheduler_flags: a change is a service edit, said with both values. */
+static void test_sched_flags(void)
+{
+	struct vs_op *ops;
+	char what[256];
+	size_t n;
+
+	reset_want();
+	reset_have();
+	strcpy(ws[0].s.sched, "mh");
+	strcpy(H.svcs[0].sched, "mh");
+	ws[0].s.flags = VS_SVC_F_MH_PORT;
+	n = diff(&ops);
+	ok(n == 1 && ops[0].kind == VS_OP_EDIT_SERVICE && ops[0].svc.flags == VS_SVC_F_MH_PORT,
+	   "scheduler flags are a service edit");
+	if (n == 1) {
+		rec_describe(&ops[0], &H, what, sizeof(what));
+		is_str(what, "TCP 192.168.26.10:80: set scheduler mh, persistence 0/32 (was mh, 0/32), scheduler flags 0x4 (was 0x0)",
+		       "described with the flags");
+	}
+	rec_ops_free(ops, n);
+}
+
+/* What the announcer asks: did the last pass apply this service? */
+static void test_service_ok(void)
+{
+	struct reconciler r;
+	struct vs_virtual other = svc("192.168.26.99", 80, "wlc");
+
+	reset_want();
+	rec_open(&r, true);
+	ok(!rec_service_ok(&r, &ws[0].s), "no service is applied before the first pass");
+	ok(rec_kernel_ok(&r), "without a kernel the in-memory table always answers");
+	is_int(rec_run(&r, &W), 0, "a pass");
+	ok(rec_service_ok(&r, &ws[0].s), "then its services are");
+	ok(rec_service_ok(&r, &other), "and a service no operation failed on");
+	is_int(rec_sloppy_tcp(&r, true), 0, "sloppy_tcp set (in memory)");
+	is_int(r.sloppy_tcp, 1, "and known");
+	r.sloppy_err = -EOPNOTSUPP;
+	ok(!rec_service_ok(&r, &ws[0].s), "sloppy_tcp that cannot be set fails every service");
+	r.sloppy_err = 0;
+	r.last_ret = -VS_ENOMODULE;
+	ok(!rec_service_ok(&r, &ws[0].s), "so does a table that cannot be read");
+	rec_close(&r);
+}
+
 int main(void)
 {
 	test_unchanged();
@@ -501,5 +548,7 @@ int main(void)
 	test_big();
 	test_ipv6_tunnel();
 	test_tun_src();
+	test_sched_flags();
+	test_service_ok();
 	return tap_done();
 }
