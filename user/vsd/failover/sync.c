@@ -54,6 +54,7 @@ struct vsd_sync {
 	struct nl_sock *ctl;		/* VS_CMD_NEW_CONN */
 	int family, group;
 	bool relaying, have_full;
+	bool mesh;			/* see vsd_sync_conf */
 	uint64_t seq;
 	struct vsd_sync_rx rx;
 	struct batch out;
@@ -276,7 +277,7 @@ static bool receive(struct vsd_sync *s)
 	switch (h.type) {
 	case VSD_SYNC_EVENTS:
 	case VSD_SYNC_FULL:
-		if (!s->relaying && h.len)
+		if ((!s->relaying || s->mesh) && h.len)
 			install(s, buf + VSD_SYNC_HDR, h.len);
 		break;
 	case VSD_SYNC_REQUEST:
@@ -354,13 +355,16 @@ struct vsd_sync *vsd_sync_new(struct loop *l, const struct vsd_sync_conf *c)
 	s->peer.sin_port = htons(c->port);
 	s->peer.sin_addr = c->peer;
 	s->seq = wall_us();
+	s->mesh = c->mesh;
 	s->flush.fn = flush_cb;
 	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->udp >= 0)
 		big_buffers(s->udp);
 	if (s->udp < 0 ||
 	    setsockopt(s->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(s->udp, (struct sockaddr *)&me, sizeof(me)) || resolve(s)) {
+	    bind(s->udp, (struct sockaddr *)&me, sizeof(me)) ||
+	    (s->mesh && connect(s->udp, (struct sockaddr *)&s->peer, sizeof(s->peer))) ||
+	    resolve(s)) {
 		vsd_sync_free(s);
 		return NULL;
 	}
@@ -421,6 +425,11 @@ void vsd_sync_request_full(struct vsd_sync *s)
 {
 	s->have_full = false;
 	send_control(s, VSD_SYNC_REQUEST);
+}
+
+void vsd_sync_forget_full(struct vsd_sync *s)
+{
+	s->have_full = false;
 }
 
 bool vsd_sync_have_full(const struct vsd_sync *s)

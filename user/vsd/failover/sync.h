@@ -36,6 +36,15 @@ struct vsd_sync_conf {
 	uint64_t nonce;			/* this run's (see hb.h) */
 	struct in_addr local, peer;
 	uint16_t port;
+	/*
+	 * A peer of an active-active mesh (mesh.c): every director relays
+	 * its own connections and installs the others', so what the peer
+	 * sends is installed whether this side relays or not; and the
+	 * socket is connect()ed to the peer, as each peer has its own
+	 * socket on the same port (the kernel gives a datagram to the
+	 * socket connected to its source).
+	 */
+	bool mesh;
 };
 
 /*
@@ -50,6 +59,8 @@ int vsd_sync_relay(struct vsd_sync *s, bool on);
 void vsd_sync_set_peer_nonce(struct vsd_sync *s, uint64_t nonce);
 /* Standby: ask the active for all its connections. */
 void vsd_sync_request_full(struct vsd_sync *s);
+/* The peer restarted or went: its full sync is to come again. */
+void vsd_sync_forget_full(struct vsd_sync *s);
 /* True once a full sync was received since the last request. */
 bool vsd_sync_have_full(const struct vsd_sync *s);
 const struct vsd_sync_stats *vsd_sync_stats(const struct vsd_sync *s);
