@@ -31,6 +31,7 @@
 #include "addr.h"
 #include "atomic.h"
 #include "conf_int.h"
+#include "failover/hb.h"
 
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                          */
@@ -590,6 +591,30 @@ int vsd_conf_parse(const char *path, const char *text, struct vsd_conf **out,
 }
 
 /* ------------------------------------------------------------------ */
+
+int vsd_conf_digest(const char *path, uint8_t out[VSD_HB_DIGEST_LEN])
+{
+	FILE *f = fopen_regular(path);
+	char *text = NULL;
+	size_t len = 0;
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+
+		if (n >= 0 && (text = malloc((size_t)n + 1)) && !fseek(f, 0, SEEK_SET))
+			len = fread(text, 1, (size_t)n, f);
+		if (text && len == (size_t)n) {
+			vsd_hb_digest(text, len, out);
+			ret = 0;
+		}
+	}
+	free(text);
+	fclose(f);
+	return ret;
+}
 
 void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s)
 {

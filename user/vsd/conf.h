@@ -209,6 +209,10 @@ int vsd_unescape(const char *in, char *out, size_t *len);
  */
 int vsd_unescape_regex(const char *in, char *out);
 
+/* SHA-256 of the file as it is on disk (what the directors compare):
+ * 0, or -1 if it cannot be read. out has VSD_HB_DIGEST_LEN (32) bytes.
+ */
+int vsd_conf_digest(const char *path, uint8_t out[32]);
 /* The check port of a server, the service key of a virtual. */
 void vsd_virtual_key(const struct vsd_virtual_conf *v, struct vs_virtual *s);
 /* A tunneled virtual's VS_TUN_F_* (0 for the other methods). */

@@ -276,7 +276,7 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-int ctl_request(const char *path, const char *cmd)
+int ctl_query(const char *path, const char *cmd, struct strbuf *text)
 {
 	char buf[65536], *nl;
 	struct strbuf in = { 0 };
@@ -284,9 +284,9 @@ int ctl_request(const char *path, const char *cmd)
 	ssize_t n;
 
 	if (fd < 0) {
-		fprintf(stderr, "vsd: cannot reach vsd at %s: %s\n", path,
-			strerror(errno));
-		return 1;
+		sb_printf(text, "vsd: cannot reach vsd at %s: %s\n", path,
+			  strerror(errno));
+		return -1;
 	}
 	/* A refused peer is answered before its command is read: whatever
 	 * became of the send, the answer is what counts.
@@ -300,13 +300,23 @@ int ctl_request(const char *path, const char *cmd)
 	 * the answer: the answer is what counts.
 	 */
 	if (in.failed || !in.s || !(nl = strchr(in.s, '\n'))) {
-		fprintf(stderr, "vsd: no answer from vsd at %s%s%s\n", path,
-			n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+		sb_printf(text, "vsd: no answer from vsd at %s%s%s\n", path,
+			  n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
 		sb_free(&in);
-		return 1;
+		return -1;
 	}
 	status = atoi(in.s);
-	fputs(nl + 1, status ? stderr : stdout);
+	sb_printf(text, "%s", nl + 1);
 	sb_free(&in);
 	return status;
+}
+
+int ctl_request(const char *path, const char *cmd)
+{
+	struct strbuf text = { 0 };
+	int status = ctl_query(path, cmd, &text);
+
+	fputs(text.s ? text.s : "", status ? stderr : stdout);
+	sb_free(&text);
+	return status < 0 ? 1 : status;
 }

@@ -29,5 +29,9 @@ void ctl_close(struct ctl_server *c);
  * (or 1 with a message on stderr when vsd cannot be reached).
  */
 int ctl_request(const char *path, const char *cmd);
+/* The same, the answer's text in text rather than printed: its status,
+ * or -1 (and why in text) when vsd cannot be reached.
+ */
+int ctl_query(const char *path, const char *cmd, struct strbuf *text);
 
 #endif /* _VSD_CONTROL_H */

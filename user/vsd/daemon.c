@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "failover/daemon_fo.h"
 #include "log.h"
+#include "mesh/daemon_aa.h"
 #include "status.h"
 #include "web/web.h"
 
@@ -37,6 +38,7 @@ static void reconcile(struct vsd_daemon *d)
 	want_free(&w);
 	d->pass_end = loop_now();
 	d->pass_cost = d->pass_end - start;
+	daemon_aa_update(d);
 }
 
 static void on_rec_timer(struct loop_timer *t)
@@ -59,6 +61,7 @@ static void on_drift_timer(struct loop_timer *t)
 	struct vsd_daemon *d = daemon_of(t, drift_timer);
 
 	reconcile(d);
+	daemon_aa_reassert(d);
 	arm_drift(d);
 }
 
@@ -75,6 +78,8 @@ static void on_pool_changed(void *arg)
 
 	if (!loop_timer_armed(&d->rec_timer))
 		loop_timer_at(d->loop, &d->rec_timer, d->pass_end + 2 * d->pass_cost);
+	/* A server down withdraws at once, before the pass removes it. */
+	daemon_aa_update(d);
 }
 
 static void count(const struct vsd_conf *c, size_t *virtuals, size_t *servers)
@@ -114,6 +119,14 @@ int daemon_start(struct vsd_daemon *d, struct loop *l, struct vsd_conf *conf,
 	d->conf_path = d->pool->conf->path;
 	ret = daemon_fo_start(d, d->pool->conf);
 	if (ret) {
+		pool_free(d->pool);
+		d->pool = NULL;
+		rec_close(&d->rec);
+		return ret;
+	}
+	ret = daemon_aa_start(d, d->pool->conf, d->aa_self);
+	if (ret) {
+		daemon_fo_stop(d);
 		pool_free(d->pool);
 		d->pool = NULL;
 		rec_close(&d->rec);
@@ -197,6 +210,7 @@ int daemon_reload(struct vsd_daemon *d, struct strbuf *msg)
 	}
 	retire(d, d->pool, new);
 	daemon_fo_reload(d, d->pool->conf, new->conf);
+	daemon_aa_reload(d, d->pool->conf, new->conf);
 	pool_free(d->pool);
 	d->pool = new;
 	d->conf_path = new->conf->path;
@@ -286,6 +300,7 @@ void daemon_stop(struct vsd_daemon *d)
 	d->web = NULL;
 	ctl_close(d->ctl);
 	d->ctl = NULL;
+	daemon_aa_stop(d);	/* withdrawn first: the routers stop sending */
 	daemon_fo_stop(d);
 	if (d->pool->conf->shutdown == VSD_SHUTDOWN_FLUSH &&
 	    !pool_want(d->pool, d->retired, d->n_retired, &w)) {
@@ -326,7 +341,10 @@ int daemon_command(const char *cmd, struct strbuf *out, void *arg)
 		status_failover_text(d, out);
 		return 0;
 	}
-	sb_printf(out, "vsd: unknown command '%s' (expected status, status json, reload, takeover or release)\n",
+	if (!strcmp(cmd, "drain") || !strncmp(cmd, "drain ", 6) ||
+	    !strcmp(cmd, "undrain") || !strcmp(cmd, "drained"))
+		return daemon_aa_command(d, cmd, out);
+	sb_printf(out, "vsd: unknown command '%s' (expected status, status json, reload, takeover, release, drain, undrain or drained)\n",
 		  cmd);
 	return 2;
 }

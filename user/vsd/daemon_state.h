@@ -14,6 +14,8 @@
 #include "pool.h"
 #include "reconcile.h"
 
+struct vsd_aa;
+
 /* active_cmd or inactive_cmd while it runs (daemon_fo.c). */
 struct role_cmd {
 	struct vsd_daemon *d;
@@ -44,6 +46,9 @@ struct vsd_daemon {
 	enum vsd_hb_node node;
 	bool keyless;			/* heartbeat = 1, no heartbeat_key */
 	struct role_cmd role_cmds[2];	/* active_cmd, inactive_cmd */
+	/* active_active = 1 (mesh/daemon_aa.c); NULL otherwise. */
+	struct vsd_aa *aa;
+	const char *aa_self;		/* vsd --self, or NULL */
 };
 
 #endif /* _VSD_DAEMON_STATE_H */

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "daemon_state.h"
 #include "failover/daemon_fo.h"
+#include "mesh/daemon_aa.h"
 #include "status.h"
 #include "unpriv.h"
 
@@ -269,7 +270,10 @@ static json_t *model(const struct vsd_daemon *d)
 	json_t *j = json_header(d), *virtuals = json_array();
 	size_t i;
 
+	json_object_set_new(j, "mode", json_string(d->aa ? "active-active" :
+			    d->fo || d->keyless ? "primary/backup" : "single"));
 	json_object_set_new(j, "failover", status_failover_json(d));
+	json_object_set_new(j, "active_active", status_aa_json(d));
 	for (i = 0; i < d->pool->n_svcs; i++)
 		json_array_append_new(virtuals, json_virtual(d, &d->pool->svcs[i]));
 	json_object_set_new(j, "virtuals", virtuals);
@@ -384,6 +388,78 @@ static void text_failover(const json_t *f, struct strbuf *o)
 			  count(sync, "full_syncs"), count(sync, "overruns"));
 }
 
+static void text_peer(const json_t *p, struct strbuf *o)
+{
+	const json_t *sync = at(p, "sync");
+
+	sb_printf(o, "  director %s: ", str(p, "address"));
+	if (num(p, "heard") < 0)
+		sb_printf(o, "not heard");
+	else
+		sb_printf(o, "%s, %s%s%s, heard %.1f s ago", yes(p, "alive") ? "alive" : "DEAD",
+			  yes(p, "announcing") ? "announcing" : "not announcing",
+			  yes(p, "draining") ? " (draining)" : "",
+			  yes(p, "refused") ? " (refused)" : "", num(p, "heard"));
+	if (!yes(p, "config_match"))
+		sb_printf(o, ", CONFIGURATION DIFFERS (its serial_no %llu)", count(p, "serial"));
+	if (yes(p, "key_mismatch"))
+		sb_printf(o, ", KEY MISMATCH");
+	sb_printf(o, "\n");
+	if (json_is_object(sync))
+		sb_printf(o, "    sync: %llu events relayed in %llu datagrams (%llu bytes), %llu received, %llu installed, %llu rejected, %llu full syncs sent, %llu overruns%s\n",
+			  count(sync, "events"), count(sync, "sent"),
+			  count(sync, "bytes_sent"), count(sync, "received"),
+			  count(sync, "installed"), count(sync, "rejected"),
+			  count(sync, "full_syncs"), count(sync, "overruns"),
+			  yes(p, "synced") ? "; its full sync came" : "");
+}
+
+static void text_drain(const json_t *dr, struct strbuf *o)
+{
+	if (!json_is_object(dr))
+		return;
+	if (!strcmp(str(dr, "state"), "drained"))
+		sb_printf(o, "  DRAINED: every VIP withdrawn, %lld connections left\n",
+			  (long long)json_integer_value(at(dr, "connections")));
+	else
+		sb_printf(o, "  DRAINING: every VIP withdrawn, %lld connections left, %.0f s of %.0f s to the timeout\n",
+			  (long long)json_integer_value(at(dr, "connections")),
+			  num(dr, "timeout") - (loop_wall() - num(dr, "since")),
+			  num(dr, "timeout"));
+}
+
+static void text_aa(const json_t *a, struct strbuf *o)
+{
+	const json_t *vips = at(a, "vips"), *peers = at(a, "peers"),
+		     *ign = at(a, "ignored"), *sl = at(a, "sloppy_tcp");
+	size_t i, n = 0;
+
+	if (!json_is_object(a))
+		return;
+	for (i = 0; i < json_array_size(vips); i++)
+		n += yes(json_array_get(vips, i), "announced");
+	sb_printf(o, "mode: active-active, director %s of %llu; %zu of %zu VIPs announced in table %llu (%llu announcements, %llu withdrawals); kernel %s, sloppy_tcp %s\n",
+		  str(a, "self"), count(a, "directors"), n, json_array_size(vips),
+		  count(a, "table"), count(a, "announcements"), count(a, "withdrawals"),
+		  yes(a, "kernel") ? "answers" : "UNREACHABLE",
+		  json_is_null(sl) ? "unknown" : json_is_true(sl) ? "on" : "OFF");
+	if (json_is_string(at(a, "refused")))
+		sb_printf(o, "  REFUSED: %s: nothing is announced\n", str(a, "refused"));
+	text_drain(at(a, "drain"), o);
+	for (i = 0; i < json_array_size(vips); i++) {
+		const json_t *v = json_array_get(vips, i);
+
+		sb_printf(o, "  VIP %s: %s\n", str(v, "address"), yes(v, "announced") ?
+			  "announced" : str(v, "reason"));
+	}
+	for (i = 0; i < json_array_size(peers); i++)
+		text_peer(json_array_get(peers, i), o);
+	sb_printf(o, "  heartbeats ignored: %llu forged, %llu replayed, %llu stale, %llu malformed, %llu our own, %llu from other addresses; %llu before a director heard this run\n",
+		  count(ign, "forged"), count(ign, "replayed"), count(ign, "stale"),
+		  count(ign, "malformed"), count(ign, "self"), count(ign, "stranger"),
+		  count(ign, "unfresh"));
+}
+
 static void text_server(const json_t *s, struct strbuf *o)
 {
 	char addr[VS_HOSTPORT_MAX + 8], since[32];
@@ -439,6 +515,7 @@ void status_text(const struct vsd_daemon *d, struct strbuf *o)
 	}
 	text_header(m, o);
 	text_failover(at(m, "failover"), o);
+	text_aa(at(m, "active_active"), o);
 	for (i = 0; i < json_array_size(virtuals); i++)
 		text_virtual(json_array_get(virtuals, i), o);
 	json_decref(m);

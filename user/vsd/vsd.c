@@ -28,8 +28,8 @@
 #define PIDFILE_DEFAULT VSD_RUN_DIR "/vsd.pid"
 
 struct opts {
-	const char *conf, *sock, *pidfile, *cmd, *role, *user;
-	bool test, foreground, debug, no_kernel, json, delete;
+	const char *conf, *sock, *pidfile, *cmd, *role, *user, *self, *drain;
+	bool test, foreground, debug, no_kernel, json, delete, wait;
 };
 
 static struct loop *the_loop;
@@ -39,11 +39,12 @@ static int ready_fd = -1;	/* to the waiting parent while starting */
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: vsd [-d] [-D] [-f FILE] [-s SOCKET] [-p PIDFILE] [--no-kernel]\n"
+		"Usage: vsd [-d] [-D] [-f FILE] [-s SOCKET] [-p PIDFILE] [--no-kernel] [--self ADDR]\n"
 		"       vsd -t [-f FILE]\n"
 		"       vsd [-s SOCKET] status [--json]\n"
 		"       vsd [-s SOCKET] reload\n"
 		"       vsd [-s SOCKET] takeover | release\n"
+		"       vsd [-s SOCKET] drain [SECONDS] [--wait] | undrain\n"
 		"       vsd [-f FILE] passwd [USER] [--role admin|read | --delete]\n"
 		"  -f, --config FILE    configuration (default %s)\n"
 		"  -t, --test           check the configuration and exit\n"
@@ -52,6 +53,8 @@ static void usage(FILE *f)
 		"  -s, --socket PATH    control socket (default %s)\n"
 		"  -p, --pidfile PATH   pid file (default %s)\n"
 		"      --no-kernel      keep the table in memory (tests, dry runs)\n"
+		"      --self ADDR      active-active: this director's address of the list\n"
+		"      --wait           drain: return once drained\n"
 		"  -j, --json           status as JSON\n"
 		"      --role ROLE      passwd: admin (default) or read (look only)\n"
 		"      --delete         passwd: remove the user\n"
@@ -72,6 +75,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "role", required_argument, NULL, 'R' },
 		{ "delete", no_argument, NULL, 'X' },
+		{ "self", required_argument, NULL, 'S' },
+		{ "wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -92,6 +97,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'j': o->json = true; break;
 		case 'R': o->role = optarg; break;
 		case 'X': o->delete = true; break;
+		case 'S': o->self = optarg; break;
+		case 'W': o->wait = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("vsd %s\n", VS_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -101,13 +108,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->cmd = argv[optind++];
 	if (o->cmd && strcmp(o->cmd, "status") && strcmp(o->cmd, "reload") &&
 	    strcmp(o->cmd, "takeover") && strcmp(o->cmd, "release") &&
-	    strcmp(o->cmd, "passwd")) {
-		fprintf(stderr, "vsd: unknown command '%s' (expected status, reload, takeover, release or passwd)\n",
+	    strcmp(o->cmd, "passwd") && strcmp(o->cmd, "drain") &&
+	    strcmp(o->cmd, "undrain")) {
+		fprintf(stderr, "vsd: unknown command '%s' (expected status, reload, takeover, release, drain, undrain or passwd)\n",
 			o->cmd);
 		return -1;
 	}
 	if (o->cmd && !strcmp(o->cmd, "passwd") && optind < argc)
 		o->user = argv[optind++];
+	if (o->cmd && !strcmp(o->cmd, "drain") && optind < argc)
+		o->drain = argv[optind++];
+	if (o->wait && (!o->cmd || strcmp(o->cmd, "drain"))) {
+		fprintf(stderr, "vsd: --wait goes with drain\n");
+		return -1;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "vsd: unexpected argument '%s'\n", argv[optind]);
 		return -1;
@@ -413,6 +427,7 @@ static int run(const struct opts *o)
 		start_error("event loop", strerror(errno));
 		goto err_loop;
 	}
+	the_daemon.aa_self = o->self;
 	err = daemon_start(&the_daemon, the_loop, conf, o->no_kernel);
 	if (err) {
 		start_error("the vs table", vs_strerror(err));
@@ -456,6 +471,36 @@ err_loop:
 	return ret;
 }
 
+/*
+ * vsd drain [SECONDS] [--wait]: with --wait, ask every second until vsd
+ * says drained (0), printing each new state, so that a unit's ExecStop
+ * returns when the director's connections are gone or the time is up.
+ */
+static int drain(const struct opts *o)
+{
+	struct strbuf prev = { 0 }, now = { 0 };
+	char cmd[64];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), o->drain ? "drain %.40s" : "drain", o->drain);
+	st = ctl_query(o->sock, cmd, &prev);
+	fputs(prev.s ? prev.s : "", st ? stderr : stdout);
+	while (!st && o->wait) {
+		sleep(1);
+		st = ctl_query(o->sock, "drained", &now);
+		if (now.s && (!prev.s || strcmp(now.s, prev.s)))
+			fputs(now.s, st == 0 || st == 3 ? stdout : stderr);
+		sb_free(&prev);
+		prev = now;
+		memset(&now, 0, sizeof(now));
+		if (st != 3)
+			break;		/* drained (0), or undrained, or gone */
+		st = 0;
+	}
+	sb_free(&prev);
+	return st < 0 ? 1 : st;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -468,6 +513,8 @@ int main(int argc, char **argv)
 		return passwd(&o);
 	if (o.cmd && !strcmp(o.cmd, "status"))
 		return ctl_request(o.sock, o.json ? "status json" : "status");
+	if (o.cmd && !strcmp(o.cmd, "drain"))
+		return drain(&o);
 	if (o.cmd)
 		return ctl_request(o.sock, o.cmd);
 	return run(&o);

@@ -39,30 +39,6 @@ static bool is_local(union vs_addr a)
 	return found;
 }
 
-static int digest_file(const char *path, uint8_t out[VSD_HB_DIGEST_LEN])
-{
-	FILE *f = fopen_regular(path);
-	char *text = NULL;
-	size_t len = 0;
-	int ret = -1;
-
-	if (!f)
-		return -1;
-	if (fseek(f, 0, SEEK_END) == 0) {
-		long n = ftell(f);
-
-		if (n >= 0 && (text = malloc((size_t)n + 1)) && !fseek(f, 0, SEEK_SET))
-			len = fread(text, 1, (size_t)n, f);
-		if (text && len == (size_t)n) {
-			vsd_hb_digest(text, len, out);
-			ret = 0;
-		}
-	}
-	free(text);
-	fclose(f);
-	return ret;
-}
-
 /* An IPv6 VIP floats as a /128: its own, never a route to a prefix. */
 static bool add_float(struct vsd_daemon *d, const char *dev, uint16_t af,
 		      union vs_addr a, uint8_t plen)
@@ -298,7 +274,7 @@ int daemon_fo_start(struct vsd_daemon *d, const struct vsd_conf *c)
 		log_err("failover: heartbeat_key %s: %s", c->heartbeat_key, why);
 		return -EACCES;
 	}
-	if (digest_file(c->path, fc.digest))
+	if (vsd_conf_digest(c->path, fc.digest))
 		return -EIO;
 	if (collect_floats(d, c))
 		return -EINVAL;
@@ -333,7 +309,7 @@ void daemon_fo_reload(struct vsd_daemon *d, const struct vsd_conf *old,
 		return;
 	if (!same_failover(old, c))
 		log_warn("failover: changed heartbeat or address settings take effect when vsd restarts");
-	if (!digest_file(c->path, digest))
+	if (!vsd_conf_digest(c->path, digest))
 		vsd_failover_set_config(d->fo, c->serial_no, digest);
 }
 

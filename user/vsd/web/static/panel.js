@@ -126,8 +126,18 @@ function daemonRows(st) {
 		['Last reload', st.last_reload + ' at ' + new Date(st.loaded * 1000).toLocaleString()],
 		['Table passes', st.table.passes + ', ' + st.table.changes + ' changes, ' + st.table.errors + ' errors'],
 	];
-	const fo = st.failover;
-	if (!fo) rows.push(['Role', 'single director (no failover configured)']);
+	const fo = st.failover, aa = st.active_active;
+	if (aa) {
+		const on = aa.vips.filter((v) => v.announced).length;
+		rows.push(['Role', 'active-active, director ' + aa.self + ' of ' + aa.directors + ', ' + on + ' of ' +
+			aa.vips.length + ' VIPs announced' + (aa.refused ? '; REFUSED: ' + aa.refused : '') +
+			(aa.drain ? '; ' + aa.drain.state + ', ' + aa.drain.connections + ' connections left' : '')]);
+		for (const v of aa.vips) rows.push(['VIP ' + v.address, v.reason]);
+		for (const p of aa.peers)
+			rows.push(['Director ' + p.address, p.heard < 0 ? 'not heard' : (p.alive ? 'alive' : 'DEAD') +
+				(p.announcing ? ', announcing' : ', not announcing') + (p.draining ? ' (draining)' : '') +
+				(p.refused ? ' (refused)' : '') + (p.config_match ? '' : ', configuration differs (its serial_no ' + p.serial + ')')]);
+	} else if (!fo) rows.push(['Role', 'single director (no failover configured)']);
 	else {
 		rows.push(['Role', fo.node + ' director, ' + (fo.active ? 'ACTIVE' : 'standby') + (fo.reason ? ' (' + fo.reason + ')' : '')]);
 		rows.push(['Peer', fo.peer.alive ? fo.peer.state + ', heard ' + fo.peer.heard_public.toFixed(1) + ' s ago' : 'not heard']);
