@@ -106,6 +106,7 @@ struct vs_info {
 	uint32_t version;		/* major << 16 | minor << 8 | patch */
 	uint32_t conn_tab_size, conn_count, conn_max, services;
 	bool backup_only;		/* a standby: schedules nothing */
+	bool sloppy_tcp;		/* any TCP segment but RST may open */
 };
 
 struct vs_connection {
@@ -160,6 +161,8 @@ const char *vs_strerror(int err);
 int vs_get_info(struct vs_handle *h, struct vs_info *info);
 /* VS_INFO_A_BACKUP_ONLY: on, the netns schedules and forwards nothing. */
 int vs_set_backup_only(struct vs_handle *h, bool on);
+/* VS_INFO_A_SLOPPY_TCP: on, a mid-flow TCP segment opens a connection. */
+int vs_set_sloppy_tcp(struct vs_handle *h, bool on);
 int vs_get_timeouts(struct vs_handle *h, struct vs_timeouts *t);
 int vs_set_timeouts(struct vs_handle *h, const struct vs_timeouts *t);
 
