@@ -325,8 +325,13 @@ void vs_conn_touch(struct vs_net *vn, struct vs_conn *cp)
 	refile(vn, cp, expires);
 }
 
-/* Change state, keeping the server's active/inactive counts exact. */
-bool vs_conn_set_state(struct vs_conn *cp, u8 state)
+/*
+ * Change state, keeping the server's active/inactive counts exact. The
+ * change is announced to the sync group unless it came from there: a
+ * director that echoed what it installs would, among three or more that
+ * all relay, send two different states round and round.
+ */
+static bool set_state(struct vs_conn *cp, u8 state, bool announce)
 {
 	u8 old = READ_ONCE(cp->state);
 
@@ -340,8 +345,14 @@ bool vs_conn_set_state(struct vs_conn *cp, u8 state)
 		account(cp, old, -1);
 		account(cp, state, 1);
 	}
-	vs_nl_conn_event(cp->dest->svc->vn, cp);
+	if (announce)
+		vs_nl_conn_event(cp->dest->svc->vn, cp);
 	return true;
+}
+
+bool vs_conn_set_state(struct vs_conn *cp, u8 state)
+{
+	return set_state(cp, state, true);
 }
 
 static void nat_out_key(struct vs_conn_key *out, const struct vs_conn_key *in,
@@ -821,7 +832,7 @@ int vs_conn_install(struct vs_net *vn, const struct vs_conn_sync *s)
 	cp = vs_conn_lookup(vn, &key);
 	if (cp) {
 		if (!s->tmpl)
-			vs_conn_set_state(cp, s->state);
+			set_state(cp, s->state, false);
 		refile(vn, cp, expires);
 		goto out;
 	}

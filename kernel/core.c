@@ -196,6 +196,19 @@ static struct vs_conn *persist(struct vs_net *vn, struct vs_service *svc,
 	return tmpl;
 }
 
+/*
+ * Only a SYN opens a TCP connection; the rest meets the local stack, which
+ * resets it. With sloppy_tcp any segment but a reset opens one: among
+ * active-active directors a flow that ECMP moves to this one arrives
+ * mid-stream, and mh picks the server the flow's first director picked.
+ */
+static bool may_open(struct vs_net *vn, const struct vs_l4 *l4)
+{
+	if (is_syn(l4))
+		return true;
+	return READ_ONCE(vn->sloppy_tcp) && !(l4->tcp_flags & TCPHDR_RST);
+}
+
 /* Choose a real server for a new connection and make the connection. */
 static struct vs_conn *schedule_conn(struct vs_net *vn, struct vs_service *svc,
 				     const struct vs_conn_key *key)
@@ -283,11 +296,7 @@ static unsigned int in_packet(struct vs_net *vn, struct sk_buff *skb,
 					    l4->dport, skb->mark);
 		if (!svc)
 			return NF_ACCEPT;
-		/*
-		 * Only a SYN opens a TCP connection; the rest meets the
-		 * local stack, which resets it.
-		 */
-		if (h->protocol == IPPROTO_TCP && !is_syn(l4))
+		if (h->protocol == IPPROTO_TCP && !may_open(vn, l4))
 			return NF_ACCEPT;
 		cp = schedule_conn(vn, svc, &key);
 		if (PTR_ERR(cp) == -EEXIST)	/* another CPU made it */

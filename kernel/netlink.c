@@ -92,6 +92,7 @@ static const struct nla_policy conn_policy[VS_CONN_A_MAX + 1] = {
 /* What SET_INFO takes; the other members are read-only. */
 static const struct nla_policy info_policy[VS_INFO_A_MAX + 1] = {
 	[VS_INFO_A_BACKUP_ONLY]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VS_INFO_A_SLOPPY_TCP]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy vs_policy[VS_A_MAX + 1] = {
@@ -1026,7 +1027,8 @@ static int put_info(struct sk_buff *msg, struct vs_net *vn)
 	    nla_put_u32(msg, VS_INFO_A_SERVICES, READ_ONCE(vn->num_services)) ||
 	    nla_put_u64_64bit(msg, VS_INFO_A_CONN_REFUSED,
 			      atomic_long_read(&vn->conn_refused), VS_INFO_A_PAD) ||
-	    nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, !!READ_ONCE(vn->backup_only)))
+	    nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, !!READ_ONCE(vn->backup_only)) ||
+	    nla_put_u8(msg, VS_INFO_A_SLOPPY_TCP, !!READ_ONCE(vn->sloppy_tcp)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1095,6 +1097,8 @@ static int vs_nl_set_info(struct sk_buff *skb, struct genl_info *info)
 			       info_policy, info->extack);
 	if (!ret && tb[VS_INFO_A_BACKUP_ONLY])
 		WRITE_ONCE(r.vn->backup_only, nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]));
+	if (!ret && tb[VS_INFO_A_SLOPPY_TCP])
+		WRITE_ONCE(r.vn->sloppy_tcp, nla_get_u8(tb[VS_INFO_A_SLOPPY_TCP]));
 	return end(&r, ret);
 }
 

@@ -53,6 +53,7 @@ struct vs_net {
 	int lblcr_expiration;		/* seconds (sched_lblcr.c) */
 	int sh_fallback;		/* sh tries other servers (sched_sh.c) */
 	int backup_only;		/* a standby: no scheduling (core.c) */
+	int sloppy_tcp;			/* any TCP segment may open (core.c) */
 	struct ctl_table_header *sysctl;
 };
 

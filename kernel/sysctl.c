@@ -73,6 +73,13 @@ static struct ctl_table vs_sysctl_template[] = {
 		.proc_handler = proc_dointvec_minmax,
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
+	}, {
+		.procname = "sloppy_tcp",
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
 	},
 	{ }
 };
@@ -93,6 +100,7 @@ int vs_sysctl_net_init(struct vs_net *vn)
 	tbl[5].data = &vn->lblcr_expiration;
 	tbl[6].data = &vn->sh_fallback;
 	tbl[7].data = &vn->backup_only;
+	tbl[8].data = &vn->sloppy_tcp;
 	/*
 	 * Only the host's administrator drives vs (the netlink family wants
 	 * CAP_NET_ADMIN in the initial user namespace): a namespace that

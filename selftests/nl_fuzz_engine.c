@@ -973,7 +973,10 @@ static void b_set_info(struct msg *m)
 	int nest = nest_new(VS_A_INFO);
 
 	m->cmd = VS_CMD_SET_INFO;
-	add_u8(nest, VS_INFO_A_BACKUP_ONLY, CHOOSE(v, bad_v, 0.1));
+	if (chance(0.8))
+		add_u8(nest, VS_INFO_A_BACKUP_ONLY, CHOOSE(v, bad_v, 0.1));
+	if (chance(0.4))
+		add_u8(nest, VS_INFO_A_SLOPPY_TCP, CHOOSE(v, bad_v, 0.1));
 	add(m->root, nest);
 }
 

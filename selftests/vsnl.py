@@ -53,7 +53,7 @@ NESTED = {
     "dest": {"addr": 1, "port": 2, "fwd": 3, "weight": 4, "u_thresh": 5,
              "l_thresh": 6},
     "timeouts": {"tcp": 1, "tcp_fin": 2, "udp": 3},
-    "info": {"backup_only": 8},
+    "info": {"backup_only": 8, "sloppy_tcp": 9},
     "conn": {"protocol": 1, "caddr": 2, "cport": 3, "vaddr": 4, "vport": 5,
              "daddr": 6, "dport": 7, "fwmark": 8, "state": 9, "expires": 10,
              "flags": 11, "fwd": 12, "af": 13},
@@ -193,7 +193,7 @@ def show(data, depth=0):
 
 
 INFO = {"version": 1, "conn_tab_size": 2, "conn_count": 3, "conn_max": 4,
-        "services": 5, "conn_refused": 6, "backup_only": 8}
+        "services": 5, "conn_refused": 6, "backup_only": 8, "sloppy_tcp": 9}
 
 
 def info(g, fam, field):

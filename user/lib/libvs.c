@@ -655,7 +655,8 @@ int vs_get_info(struct vs_handle *h, struct vs_info *info)
 	return msg ? request(h, msg, &rx) : -ENOMEM;
 }
 
-int vs_set_backup_only(struct vs_handle *h, bool on)
+/* VS_CMD_SET_INFO with one of its u8 switches. */
+static int set_info_u8(struct vs_handle *h, int type, bool on)
 {
 	struct nl_msg *msg = new_msg(h, VS_CMD_SET_INFO, NLM_F_ACK, 0);
 	struct rx rx = { .parse = NULL };
@@ -664,7 +665,7 @@ int vs_set_backup_only(struct vs_handle *h, bool on)
 	if (!msg)
 		return -ENOMEM;
 	nest = vs_msg_nest_start(msg, VS_A_INFO);
-	if (!nest || nla_put_u8(msg, VS_INFO_A_BACKUP_ONLY, on)) {
+	if (!nest || nla_put_u8(msg, type, on)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -672,12 +673,14 @@ int vs_set_backup_only(struct vs_handle *h, bool on)
 	return request(h, msg, &rx);
 }
 
-/* STUB (aa-vsd): replaced by main's vs_set_sloppy_tcp at the merge. */
+int vs_set_backup_only(struct vs_handle *h, bool on)
+{
+	return set_info_u8(h, VS_INFO_A_BACKUP_ONLY, on);
+}
+
 int vs_set_sloppy_tcp(struct vs_handle *h, bool on)
 {
-	(void)h;
-	(void)on;
-	return -EOPNOTSUPP;
+	return set_info_u8(h, VS_INFO_A_SLOPPY_TCP, on);
 }
 
 static int parse_timeouts(struct rx *rx, struct nlmsghdr *nlh)

@@ -106,8 +106,7 @@ struct vs_info {
 	uint32_t version;		/* major << 16 | minor << 8 | patch */
 	uint32_t conn_tab_size, conn_count, conn_max, services;
 	bool backup_only;		/* a standby: schedules nothing */
-	/* STUB (aa-vsd, until main's libvs has it): always false here. */
-	bool sloppy_tcp;
+	bool sloppy_tcp;		/* any TCP segment but RST may open */
 };
 
 struct vs_connection {
@@ -162,9 +161,7 @@ const char *vs_strerror(int err);
 int vs_get_info(struct vs_handle *h, struct vs_info *info);
 /* VS_INFO_A_BACKUP_ONLY: on, the netns schedules and forwards nothing. */
 int vs_set_backup_only(struct vs_handle *h, bool on);
-/* STUB (aa-vsd): main's libvs brings the real one (net.vs.sloppy_tcp);
- * this one answers -EOPNOTSUPP. The merge of main replaces it.
- */
+/* VS_INFO_A_SLOPPY_TCP: on, a mid-flow TCP segment opens a connection. */
 int vs_set_sloppy_tcp(struct vs_handle *h, bool on);
 int vs_get_timeouts(struct vs_handle *h, struct vs_timeouts *t);
 int vs_set_timeouts(struct vs_handle *h, const struct vs_timeouts *t);

@@ -260,6 +260,7 @@ static struct nla_policy info_policy[VS_INFO_A_MAX + 1] = {
 	[VS_INFO_A_CONN_MAX] = { .type = NLA_U32 },
 	[VS_INFO_A_SERVICES] = { .type = NLA_U32 },
 	[VS_INFO_A_BACKUP_ONLY] = { .type = NLA_U8 },
+	[VS_INFO_A_SLOPPY_TCP] = { .type = NLA_U8 },
 };
 
 static uint32_t get_u32(struct nlattr **tb, int type)
@@ -285,6 +286,8 @@ int vs_msg_get_info(struct nlattr *a, struct vs_info *info)
 	info->services = get_u32(tb, VS_INFO_A_SERVICES);
 	info->backup_only = tb[VS_INFO_A_BACKUP_ONLY] &&
 			    nla_get_u8(tb[VS_INFO_A_BACKUP_ONLY]);
+	info->sloppy_tcp = tb[VS_INFO_A_SLOPPY_TCP] &&
+			   nla_get_u8(tb[VS_INFO_A_SLOPPY_TCP]);
 	return 0;
 }
 

@@ -49,9 +49,10 @@
  * Commands (requests carry the attributes listed, replies as shown)
  * -----------------------------------------------------------------
  * VS_CMD_GET_INFO: no attributes. Reply VS_A_INFO { VERSION, CONN_TAB_SIZE,
- *   CONN_COUNT, CONN_MAX, SERVICES, CONN_REFUSED, BACKUP_ONLY }.
- * VS_CMD_SET_INFO: VS_A_INFO { BACKUP_ONLY } (the only settable member;
- *   the others are refused like any attribute the command does not take).
+ *   CONN_COUNT, CONN_MAX, SERVICES, CONN_REFUSED, BACKUP_ONLY, SLOPPY_TCP }.
+ * VS_CMD_SET_INFO: VS_A_INFO { BACKUP_ONLY, SLOPPY_TCP } (the settable
+ *   members, either or both; the others are refused like any attribute the
+ *   command does not take).
  *   BACKUP_ONLY 1 makes this netns a standby director that is also a real
  *   server: the module schedules nothing, so a packet to a VIP that no
  *   connection in the table claims is delivered locally as on a plain
@@ -59,6 +60,12 @@
  *   VS_CMD_NEW_CONN included) still go to their servers. 0 (the default)
  *   directs again. The same setting as the sysctl net.vs.backup_only; a daemon
  *   sets it here in the same step as its role.
+ *   SLOPPY_TCP 1 lets any TCP segment but a RST open a connection when
+ *   none claims it, not only a SYN (IPVS's sloppy_tcp): among active-active
+ *   directors behind ECMP, a flow moved to this director mid-stream is
+ *   scheduled, and the mh scheduler gives it the server its first director
+ *   chose. The connection starts in the state the segment leads to from
+ *   NONE (an ACK: ESTABLISHED). The sysctl net.vs.sloppy_tcp.
  *
  * VS_CMD_NEW_SERVICE: VS_A_SERVICE { key, SCHED (default "wlc"), FLAGS,
  *   TIMEOUT, NETMASK, DESTS }. FLAGS holds VS_SVC_F_*: PERSISTENT and
@@ -376,6 +383,7 @@ enum vs_info_attr {
 	VS_INFO_A_CONN_REFUSED,	/* NLA_U64: refused, table full or no memory */
 	VS_INFO_A_PAD,
 	VS_INFO_A_BACKUP_ONLY,	/* NLA_U8: 0 or 1 (settable, SET_INFO) */
+	VS_INFO_A_SLOPPY_TCP,	/* NLA_U8: 0 or 1 (settable, SET_INFO) */
 	__VS_INFO_A_LAST
 };
 #define VS_INFO_A_MAX (__VS_INFO_A_LAST - 1)
