@@ -40,7 +40,7 @@ check "vsd -t accepts examples/two-node.conf (with a key file)" "$vsd" -t -f "$t
 "$vsd" --frobnicate > /dev/null 2>&1
 check_eq "an unknown option exits 2" 2 $?
 err=$("$vsd" restart 2>&1)
-check_eq "an unknown command exits 2 and says so" "2 vsd: unknown command 'restart' (expected status, reload, takeover, release or passwd)" "$? $err"
+check_eq "an unknown command exits 2 and says so" "2 vsd: unknown command 'restart' (expected status, reload, takeover, release, drain, undrain or passwd)" "$? $err"
 err=$("$vsd" -s "$tmp/none.sock" status 2>&1)
 check_eq "status without a daemon exits 1" "1 vsd: cannot reach vsd at $tmp/none.sock: No such file or directory" "$? $err"
 
