@@ -16,7 +16,9 @@
 # "192.0.2.10 dev lo proto 251" in table 250 once the listening time is
 # over, the VIP whose only server is down does not; a route deleted by
 # hand comes back; drain --wait withdraws it and returns once drained,
-# undrain announces it again; SIGTERM withdraws it. Then the three: each
+# undrain announces it again, and a reload in between keeps the drain;
+# SIGTERM withdraws it; a host with several of the directors' addresses
+# needs --self, and vsd says which it found. Then the three: each
 # sees the others, the one with the other file is refused and says why,
 # the others see it refused and its file differing, a drain shows on the
 # peers, and a SIGKILLed director is dead to the others after deadtime.
@@ -143,11 +145,19 @@ check_eq "drain --wait returns 0 once drained" 0 $?
 check "... and said so" grep -q "drained (0 connections left)" <<< "$out"
 check "draining withdrew the VIP" bash -c "! ip route show table 250 | grep -q 192.0.2.10"
 check_eq "vsd status: drained" drained "$(aa 1 "a['drain']['state']")"
+kill -HUP "$(cat "$tmp/1.vpid")"
+check "a reload (SIGHUP) is done" busywait 3000 grep -q "reloaded $tmp/vsd.conf" "$tmp/1.log"
+check_eq "... and the director is still drained" "drained False" \
+	"$(aa 1 "'%s %s' % (a['drain']['state'], any(v['announced'] for v in a['vips']))")"
 check "undrain" "$vsd" -s "$tmp/1.sock" undrain
 check "the VIP is announced again" busywait 2000 routed 192.0.2.10
 stop 1
 check "SIGTERM withdraws every route" bash -c "! ip route show table 250 proto 251 | grep -q ."
 check "... and logs it" grep -q "192.0.2.10 withdrawn: vsd stops" "$tmp/1.log"
+
+out=$(timeout 10 "$vsd" -d --no-kernel -f "$tmp/vsd.conf" -s "$tmp/x.sock" -p "$tmp/x.pid" 2>&1)
+check_eq "without --self, three local directors: vsd does not start" 1 $?
+check "... and says which it found" grep -q "active-active: 10.0.5.1 and 10.0.5.2 and 10.0.5.3 are all addresses of this host: run each director on its own host, or name it with --self" <<< "$out"
 
 # --- three directors ------------------------------------------------------
 start 1 vsd.conf

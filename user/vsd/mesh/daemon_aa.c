@@ -67,7 +67,7 @@ static int find_self(const struct vsd_conf *c, const char *given, char *why,
 	struct ifaddrs *list;
 	struct in_addr a;
 	char s[INET_ADDRSTRLEN];
-	unsigned int i;
+	unsigned int i, local = 0;
 	int found = -1;
 	size_t n = 0;
 
@@ -86,14 +86,14 @@ static int find_self(const struct vsd_conf *c, const char *given, char *why,
 			continue;
 		inet_ntop(AF_INET, &c->directors[i], s, sizeof(s));
 		n += (size_t)snprintf(why + n, n < len ? len - n : 0, "%s%s",
-				      found < 0 ? "" : " and ", s);
-		found = found < 0 ? (int)i : -2;
+				      local++ ? " and " : "", s);
+		found = (int)i;
 	}
 	if (!given)
 		freeifaddrs(list);
-	if (found == -2 && len > n)
+	if (local > 1 && len > n)
 		snprintf(why + n, len - n, " are all addresses of this host: run each director on its own host, or name it with --self");
-	return found;
+	return local == 1 ? found : -1;
 }
 
 /* ------------------------------------------------------------------ */
