@@ -42,6 +42,7 @@ struct vsd_aa {
 	uint64_t drain_timeout_ms;
 	int64_t connections;		/* -1: not counted yet */
 	uint64_t counted;		/* monotonic us */
+	uint64_t table_changes;		/* the reconciler's, when last seen */
 };
 
 #define aa_of(t) ((struct vsd_aa *)((char *)(t) - offsetof(struct vsd_aa, tick)))
@@ -153,6 +154,15 @@ static void decide(struct vsd_aa *aa)
 		free(s);
 		free(v);
 		return;
+	}
+	/*
+	 * A peer's connections to a server this table did not have yet were
+	 * not installed (a director starting, whose servers come in as
+	 * their checks pass): any change of the table asks for them again.
+	 */
+	if (aa->d->rec.changes != aa->table_changes) {
+		aa->table_changes = aa->d->rec.changes;
+		vsd_mesh_resync(aa->mesh);
 	}
 	refusal(aa);
 	g.refused = *aa->refused;

@@ -60,6 +60,7 @@ struct vsd_mesh {
 	size_t n;
 	struct vsd_mesh_self self;
 	uint64_t counts[VSD_HB_VERDICTS];
+	bool first_sync_done;		/* every live peer's table came */
 };
 
 #define peer_of(ptr) ((struct peer *)((char *)(ptr) - offsetof(struct peer, dead)))
@@ -131,6 +132,38 @@ static void want_full(struct vsd_mesh *m, struct peer *p, uint64_t now)
 
 static void drain_socket(struct vsd_mesh *m);
 
+/*
+ * A director that starts (or comes back) announces only once it holds the
+ * flows the others hold, or the router would send it flows it can only
+ * schedule anew, which is wrong for those whose servers changed since:
+ * it waits for a full sync from every live peer, for at most FIRST_SYNC
+ * deadtimes.
+ */
+#define FIRST_SYNC 4
+
+static void first_sync(struct vsd_mesh *m, uint64_t now)
+{
+	size_t i;
+
+	if (m->first_sync_done)
+		return;
+	if (now - m->started < FIRST_SYNC * m->c.deadtime_us) {
+		for (i = 0; i < m->n; i++) {
+			const struct peer *p = &m->peers[i];
+
+			if (!p->heard && now - m->started < m->c.deadtime_us)
+				return;
+			if (p->sync && p->alive && !vsd_sync_have_full(p->sync))
+				return;
+		}
+	} else {
+		log_warn("mesh: announcing without every peer's connections (no full sync within %.1f s)",
+			 FIRST_SYNC * m->c.deadtime_us / 1e6);
+	}
+	m->first_sync_done = true;
+	changed(m);
+}
+
 static void tick_cb(struct loop_timer *t)
 {
 	struct vsd_mesh *m = (struct vsd_mesh *)((char *)t - offsetof(struct vsd_mesh, tick));
@@ -141,6 +174,7 @@ static void tick_cb(struct loop_timer *t)
 	drain_socket(m);
 	for (i = 0; i < m->n; i++)
 		want_full(m, &m->peers[i], now);
+	first_sync(m, now);
 	loop_timer_in(m->loop, &m->tick, m->c.keepalive_us);
 }
 
@@ -427,14 +461,19 @@ void vsd_mesh_set_self(struct vsd_mesh *m, const struct vsd_mesh_self *s)
 
 bool vsd_mesh_listening(const struct vsd_mesh *m)
 {
+	return !m->first_sync_done;
+}
+
+void vsd_mesh_resync(struct vsd_mesh *m)
+{
 	size_t i;
 
-	if (loop_now() - m->started >= m->c.deadtime_us)
-		return false;
-	for (i = 0; i < m->n; i++)
-		if (!m->peers[i].heard)
-			return true;
-	return false;
+	for (i = 0; i < m->n; i++) {
+		if (!m->peers[i].sync)
+			continue;
+		vsd_sync_forget_full(m->peers[i].sync);
+		m->peers[i].full_asked = 0;
+	}
 }
 
 int vsd_mesh_refused_by(const struct vsd_mesh *m)

@@ -62,9 +62,16 @@ void vsd_mesh_set_config(struct vsd_mesh *m, uint64_t serial,
 /* What this director does now; a change is told at once. */
 void vsd_mesh_set_self(struct vsd_mesh *m, const struct vsd_mesh_self *s);
 /* Still listening for the others after the start (for one deadtime, or
- * until every one was heard): nothing is announced meanwhile.
+ * until every one was heard), then waiting for every live one's
+ * connections (a full sync, for at most four deadtimes): nothing is
+ * announced meanwhile.
  */
 bool vsd_mesh_listening(const struct vsd_mesh *m);
+/*
+ * The table gained servers: ask every peer for its connections again,
+ * those to the new servers could not be installed before.
+ */
+void vsd_mesh_resync(struct vsd_mesh *m);
 /* -1: not refused; else the index of the peer whose configuration wins
  * (vsd_mesh_refuse on what the heartbeats say).
  */
