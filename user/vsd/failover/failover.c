@@ -74,14 +74,6 @@ struct vsd_failover {
 #define fo_of(ptr, member) \
 	((struct vsd_failover *)((char *)(ptr) - offsetof(struct vsd_failover, member)))
 
-static uint64_t wall_us(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
-}
-
 static const char *node_name(uint8_t node)
 {
 	return node == VSD_HB_PRIMARY ? "primary" : "backup";
@@ -105,7 +97,7 @@ static void send_heartbeats(struct vsd_failover *f)
 		.node = f->c.self,
 		.state = f->active ? VSD_HB_ACTIVE : VSD_HB_STANDBY,
 		.seq = ++f->seq,
-		.time_us = wall_us(),
+		.time_us = vsd_hb_wall_us(),
 		.serial = f->c.serial,
 		.nonce = f->nonce,
 		.echo = f->peer_nonce,
@@ -384,7 +376,7 @@ static enum vsd_hb_verdict receive(struct vsd_failover *f, struct path *p,
 	    from->sin_addr.s_addr != p->peer.sin_addr.s_addr)
 		return VSD_HB_STRANGER;
 	v = vsd_hb_decode(buf, len, &f->keys, f->c.self, f->nonce, &p->seen,
-			  wall_us(), MAX_SKEW_US, m);
+			  vsd_hb_wall_us(), MAX_SKEW_US, m);
 	if (v == VSD_HB_FORGED)
 		forged(f, p);
 	else if (v != VSD_HB_MALFORMED)
@@ -479,16 +471,6 @@ static void drop_stale(struct vsd_failover *f)
 	}
 }
 
-static uint64_t new_nonce(void)
-{
-	uint64_t n = 0;
-
-	while (!n)
-		if (getrandom(&n, sizeof(n), 0) != sizeof(n))
-			n = wall_us() ^ ((uint64_t)getpid() << 40);
-	return n;
-}
-
 /* Sync over the private path where there is one, as the heartbeats. */
 static int open_sync(struct vsd_failover *f)
 {
@@ -521,8 +503,8 @@ struct vsd_failover *vsd_failover_new(struct loop *l,
 	f->dead.fn = dead_cb;
 	f->garp.fn = garp_cb;
 	f->started = loop_now();
-	f->seq = wall_us();	/* ahead of any earlier run of ours */
-	f->nonce = new_nonce();
+	f->seq = vsd_hb_wall_us();	/* ahead of any earlier run of ours */
+	f->nonce = vsd_hb_new_nonce();
 	vsd_hb_keys_derive(&c->key, &f->keys);
 	explicit_bzero(&f->c.key, sizeof(f->c.key));
 	if (f->garp_fd < 0) {

@@ -23,13 +23,33 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "hb.h"
+
+uint64_t vsd_hb_wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+uint64_t vsd_hb_new_nonce(void)
+{
+	uint64_t n = 0;
+
+	while (!n)
+		if (getrandom(&n, sizeof(n), 0) != sizeof(n))
+			n = vsd_hb_wall_us() ^ ((uint64_t)getpid() << 40);
+	return n;
+}
 
 #define HB_VERSION 2
 #define HB_SIGNED 80

@@ -76,6 +76,10 @@ struct vsd_hb_keys {
 	struct vsd_hb_key sync[2];
 };
 
+/* The clock datagrams carry (CLOCK_REALTIME, us), and a run's nonce: random, never 0. */
+uint64_t vsd_hb_wall_us(void);
+uint64_t vsd_hb_new_nonce(void);
+
 void vsd_hb_keys_derive(const struct vsd_hb_key *shared, struct vsd_hb_keys *k);
 
 /* One path's memory of the peer: the last sequence accepted. */

@@ -62,21 +62,13 @@ struct vsd_sync {
 	struct vsd_sync_stats stats;
 };
 
-static uint64_t wall_us(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
-}
-
 static void send_batch(struct vsd_sync *s, struct batch *b)
 {
 	struct vsd_sync_hdr h = {
 		.type = b->type,
 		.node = s->self,
 		.seq = ++s->seq,
-		.time_us = wall_us(),
+		.time_us = vsd_hb_wall_us(),
 		.echo = s->peer_nonce,
 		.len = (uint16_t)b->len,
 	};
@@ -268,7 +260,7 @@ static bool receive(struct vsd_sync *s)
 		v = VSD_HB_STRANGER;
 	else
 		v = vsd_sync_open(buf, (size_t)n, &s->keys, s->self, s->nonce,
-				  &s->rx, wall_us(), SY_MAX_SKEW_US, &h);
+				  &s->rx, vsd_hb_wall_us(), SY_MAX_SKEW_US, &h);
 	if (v != VSD_HB_OK) {
 		rejected(s, v);
 		return true;
@@ -354,7 +346,7 @@ struct vsd_sync *vsd_sync_new(struct loop *l, const struct vsd_sync_conf *c)
 	s->peer.sin_family = AF_INET;
 	s->peer.sin_port = htons(c->port);
 	s->peer.sin_addr = c->peer;
-	s->seq = wall_us();
+	s->seq = vsd_hb_wall_us();
 	s->mesh = c->mesh;
 	s->flush.fn = flush_cb;
 	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -65,14 +65,6 @@ struct vsd_mesh {
 
 #define peer_of(ptr) ((struct peer *)((char *)(ptr) - offsetof(struct peer, dead)))
 
-static uint64_t wall_us(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
-}
-
 static void send_one(struct vsd_mesh *m, struct peer *p)
 {
 	struct vsd_hb h = {
@@ -80,7 +72,7 @@ static void send_one(struct vsd_mesh *m, struct peer *p)
 		.state = m->self.announcing ? VSD_HB_ACTIVE : VSD_HB_STANDBY,
 		.flags = VSD_HB_F_LINKS_OK,
 		.seq = ++m->seq,
-		.time_us = wall_us(),
+		.time_us = vsd_hb_wall_us(),
 		.serial = m->c.serial,
 		.nonce = m->nonce,
 		.echo = p->nonce,
@@ -294,7 +286,7 @@ static void judge(struct vsd_mesh *m, const uint8_t *buf, size_t len,
 
 	if (p)
 		v = vsd_hb_decode(buf, len, &p->keys, p->role, m->nonce, &p->seen,
-				  wall_us(), MAX_SKEW_US, &h);
+				  vsd_hb_wall_us(), MAX_SKEW_US, &h);
 	m->counts[v]++;
 	if (p && v == VSD_HB_FORGED)
 		forged(p);
@@ -329,16 +321,6 @@ static void io_cb(struct loop_io *io, uint32_t events)
 {
 	(void)events;
 	drain_socket((struct vsd_mesh *)((char *)io - offsetof(struct vsd_mesh, io)));
-}
-
-static uint64_t new_nonce(void)
-{
-	uint64_t n = 0;
-
-	while (!n)
-		if (getrandom(&n, sizeof(n), 0) != sizeof(n))
-			n = wall_us() ^ ((uint64_t)getpid() << 40);
-	return n;
 }
 
 static int open_socket(struct vsd_mesh *m)
@@ -400,8 +382,8 @@ struct vsd_mesh *vsd_mesh_new(struct loop *l, const struct vsd_mesh_conf *c)
 	m->fd = -1;
 	m->tick.fn = tick_cb;
 	m->started = loop_now();
-	m->seq = wall_us();	/* ahead of any earlier run of ours */
-	m->nonce = new_nonce();
+	m->seq = vsd_hb_wall_us();	/* ahead of any earlier run of ours */
+	m->nonce = vsd_hb_new_nonce();
 	m->peers = calloc(c->n_peers ? c->n_peers : 1, sizeof(*m->peers));
 	ret = m->peers ? open_socket(m) : -ENOMEM;
 	for (i = 0; !ret && i < c->n_peers; i++, m->n++)
